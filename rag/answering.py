@@ -1,0 +1,203 @@
+"""Turning passages into a cited answer: evidence scoring, the extractive answerer, and the
+LLM path with citation parsing, verification and repair."""
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from typing import Iterable
+
+import numpy as np
+
+from . import chunking, prompts
+from .embedders import Embedder
+from .llms import LLM, Completion
+from .types import Citation, Passage
+
+MIN_SENTENCE_CHARS = 25
+MAX_QUOTES = 3
+SUPPORT_MIN = 0.80  # cosine (e5) for an answer sentence to count as supported by a passage sentence
+
+
+@dataclass
+class Evidence:
+    """One sentence of one retrieved passage, scored against the question."""
+
+    n: int  # 1-based passage number
+    passage: Passage
+    start: int
+    end: int
+    score: float
+
+    @property
+    def text(self) -> str:
+        return self.passage.text[self.start : self.end]
+
+
+class SentenceVectors:
+    """Embeds sentences with the passage side of the embedder; an in-process cache keeps warm queries fast."""
+
+    def __init__(self, embedder: Embedder, limit: int = 50_000):
+        self.embedder = embedder
+        self.limit = limit
+        self._cache: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if missing:
+            vectors = self.embedder.embed_passages(missing)
+            with self._lock:
+                if len(self._cache) + len(missing) > self.limit:
+                    self._cache.clear()
+                self._cache.update(zip(missing, vectors))
+        with self._lock:
+            return np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, self.embedder.dim), np.float32)
+
+
+def evidence(question_vec: np.ndarray, passages: list[Passage], vectors: SentenceVectors) -> list[Evidence]:
+    """Every usable sentence of the passages, best first. Score = 0.7 sentence cosine + 0.3 passage cosine."""
+    items: list[Evidence] = []
+    for n, p in enumerate(passages, 1):
+        for s, e in chunking.sentences(p.text):
+            if e - s >= MIN_SENTENCE_CHARS and sum(ch.isalpha() for ch in p.text[s:e]) >= 10:
+                items.append(Evidence(n, p, s, e, 0.0))
+    if not items:
+        return []
+    sims = vectors([it.text for it in items]) @ question_vec
+    for it, sim in zip(items, sims):
+        it.score = float(0.7 * sim + 0.3 * it.passage.score)
+    return sorted(items, key=lambda it: -it.score)
+
+
+def pick_quotes(items: list[Evidence], vectors: SentenceVectors, limit: int = MAX_QUOTES, slack: float = 0.04) -> list[Evidence]:
+    """The best sentences, skipping near-duplicates (the same fact in another language) and weak tails."""
+    chosen: list[Evidence] = []
+    chosen_vecs: list[np.ndarray] = []
+    if not items:
+        return chosen
+    best = items[0].score
+    for it in items[: limit * 6]:
+        if len(chosen) >= limit or it.score < best - slack:
+            break
+        vec = vectors([it.text])[0]
+        if any(float(vec @ other) > 0.93 for other in chosen_vecs):
+            continue
+        chosen.append(it)
+        chosen_vecs.append(vec)
+    return chosen
+
+
+def extractive_answer(language: str, quotes: list[Evidence]) -> tuple[str, list[Citation]]:
+    lines = [prompts.localized(prompts.EXTRACTIVE_INTRO, language)]
+    citations = []
+    for i, q in enumerate(quotes, 1):
+        lines.append(f"[{i}] «{q.text}» ({q.passage.source})")
+        citations.append(Citation(i, q.passage.source, q.passage.passage_id, q.text))
+    return "\n".join(lines), citations
+
+
+# --- the LLM path ----------------------------------------------------------------------
+def build_messages(question: str, language: str, passages: list[Passage], prompts_dir=None) -> list[dict[str, str]]:
+    blocks = [
+        prompts.render("passage", prompts_dir, n=n, source=p.source, language=p.language, text=p.text.strip()) for n, p in enumerate(passages, 1)
+    ]
+    name = prompts.language_name(language)
+    system = prompts.render("system", prompts_dir, language_name=name, dont_know=prompts.localized(prompts.DONT_KNOW, language))
+    user = prompts.render("answer", prompts_dir, passages="\n\n".join(b.strip() for b in blocks), question=question, language_name=name)
+    return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+
+_CITE_GROUP = re.compile(r"\[\s*(\d{1,4}(?:\s*[,;]\s*\d{1,4})*)\s*\]")
+_DONT_KNOW = re.compile(
+    r"i don'?t know|i do not know|cannot answer|can't answer|ich wei(ß|ss) (es )?nicht|je ne sais pas|non lo so|я не знаю|не могу ответить|no lo sé|não sei|ik weet het niet",
+    re.IGNORECASE,
+)
+
+
+def parse_citations(text: str, n_passages: int) -> tuple[str, list[int], list[str]]:
+    """Find ``[n]`` / ``[n, m]`` markers. Returns (text without invalid markers, valid numbers in order, dropped markers)."""
+    valid: list[int] = []
+    dropped: list[str] = []
+
+    def fix(match: re.Match) -> str:
+        keep = []
+        for part in re.split(r"\s*[,;]\s*", match.group(1)):
+            num = int(part)
+            if 1 <= num <= n_passages:
+                keep.append(num)
+                if num not in valid:
+                    valid.append(num)
+            else:
+                dropped.append(f"[{part}]")
+        return "".join(f"[{k}]" for k in keep)
+
+    cleaned = _CITE_GROUP.sub(fix, text)
+    return cleaned, valid, dropped
+
+
+def is_dont_know(text: str) -> bool:
+    return bool(_DONT_KNOW.search(text[:300]))
+
+
+def _answer_sentences(text: str) -> list[tuple[str, list[int]]]:
+    out = []
+    for s, e in chunking.sentences(text):
+        sentence = text[s:e]
+        nums = [int(x) for g in _CITE_GROUP.findall(sentence) for x in re.split(r"\s*[,;]\s*", g)]
+        bare = _CITE_GROUP.sub("", sentence).strip()
+        if sum(ch.isalpha() for ch in bare) >= 8:
+            out.append((bare, nums))
+    return out
+
+
+def cite_llm_answer(
+    answer: str, passages: list[Passage], items: list[Evidence], vectors: SentenceVectors
+) -> tuple[str, list[Citation], list[str], list[str]]:
+    """Verify and repair the citations of an LLM answer.
+
+    Each cited number must name a retrieved passage (others are dropped). Each answer
+    sentence is matched to its best-supporting evidence sentence; the quote is that
+    sentence, verbatim from the passage. Sentences without a citation get one when a
+    passage supports them; sentences nothing supports are flagged in ``warnings``.
+    Returns (answer text, citations, dropped markers, warnings).
+    """
+    text, _valid, dropped = parse_citations(answer, len(passages))
+    sentences = _answer_sentences(text)
+    warnings: list[str] = []
+    if not sentences or not items:
+        return text, [], dropped, warnings
+    sent_vecs = vectors([s for s, _ in sentences])
+    ev_vecs = vectors([it.text for it in items])
+    sims = sent_vecs @ ev_vecs.T
+    quotes: dict[int, tuple[float, Evidence]] = {}
+    repaired = text
+    for row, (sentence, nums) in enumerate(sentences):
+        order = np.argsort(-sims[row])
+        best_any = items[int(order[0])]
+        support = float(sims[row, order[0]])
+        targets = nums or ([best_any.n] if support >= SUPPORT_MIN else [])
+        if not targets:
+            warnings.append(f"unsupported sentence: {sentence[:80]}")
+            continue
+        if not nums:
+            repaired = repaired.replace(sentence, f"{sentence} [{best_any.n}]", 1)
+        for n in targets:
+            in_passage = [int(i) for i in order if items[int(i)].n == n]
+            if not in_passage:
+                continue
+            i = in_passage[0]
+            score = float(sims[row, i])
+            if n not in quotes or score > quotes[n][0]:
+                quotes[n] = (score, items[i])
+    citations = [Citation(n, ev.passage.source, ev.passage.passage_id, ev.text) for n, (_, ev) in sorted(quotes.items())]
+    return repaired, citations, dropped, warnings
+
+
+def quote_is_verbatim(citation: Citation, passages: Iterable[Passage]) -> bool:
+    return any(p.passage_id == citation.passage_id and citation.quote in p.text for p in passages)
+
+
+def completion_or_none(llm: LLM, messages, max_tokens: int) -> Completion:
+    return llm.complete(messages, max_tokens=max_tokens)

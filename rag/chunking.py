@@ -1,0 +1,168 @@
+"""Sentence-aware chunking measured in tiktoken tokens, with whole-sentence overlap.
+
+Every chunk is an exact slice ``text[start:end]`` of the decoded file, so ids
+(``<source>#<start>-<end>``) and quotes always map back to the source.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from . import lang
+from .types import Chunk
+
+ENCODING = "cl100k_base"
+
+# Sentence end: terminal punctuation (plus closing quotes/brackets), whitespace, then a
+# character that does not continue a sentence in lower case.
+_SENT_END = re.compile(r"""[.!?…。！？;](?:["'»“”’)\]]*)(?=\s+[^\s\p{Ll}])""".replace(r"\p{Ll}", "a-zà-ÿа-яё"))
+_PARA = re.compile(r"\n[ \t]*\n\s*")
+_LINE_START_BLOCK = re.compile(r"\s*(?:#{1,6}\s|[-*+•]\s|\d+[.)]\s|>|\||```|={3,}|-{3,})")
+_HEADING = re.compile(r"\s*(?:#{1,6}\s|.+\n[=-]{3,}\s*$)")
+
+
+def _tiktoken_cache() -> None:
+    """Point tiktoken at the encodings llama-index ships, so nothing is downloaded."""
+    if "TIKTOKEN_CACHE_DIR" in os.environ:
+        return
+    spec = importlib.util.find_spec("llama_index.core")
+    if spec and spec.submodule_search_locations:
+        cache = Path(list(spec.submodule_search_locations)[0]) / "_static" / "tiktoken_cache"
+        if cache.is_dir():
+            os.environ["TIKTOKEN_CACHE_DIR"] = str(cache)
+
+
+@lru_cache(maxsize=1)
+def encoding():
+    _tiktoken_cache()
+    import tiktoken
+
+    return tiktoken.get_encoding(ENCODING)
+
+
+def count_tokens(text: str) -> int:
+    return len(encoding().encode(text, disallowed_special=()))
+
+
+@dataclass
+class Span:
+    start: int
+    end: int
+    tokens: int = 0
+    heading: bool = False
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if end > start else None
+
+
+def _line_breaks(text: str, start: int, end: int) -> list[int]:
+    """Positions inside a paragraph where a single newline starts a new unit."""
+    cuts = []
+    pos = text.find("\n", start, end)
+    while pos != -1:
+        prev = text[start:pos].rstrip()
+        nxt = text[pos + 1 : end]
+        if prev and (prev[-1] in ".!?…:;。！？\"”»" or _LINE_START_BLOCK.match(nxt) or _LINE_START_BLOCK.match(text[text.rfind("\n", start, pos) + 1 : pos]) or len(prev) - prev.rfind("\n") < 60):
+            cuts.append(pos + 1)
+        pos = text.find("\n", pos + 1, end)
+    return cuts
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans ``(start, end)`` of ``text``, whitespace trimmed, in order."""
+    spans: list[tuple[int, int]] = []
+    bounds = [0] + [m.end() for m in _PARA.finditer(text)] + [len(text)]
+    for p_start, p_end in zip(bounds, bounds[1:]):
+        cuts = [p_start] + _line_breaks(text, p_start, p_end)
+        cuts += [m.end() for m in _SENT_END.finditer(text, p_start, p_end)]
+        cuts = sorted(set(cuts)) + [p_end]
+        for s, e in zip(cuts, cuts[1:]):
+            t = _trimmed(text, s, e)
+            if t:
+                spans.append(t)
+    return spans
+
+
+def _split_long(text: str, start: int, end: int, limit: int) -> list[Span]:
+    """Cut an over-long sentence into pieces of at most ``limit`` tokens, at whitespace where possible."""
+    enc = encoding()
+    piece = text[start:end]
+    tokens = enc.encode(piece, disallowed_special=())
+    _, offsets = enc.decode_with_offsets(tokens)
+    out: list[Span] = []
+    i = 0
+    while i < len(tokens):
+        j = min(i + limit, len(tokens))
+        if j < len(tokens):
+            # back off to the last token that starts after whitespace, within the window's last 30%
+            for cand in range(j, i + int(limit * 0.7), -1):
+                if 0 < offsets[cand] <= len(piece) and piece[offsets[cand] - 1].isspace():
+                    j = cand
+                    break
+        s = offsets[i] if i < len(offsets) else len(piece)
+        e = offsets[j] if j < len(tokens) else len(piece)
+        t = _trimmed(text, start + s, start + e)
+        if t:
+            out.append(Span(t[0], t[1], j - i))
+        i = j
+    return out
+
+
+def units(text: str, max_tokens: int) -> list[Span]:
+    """Sentences with token counts; sentences longer than ``max_tokens`` are split."""
+    enc = encoding()
+    out: list[Span] = []
+    for s, e in sentences(text):
+        n = len(enc.encode(text[s:e], disallowed_special=()))
+        if n > max_tokens:
+            out.extend(_split_long(text, s, e, max_tokens))
+        else:
+            out.append(Span(s, e, n, heading=bool(_HEADING.match(text[s:e]))))
+    return out
+
+
+def chunk_spans(text: str, chunk_tokens: int, overlap: int) -> list[tuple[int, int]]:
+    """Pack sentences into chunks of about ``chunk_tokens``; repeat up to ``overlap`` tokens of whole sentences."""
+    us = units(text, chunk_tokens)
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(us):
+        j, total = i, 0
+        while j < len(us) and (j == i or total + us[j].tokens <= chunk_tokens):
+            # a heading starts a new chunk once the current one has some substance
+            if j > i and us[j].heading and total >= chunk_tokens // 3:
+                break
+            total += us[j].tokens
+            j += 1
+        spans.append((us[i].start, us[j - 1].end))
+        if j >= len(us):
+            break
+        k, ov = j, 0
+        while k - 1 > i and not us[k].heading and ov + us[k - 1].tokens <= overlap:
+            ov += us[k - 1].tokens
+            k -= 1
+        i = k
+    return spans
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
+def chunk_text(source: str, text: str, chunk_tokens: int, overlap: int) -> list[Chunk]:
+    """Chunks of one document, each with id, offsets, language and content hash."""
+    chunks = []
+    for start, end in chunk_spans(text, chunk_tokens, overlap):
+        body = text[start:end]
+        chunks.append(Chunk(f"{source}#{start}-{end}", source, start, end, body, lang.detect(body), content_hash(body)))
+    return chunks

@@ -1,0 +1,201 @@
+"""Command line: ``ask`` and ``rag``. Parses arguments and prints; :mod:`rag.api` does the work."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Multilingual, citation-first question answering over a folder of documents.")
+ask_app = typer.Typer(add_completion=False)
+
+
+def _fail(exc: BaseException) -> None:
+    """One line on stderr, no traceback; exit 1 (2 for usage errors)."""
+    from .errors import RagError
+
+    if isinstance(exc, RagError):
+        line, code = exc.one_line(), exc.exit_code
+    else:
+        line, code = f"error: unexpected {type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}", 1
+        if os.environ.get("RAG_DEBUG") == "1":
+            raise exc
+    typer.echo(line, err=True)
+    raise typer.Exit(code)
+
+
+class _Guard:
+    """Context manager turning every failure into :func:`_fail`."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        if exc is None or isinstance(exc, (typer.Exit, typer.Abort, SystemExit)):
+            return False
+        if isinstance(exc, KeyboardInterrupt):
+            typer.echo("interrupted", err=True)
+            raise typer.Exit(130)
+        _fail(exc)
+        return False
+
+
+def _progress():
+    """A rich progress bar with ETA on stderr, started on the first event."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    state: dict = {}
+
+    def callback(phase: str, done: int, total: int) -> None:
+        if phase != "embed" or total == 0:
+            return
+        if "bar" not in state:
+            bar = Progress(
+                TextColumn("embedding chunks"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+                console=Console(stderr=True), transient=True,
+            )
+            bar.start()
+            state["bar"], state["task"] = bar, bar.add_task("embed", total=total)
+        state["bar"].update(state["task"], completed=done, total=total)
+        if done >= total:
+            state.pop("bar").stop()
+
+    def close() -> None:
+        if "bar" in state:
+            state.pop("bar").stop()
+
+    callback.close = close  # type: ignore[attr-defined]
+    return callback
+
+
+def _options(**kw):
+    return {k: v for k, v in kw.items() if v is not None}
+
+
+def _print_answer(answer, show_passages: bool) -> None:
+    typer.echo(answer.answer)
+    if answer.citations:
+        typer.echo("\nSources:")
+        for c in answer.citations:
+            typer.echo(f"  [{c.n}] {c.source} ({c.passage_id})\n      “{c.quote}”")
+    if show_passages or answer.llm == "none":
+        typer.echo("\nRetrieved passages:")
+        for i, p in enumerate(answer.passages, 1):
+            snippet = " ".join(p.text.split())[:300]
+            typer.echo(f"  {i}. {p.passage_id}  score={p.score:.3f}  lang={p.language}\n     {snippet}")
+    for w in answer.warnings:
+        typer.echo(f"warning: {w}", err=True)
+
+
+def _run_ask(question, k, llm, embedder, corpus, json_out, show_passages, retrieve_only, chroma_url) -> None:
+    with _Guard():
+        from .api import Pipeline
+
+        pipe = Pipeline(**_options(k=k, llm=llm, embedder=embedder, corpus=corpus, chroma_url=chroma_url))
+        progress = _progress()
+        try:
+            report = pipe.ensure_index(progress=progress)
+        finally:
+            progress.close()
+        if report is not None and report.touched:
+            typer.echo(f"indexed {report.added} new, {report.changed} changed, {report.removed} removed files ({report.chunks_embedded} chunks embedded)", err=True)
+        answer = pipe.ask(question, retrieve_only=retrieve_only)
+        if json_out:
+            typer.echo(json.dumps(answer.to_dict(), ensure_ascii=False))
+        else:
+            _print_answer(answer, show_passages)
+
+
+QUESTION = typer.Argument(..., help="The question, in any language.")
+K = typer.Option(None, "--k", "-k", help="Passages to retrieve (RAG_K).")
+LLM_OPT = typer.Option(None, "--llm", help="Answerer: extractive, openai:<model>, ollama:<model>, llamacpp:<path.gguf> (RAG_LLM).")
+EMB_OPT = typer.Option(None, "--embedder", help="Embedder: e5-small, muse, st:<model>, openai:<model> (RAG_EMBEDDER).")
+CORPUS_OPT = typer.Option(None, "--corpus", help="Folder of documents (RAG_CORPUS; default: the seeds).")
+JSON_OPT = typer.Option(False, "--json", help="Print one JSON object.")
+SHOW_OPT = typer.Option(False, "--show-passages", help="Also print the retrieved passages.")
+RETRIEVE_OPT = typer.Option(False, "--retrieve-only", help="Only retrieve; no answer.")
+CHROMA_OPT = typer.Option(None, "--chroma-url", help="Chroma server URL (RAG_CHROMA_URL).")
+
+
+@ask_app.command()
+def ask_command(
+    question: str = QUESTION, k: Optional[int] = K, llm: Optional[str] = LLM_OPT, embedder: Optional[str] = EMB_OPT,
+    corpus: Optional[Path] = CORPUS_OPT, json_out: bool = JSON_OPT, show_passages: bool = SHOW_OPT,
+    retrieve_only: bool = RETRIEVE_OPT, chroma_url: Optional[str] = CHROMA_OPT,
+) -> None:
+    """Answer QUESTION from the documents, in the question's language, with cited sources."""
+    _run_ask(question, k, llm, embedder, corpus, json_out, show_passages, retrieve_only, chroma_url)
+
+
+@app.command("ask")
+def rag_ask(
+    question: str = QUESTION, k: Optional[int] = K, llm: Optional[str] = LLM_OPT, embedder: Optional[str] = EMB_OPT,
+    corpus: Optional[Path] = CORPUS_OPT, json_out: bool = JSON_OPT, show_passages: bool = SHOW_OPT,
+    retrieve_only: bool = RETRIEVE_OPT, chroma_url: Optional[str] = CHROMA_OPT,
+) -> None:
+    """Answer QUESTION (the same as the `ask` command)."""
+    _run_ask(question, k, llm, embedder, corpus, json_out, show_passages, retrieve_only, chroma_url)
+
+
+@app.command("index")
+def index_command(
+    corpus: Optional[Path] = typer.Argument(None, help="Folder to index (default: RAG_CORPUS or the seeds)."),
+    embedder: Optional[str] = EMB_OPT,
+    rebuild: bool = typer.Option(False, "--rebuild", help="Re-embed everything into a fresh collection (needed after changing the embedder)."),
+    json_out: bool = JSON_OPT,
+    chroma_url: Optional[str] = CHROMA_OPT,
+) -> None:
+    """Index a folder, or bring its index up to date."""
+    with _Guard():
+        from .api import Pipeline
+
+        pipe = Pipeline(**_options(corpus=corpus, embedder=embedder, chroma_url=chroma_url))
+        progress = _progress()
+        try:
+            report = pipe.index(rebuild=rebuild, progress=progress)
+        finally:
+            progress.close()
+        if json_out:
+            typer.echo(json.dumps(report.to_dict(), ensure_ascii=False))
+            return
+        typer.echo(
+            f"{pipe.settings.corpus_root}: {report.added} added, {report.changed} changed, {report.removed} removed, "
+            f"{report.unchanged} unchanged files; {report.chunks_embedded} chunks embedded, {report.chunks_reused} reused, "
+            f"{report.chunks_total} in the index ({report.seconds:.1f} s)"
+        )
+        for item in report.skipped:
+            typer.echo(f"warning: skipped {item}", err=True)
+
+
+@app.command("status")
+def status_command(corpus: Optional[Path] = CORPUS_OPT, json_out: bool = JSON_OPT) -> None:
+    """Show the corpus, the index location, the embedder and counts (secrets redacted)."""
+    with _Guard():
+        from .api import Pipeline
+
+        info = Pipeline(**_options(corpus=corpus)).status()
+        if json_out:
+            typer.echo(json.dumps(info, ensure_ascii=False, default=str))
+            return
+        for key, value in info.items():
+            if key != "settings":
+                typer.echo(f"{key:16} {value}")
+        typer.echo("settings:")
+        for key, value in info["settings"].items():
+            typer.echo(f"  {key:16} {value}")
+
+
+def main() -> None:
+    app()
+
+
+def ask_main() -> None:
+    ask_app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

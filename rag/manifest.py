@@ -1,0 +1,116 @@
+"""The index manifest: which files and chunks are committed, with which embedder (SQLite, WAL)."""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Iterable
+
+from .errors import StoreError
+from .types import Chunk
+
+SCHEMA_VERSION = "1"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS files (source TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, sha256 TEXT, n_chunks INTEGER);
+CREATE TABLE IF NOT EXISTS chunks (
+    id TEXT PRIMARY KEY, source TEXT NOT NULL, start INTEGER, "end" INTEGER,
+    hash TEXT, language TEXT, text TEXT
+);
+CREATE INDEX IF NOT EXISTS chunks_source ON chunks(source);
+CREATE INDEX IF NOT EXISTS chunks_hash ON chunks(hash);
+"""
+
+
+class Manifest:
+    """A committed view of the index; every file update is one transaction."""
+
+    def __init__(self, path: Path, readonly: bool = False):
+        self.path = path
+        try:
+            if readonly:
+                self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+            else:
+                self.db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
+                self.db.executescript(_SCHEMA)
+            self.db.execute("SELECT count(*) FROM meta").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"the index manifest {path} is unreadable ({exc})", hint="run `rag index --rebuild`") from None
+
+    def close(self) -> None:
+        self.db.close()
+
+    # --- meta ----------------------------------------------------------------
+    def get(self, key: str, default: str | None = None) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set(self, **values: object) -> None:
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [(k, str(v)) for k, v in values.items()])
+
+    # --- files ---------------------------------------------------------------
+    def files(self) -> dict[str, tuple[int, int, str, int]]:
+        return {r[0]: (r[1], r[2], r[3], r[4]) for r in self.db.execute("SELECT source, size, mtime_ns, sha256, n_chunks FROM files")}
+
+    def touch_file(self, source: str, size: int, mtime_ns: int) -> None:
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.execute("UPDATE files SET size=?, mtime_ns=? WHERE source=?", (size, mtime_ns, source))
+
+    def chunk_ids(self, source: str) -> dict[str, str]:
+        return dict(self.db.execute("SELECT id, hash FROM chunks WHERE source=?", (source,)))
+
+    def ids_with_hashes(self, hashes: Iterable[str]) -> dict[str, str]:
+        """hash -> some committed chunk id with that content."""
+        out: dict[str, str] = {}
+        hashes = list(set(hashes))
+        for i in range(0, len(hashes), 500):
+            part = hashes[i : i + 500]
+            q = f"SELECT hash, id FROM chunks WHERE hash IN ({','.join('?' * len(part))})"
+            out.update(dict(self.db.execute(q, part)))
+        return out
+
+    def commit_file(self, source: str, size: int, mtime_ns: int, sha: str, chunks: list[Chunk]) -> None:
+        """Replace one file's chunks atomically."""
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.execute("DELETE FROM chunks WHERE source=?", (source,))
+            self.db.executemany(
+                'INSERT OR REPLACE INTO chunks (id, source, start, "end", hash, language, text) VALUES (?,?,?,?,?,?,?)',
+                [(c.id, c.source, c.start, c.end, c.hash, c.language, c.text) for c in chunks],
+            )
+            self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?)", (source, size, mtime_ns, sha, len(chunks)))
+
+    def remove_file(self, source: str) -> list[str]:
+        with self.db:
+            self.db.execute("BEGIN")
+            ids = [r[0] for r in self.db.execute("SELECT id FROM chunks WHERE source=?", (source,))]
+            self.db.execute("DELETE FROM chunks WHERE source=?", (source,))
+            self.db.execute("DELETE FROM files WHERE source=?", (source,))
+        return ids
+
+    def all_chunk_ids(self) -> set[str]:
+        return {r[0] for r in self.db.execute("SELECT id FROM chunks")}
+
+    def chunk_count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM chunks").fetchone()[0])
+
+    def file_count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM files").fetchone()[0])
+
+    def iter_chunks(self) -> Iterable[tuple[str, str, str, str]]:
+        """(id, source, language, text) of every committed chunk, in a stable order."""
+        return self.db.execute("SELECT id, source, language, text FROM chunks ORDER BY source, start")
+
+    def chunk_rows(self, ids: list[str]) -> dict[str, tuple[str, int, int, str, str]]:
+        out = {}
+        for i in range(0, len(ids), 500):
+            part = ids[i : i + 500]
+            q = f'SELECT id, source, start, "end", language, text FROM chunks WHERE id IN ({",".join("?" * len(part))})'
+            for row in self.db.execute(q, part):
+                out[row[0]] = row[1:]
+        return out

@@ -1,0 +1,75 @@
+"""Prompt templates live as files in ``prompts/``; variables are ``${name}`` and are checked on load."""
+from __future__ import annotations
+
+import string
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import ConfigError
+from .settings import PACKAGE_DIR
+
+REQUIRED = {
+    "system": {"language_name", "dont_know"},
+    "answer": {"passages", "question", "language_name"},
+    "passage": {"n", "source", "language", "text"},
+}
+
+LANGUAGE_NAMES = {
+    "en": "English", "de": "German", "fr": "French", "it": "Italian", "ru": "Russian", "es": "Spanish",
+    "pt": "Portuguese", "nl": "Dutch", "pl": "Polish", "uk": "Ukrainian", "zh": "Chinese", "ja": "Japanese",
+    "ko": "Korean", "ar": "Arabic", "tr": "Turkish", "sv": "Swedish", "cs": "Czech", "el": "Greek", "hi": "Hindi",
+}
+
+# What the answerer says when the sources do not hold the answer, in the question's language.
+DONT_KNOW = {
+    "en": "I don't know: the documents do not answer this question.",
+    "de": "Ich weiß es nicht: Die Dokumente beantworten diese Frage nicht.",
+    "fr": "Je ne sais pas : les documents ne répondent pas à cette question.",
+    "it": "Non lo so: i documenti non rispondono a questa domanda.",
+    "ru": "Я не знаю: в документах нет ответа на этот вопрос.",
+    "es": "No lo sé: los documentos no responden a esta pregunta.",
+    "pt": "Não sei: os documentos não respondem a esta pergunta.",
+    "nl": "Ik weet het niet: de documenten beantwoorden deze vraag niet.",
+}
+
+EXTRACTIVE_INTRO = {
+    "en": "Extractive answer (no language model): the most relevant sentences from the sources, quoted in their original language.",
+    "de": "Extraktive Antwort (ohne Sprachmodell): die relevantesten Sätze aus den Quellen, in ihrer Originalsprache zitiert.",
+    "fr": "Réponse extractive (sans modèle de langue) : les phrases les plus pertinentes des sources, citées dans leur langue d'origine.",
+    "it": "Risposta estrattiva (senza modello linguistico): le frasi più pertinenti delle fonti, citate nella lingua originale.",
+    "ru": "Извлечённый ответ (без языковой модели): самые релевантные предложения из источников, процитированные на языке оригинала.",
+    "es": "Respuesta extractiva (sin modelo de lenguaje): las frases más relevantes de las fuentes, citadas en su idioma original.",
+}
+
+
+def language_name(code: str) -> str:
+    return LANGUAGE_NAMES.get(code, "the language of the question")
+
+
+def localized(table: dict[str, str], code: str) -> str:
+    return table.get(code, table["en"])
+
+
+def prompts_dir(override: Path | None = None) -> Path:
+    for candidate in (override, PACKAGE_DIR / "_prompts", PACKAGE_DIR.parent / "prompts"):
+        if candidate is not None and candidate.is_dir():
+            return candidate
+    raise ConfigError("prompt templates not found", hint="reinstall the package or set RAG_PROMPTS_DIR")
+
+
+@lru_cache(maxsize=32)
+def _load(directory: Path, name: str) -> string.Template:
+    path = directory / f"{name}.md"
+    try:
+        template = string.Template(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read prompt template {path}: {exc.strerror}", hint="check RAG_PROMPTS_DIR") from None
+    found = set(template.get_identifiers())
+    missing = REQUIRED.get(name, set()) - found
+    if missing or not template.is_valid():
+        raise ConfigError(f"prompt template {path} lacks variables {sorted(missing)}", hint="templates use ${name} placeholders")
+    return template
+
+
+def render(name: str, override: Path | None = None, **values: object) -> str:
+    return _load(prompts_dir(override), name).safe_substitute({k: str(v) for k, v in values.items()})
