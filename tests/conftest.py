@@ -1,0 +1,59 @@
+"""Shared fixtures: every test gets its own RAG_HOME; nothing is written to the user's home."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path_factory, monkeypatch):
+    home = tmp_path_factory.mktemp("raghome")
+    monkeypatch.setenv("RAG_HOME", str(home))
+    for var in list(os.environ):
+        if var.startswith("RAG_") and var != "RAG_HOME":
+            monkeypatch.delenv(var, raising=False)
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))  # no stray ./rag.toml
+    yield home
+    from rag import store
+
+    store.forget_clients()
+
+
+@pytest.fixture
+def seeds_copy(tmp_path) -> Path:
+    """A writable copy of the seeds."""
+    target = tmp_path / "seeds"
+    shutil.copytree(SEEDS, target)
+    for p in target.iterdir():
+        p.chmod(0o644)
+    return target
+
+
+@pytest.fixture
+def small_corpus(tmp_path) -> Path:
+    """Three short multilingual notes."""
+    root = tmp_path / "notes"
+    root.mkdir()
+    (root / "a.txt").write_text("The cat sat on the mat. It was a sunny day in Paris.\n", encoding="utf-8")
+    (root / "b.md").write_text("# Rezept\n\nDer Kuchen braucht drei Eier und Mehl. Backen Sie ihn 40 Minuten.\n", encoding="utf-8")
+    (root / "c.txt").write_text("Поезд отправляется в восемь утра. Билеты продаются на вокзале.\n", encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="session")
+def seeds_pipeline(tmp_path_factory):
+    """A pipeline over the real seeds with the real default embedder and embedded Chroma, indexed once."""
+    from rag.api import Pipeline
+    from rag.settings import Settings
+
+    home = tmp_path_factory.mktemp("seedshome")
+    settings = Settings(corpus=SEEDS, home=home)
+    pipe = Pipeline(settings)
+    pipe.index()
+    return pipe
