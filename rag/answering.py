@@ -11,7 +11,6 @@ import numpy as np
 
 from . import chunking, prompts
 from .embedders import Embedder
-from .llms import LLM, Completion
 from .types import Citation, Passage
 
 MIN_SENTENCE_CHARS = 25
@@ -35,17 +34,30 @@ class Evidence:
 
 
 class SentenceVectors:
-    """Embeds sentences with the passage side of the embedder; an in-process cache keeps warm queries fast."""
+    """Sentence vectors (passage side of the embedder): from an in-process cache, from the index's sentence
+    space when ``fetch`` is given (no model call), else embedded now."""
 
-    def __init__(self, embedder: Embedder, limit: int = 50_000):
+    def __init__(self, embedder: Embedder, fetch=None, limit: int = 50_000):
         self.embedder = embedder
+        self.fetch = fetch
         self.limit = limit
         self._cache: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
 
-    def __call__(self, texts: list[str]) -> np.ndarray:
+    def __call__(self, texts: list[str], ids: list[str] | None = None) -> np.ndarray:
         with self._lock:
             missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if missing and ids is not None and self.fetch is not None:
+            wanted = {t: i for t, i in zip(texts, ids) if t in set(missing)}
+            try:
+                found = self.fetch(list(wanted.values()))
+            except Exception:
+                found = {}
+            with self._lock:
+                for t, i in wanted.items():
+                    if i in found:
+                        self._cache[t] = found[i]
+                missing = [t for t in missing if t not in self._cache]
         if missing:
             vectors = self.embedder.embed_passages(missing)
             with self._lock:
@@ -59,13 +71,15 @@ class SentenceVectors:
 def evidence(question_vec: np.ndarray, passages: list[Passage], vectors: SentenceVectors) -> list[Evidence]:
     """Every usable sentence of the passages, best first. Score = 0.7 sentence cosine + 0.3 passage cosine."""
     items: list[Evidence] = []
+    ids: list[str] = []
     for n, p in enumerate(passages, 1):
-        for s, e in chunking.sentences(p.text):
+        for i, (s, e) in enumerate(chunking.sentences(p.text)):
             if e - s >= MIN_SENTENCE_CHARS and sum(ch.isalpha() for ch in p.text[s:e]) >= 10:
                 items.append(Evidence(n, p, s, e, 0.0))
+                ids.append(f"{p.passage_id}@{i}")
     if not items:
         return []
-    sims = vectors([it.text for it in items]) @ question_vec
+    sims = vectors([it.text for it in items], ids) @ question_vec
     for it, sim in zip(items, sims):
         it.score = float(0.7 * sim + 0.3 * it.passage.score)
     return sorted(items, key=lambda it: -it.score)
@@ -111,7 +125,7 @@ def build_messages(question: str, language: str, passages: list[Passage], prompt
 
 _CITE_GROUP = re.compile(r"\[\s*(\d{1,4}(?:\s*[,;]\s*\d{1,4})*)\s*\]")
 _DONT_KNOW = re.compile(
-    r"i don'?t know|i do not know|cannot answer|can't answer|ich wei(ß|ss) (es )?nicht|je ne sais pas|non lo so|я не знаю|не могу ответить|no lo sé|não sei|ik weet het niet",
+    r"i don[’']?t know|i do not know|cannot answer|can[’']?t answer|ich wei(ß|ss) (es )?nicht|je ne sais pas|non lo so|я не знаю|не могу ответить|no lo sé|não sei|ik weet het niet",
     re.IGNORECASE,
 )
 
@@ -198,6 +212,3 @@ def cite_llm_answer(
 def quote_is_verbatim(citation: Citation, passages: Iterable[Passage]) -> bool:
     return any(p.passage_id == citation.passage_id and citation.quote in p.text for p in passages)
 
-
-def completion_or_none(llm: LLM, messages, max_tokens: int) -> Completion:
-    return llm.complete(messages, max_tokens=max_tokens)

@@ -7,9 +7,11 @@ import unicodedata
 from typing import Any
 
 from . import answering, indexer, lang, loading, prompts
-from .embedders import Embedder, get_embedder
+from .embedders import CachedQueries, Embedder, get_embedder
+from .embedders import validate_spec as validate_embedder_spec
 from .errors import BackendError, StoreError, UsageError
 from .llms import LLM, Extractive, get_llm
+from .llms import validate_spec as validate_llm_spec
 from .settings import Settings, load_settings
 from .types import Answer, IndexReport, Passage
 
@@ -36,17 +38,26 @@ class Pipeline:
     >>> answer = rag.ask("why did Microsoft hire Suleyman?")
     """
 
-    def __init__(self, settings: Settings | None = None, *, embedder: Embedder | None = None, llm: LLM | str | None = None, **overrides: Any):
+    def __init__(self, settings: Settings | None = None, *, embedder: Embedder | str | None = None, llm: LLM | str | None = None, **overrides: Any):
         if isinstance(llm, str):
             overrides["llm"] = llm
             llm = None
+        if isinstance(embedder, str):
+            overrides["embedder"] = embedder
+            embedder = None
         self.settings = settings.model_copy(update={k: v for k, v in overrides.items() if v is not None}) if settings else load_settings(**overrides)
+        # fail fast on a bad spec, before any indexing or retrieval work
+        if embedder is None:
+            validate_embedder_spec(self.settings.embedder)
+        if llm is None:
+            validate_llm_spec(self.settings.llm)
         self._embedder = embedder
         self._llm = llm
         self._lock = threading.RLock()
         self._retriever = None
         self._manifest = None
         self._vectors: answering.SentenceVectors | None = None
+        self._sentence_store = None
         self._checked_at = 0.0
 
     # --- components ------------------------------------------------------------
@@ -55,6 +66,8 @@ class Pipeline:
         with self._lock:
             if self._embedder is None:
                 self._embedder = get_embedder(self.settings.embedder, self.settings)
+            if not isinstance(self._embedder, CachedQueries):
+                self._embedder = CachedQueries(self._embedder)
             return self._embedder
 
     @property
@@ -68,8 +81,12 @@ class Pipeline:
     def sentence_vectors(self) -> answering.SentenceVectors:
         with self._lock:
             if self._vectors is None:
-                self._vectors = answering.SentenceVectors(self.embedder)
+                self._vectors = answering.SentenceVectors(self.embedder, fetch=self._fetch_sentences)
             return self._vectors
+
+    def _fetch_sentences(self, ids: list[str]):
+        store = self._sentence_store
+        return store.vectors(ids) if store is not None else {}
 
     def _reset(self) -> None:
         with self._lock:
@@ -77,6 +94,7 @@ class Pipeline:
                 self._manifest.close()
             self._retriever = None
             self._manifest = None
+            self._sentence_store = None
 
     # --- indexing ----------------------------------------------------------------
     def index(self, rebuild: bool = False, progress=None) -> IndexReport:
@@ -110,7 +128,8 @@ class Pipeline:
     # --- retrieval -----------------------------------------------------------------
     def retriever(self):
         """The configured retriever over the live index (built once, rebuilt after indexing)."""
-        from .retrieval import DenseRetriever, HybridRetriever, LexicalRetriever
+        from .retrieval import DenseRetriever, FusionRetriever, HybridRetriever, LexicalRetriever
+        from .spaces import MUSE_SPEC
         from .store import ChromaStore, chroma_client
 
         with self._lock:
@@ -120,12 +139,20 @@ class Pipeline:
             if m is None:
                 raise StoreError(f"no index for corpus {self.settings.corpus_root}", hint="run `rag index`")
             indexer.check_embedder(m, self.embedder.name)
+            indexer.check_spaces(m, self.settings.retrieval)
             client = chroma_client(self.settings, indexer.chroma_path(self.settings))
-            store = ChromaStore(client, m.get("collection") or "", create=False)
+            base = m.get("collection") or ""
+            store = ChromaStore(client, base, create=False)
             committed = m.all_chunk_ids() if m.get("dirty") == "1" else None
             dense = DenseRetriever(store.collection, self.embedder, committed)
             retriever = dense
-            if self.settings.retrieval == "hybrid":
+            built = indexer.spaces_of(m)
+            if "s" in built:
+                self._sentence_store = ChromaStore(client, f"{base}-s", create=False)
+            if self.settings.retrieval == "fusion":
+                collections = {key: ChromaStore(client, f"{base}-{key}", create=False).collection for key in ("s", "m", "ms")}
+                retriever = FusionRetriever(dense, collections, get_embedder(MUSE_SPEC, self.settings), m)
+            elif self.settings.retrieval == "hybrid":
                 path = indexer.lexical_index_path(self.settings, m)
                 if path.exists():
                     retriever = HybridRetriever(dense, LexicalRetriever(path, m), self.settings.bm25_weight)

@@ -22,7 +22,9 @@ ENCODING = "cl100k_base"
 # character that does not continue a sentence in lower case.
 _SENT_END = re.compile(r"""[.!?…。！？;](?:["'»“”’)\]]*)(?=\s+[^\s\p{Ll}])""".replace(r"\p{Ll}", "a-zà-ÿа-яё"))
 _PARA = re.compile(r"\n[ \t]*\n\s*")
-_LINE_START_BLOCK = re.compile(r"\s*(?:#{1,6}\s|[-*+•]\s|\d+[.)]\s|>|\||```|={3,}|-{3,})")
+_LINE_START_BLOCK = re.compile(r"\s*(?:#{1,6}\s|[-*+•]\s|\d+[.)]\s|>|\||```)")
+_UNDERLINE = re.compile(r"[ \t]*(?:={3,}|-{3,})[ \t]*(?:\n|$)")
+_LIST_NUMBER = re.compile(r"(?:^|\s)\d{1,3}[.)]$")
 _HEADING = re.compile(r"\s*(?:#{1,6}\s|.+\n[=-]{3,}\s*$)")
 
 
@@ -72,6 +74,9 @@ def _line_breaks(text: str, start: int, end: int) -> list[int]:
     while pos != -1:
         prev = text[start:pos].rstrip()
         nxt = text[pos + 1 : end]
+        if _UNDERLINE.match(nxt):  # a setext heading: the title stays with its underline
+            pos = text.find("\n", pos + 1, end)
+            continue
         if prev and (prev[-1] in ".!?…:;。！？\"”»" or _LINE_START_BLOCK.match(nxt) or _LINE_START_BLOCK.match(text[text.rfind("\n", start, pos) + 1 : pos]) or len(prev) - prev.rfind("\n") < 60):
             cuts.append(pos + 1)
         pos = text.find("\n", pos + 1, end)
@@ -84,7 +89,9 @@ def sentences(text: str) -> list[tuple[int, int]]:
     bounds = [0] + [m.end() for m in _PARA.finditer(text)] + [len(text)]
     for p_start, p_end in zip(bounds, bounds[1:]):
         cuts = [p_start] + _line_breaks(text, p_start, p_end)
-        cuts += [m.end() for m in _SENT_END.finditer(text, p_start, p_end)]
+        line_start = lambda pos: text.rfind("\n", p_start, pos) + 1  # noqa: E731
+        # a list number ("1. Item") or an ordinal ("am 3. Oktober") does not end a sentence
+        cuts += [m.end() for m in _SENT_END.finditer(text, p_start, p_end) if not _LIST_NUMBER.search(text[max(line_start(m.start()), m.start() - 5) : m.end()])]
         cuts = sorted(set(cuts)) + [p_end]
         for s, e in zip(cuts, cuts[1:]):
             t = _trimmed(text, s, e)
@@ -99,21 +106,28 @@ def _split_long(text: str, start: int, end: int, limit: int) -> list[Span]:
     piece = text[start:end]
     tokens = enc.encode(piece, disallowed_special=())
     _, offsets = enc.decode_with_offsets(tokens)
+    offsets = list(offsets) + [len(piece)]
     out: list[Span] = []
     i = 0
     while i < len(tokens):
         j = min(i + limit, len(tokens))
         if j < len(tokens):
-            # back off to the last token that starts after whitespace, within the window's last 30%
+            # tiktoken puts the space at the start of the next word's token: cut before such a token,
+            # searching back through the window's last 30%
             for cand in range(j, i + int(limit * 0.7), -1):
-                if 0 < offsets[cand] <= len(piece) and piece[offsets[cand] - 1].isspace():
+                if 0 <= offsets[cand] < len(piece) and piece[offsets[cand]].isspace():
                     j = cand
                     break
-        s = offsets[i] if i < len(offsets) else len(piece)
-        e = offsets[j] if j < len(tokens) else len(piece)
-        t = _trimmed(text, start + s, start + e)
+        while True:
+            t = _trimmed(text, start + offsets[i], start + offsets[j])
+            n = len(enc.encode(text[t[0] : t[1]], disallowed_special=())) if t else 0
+            if n <= limit or j - i <= 1:
+                break
+            # re-tokenising a slice can merge differently: shrink to the previous word start until it fits
+            prev = next((c for c in range(j - 1, i, -1) if piece[offsets[c]].isspace()), j - 1)
+            j = prev
         if t:
-            out.append(Span(t[0], t[1], j - i))
+            out.append(Span(t[0], t[1], n))
         i = j
     return out
 

@@ -93,8 +93,9 @@ def _print_answer(answer, show_passages: bool) -> None:
 
 def _run_ask(question, k, llm, embedder, corpus, json_out, show_passages, retrieve_only, chroma_url) -> None:
     with _Guard():
-        from .api import Pipeline
+        from .api import Pipeline, clean_question
 
+        question = clean_question(question)  # a bad question fails before any indexing work
         pipe = Pipeline(**_options(k=k, llm=llm, embedder=embedder, corpus=corpus, chroma_url=chroma_url))
         progress = _progress()
         try:
@@ -159,6 +160,8 @@ def index_command(
             report = pipe.index(rebuild=rebuild, progress=progress)
         finally:
             progress.close()
+        for item in report.skipped:
+            typer.echo(f"warning: skipped {item}", err=True)
         if json_out:
             typer.echo(json.dumps(report.to_dict(), ensure_ascii=False))
             return
@@ -167,8 +170,6 @@ def index_command(
             f"{report.unchanged} unchanged files; {report.chunks_embedded} chunks embedded, {report.chunks_reused} reused, "
             f"{report.chunks_total} in the index ({report.seconds:.1f} s)"
         )
-        for item in report.skipped:
-            typer.echo(f"warning: skipped {item}", err=True)
 
 
 @app.command("status")

@@ -190,6 +190,37 @@ class HashEmbedder:
     embed_passages = _embed
 
 
+class CachedQueries:
+    """Memoises query embeddings (retrieval and evidence scoring embed the same question)."""
+
+    def __init__(self, inner: Embedder, size: int = 256):
+        self.inner = inner
+        self.name = inner.name
+        self.dim = inner.dim
+        self.size = size
+        self._cache: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        if len(texts) != 1:
+            return self.inner.embed_queries(texts)
+        with self._lock:
+            hit = self._cache.get(texts[0])
+        if hit is None:
+            hit = self.inner.embed_queries(texts)[0]
+            with self._lock:
+                if len(self._cache) >= self.size:
+                    self._cache.pop(next(iter(self._cache)))
+                self._cache[texts[0]] = hit
+        return hit[None, :]
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return self.inner.embed_passages(texts)
+
+    def __getattr__(self, name: str):
+        return getattr(self.inner, name)
+
+
 Factory = Callable[[str, Settings], Embedder]
 
 
@@ -225,16 +256,23 @@ def parse_spec(spec: str, registry: dict) -> tuple[str, str]:
     return kind, arg
 
 
-def get_embedder(spec: str, settings: Settings) -> Embedder:
-    """The embedder for ``spec``; one instance per spec and thread count, reused across calls."""
+def validate_spec(spec: str) -> dict[str, Factory]:
+    """Check an embedder spec without loading anything; returns the registry that knows it."""
     kind, arg = parse_spec(spec, REGISTRY)
     registry = REGISTRY if kind in REGISTRY else {**REGISTRY, **_plugins()}
     if kind not in registry:
         raise ConfigError(f"unknown embedder spec '{spec}'", hint="valid: e5-small, muse, st:<model or path>, openai:<model>, hash:<dim>")
     if kind in _NEEDS_ARG and not arg:
         raise ConfigError(f"embedder spec '{spec}' needs a model after the colon", hint=f"e.g. {kind}:<model>")
-    if kind == "hash" and arg and not arg.isdigit():
-        raise ConfigError(f"embedder spec '{spec}': the dimension must be a number")
+    if kind == "hash" and arg and not (arg.isdigit() and 0 < int(arg) <= 65536):
+        raise ConfigError(f"embedder spec '{spec}': the dimension must be a positive number")
+    return registry
+
+
+def get_embedder(spec: str, settings: Settings) -> Embedder:
+    """The embedder for ``spec``; one instance per spec and thread count, reused across calls."""
+    registry = validate_spec(spec)
+    kind, arg = parse_spec(spec, REGISTRY)
     key = (spec, settings.threads, settings.embed_base_url)
     with _cache_lock:
         if key not in _cache:

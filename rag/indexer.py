@@ -21,10 +21,11 @@ from pathlib import Path
 from typing import Callable
 
 from . import chunking, loading
-from .embedders import Embedder
+from .embedders import Embedder, get_embedder
 from .errors import EmbedderMismatchError, IndexBusyError, StoreError
 from .manifest import SCHEMA_VERSION, Manifest
 from .settings import Settings
+from .spaces import MUSE_SPEC, SPACES_FOR, Space, chunk_of, make_spaces, sentence_ids, sentence_units
 from .store import ChromaStore, chroma_client, drop_collection, list_collections
 from .types import Chunk, IndexReport
 
@@ -58,12 +59,84 @@ def check_embedder(manifest: Manifest, embedder_name: str) -> None:
         )
 
 
+class Stores:
+    """The collections of one index, one per vector space, written and deleted together."""
+
+    def __init__(self, client, base: str, spaces: list[Space], create: bool = True):
+        self.base = base
+        self.spaces = spaces
+        self.by_key = {sp.key: ChromaStore(client, sp.collection(base), create=create) for sp in spaces}
+        self.primary = self.by_key[""]
+
+    def upsert(self, chunks: list[Chunk], vectors: dict[str, "np.ndarray"]) -> None:
+        """Secondary spaces first, the chunk space last: a chunk present there has all its vectors."""
+        for sp in sorted(self.spaces, key=lambda sp: sp.key == ""):
+            store = self.by_key[sp.key]
+            if sp.sentences:
+                ids, texts, metas = [], [], []
+                for c in chunks:
+                    units = sentence_units(c.text)
+                    ids += sentence_ids(c.id, len(units))
+                    texts += units
+                    metas += [{"chunk_id": c.id, "source": c.source}] * len(units)
+                if ids:
+                    store.upsert(ids, vectors[sp.key], texts, metas)
+            else:
+                store.upsert([c.id for c in chunks], vectors[sp.key], [c.text for c in chunks], [_meta(c) for c in chunks])
+
+    def embed(self, chunks: list[Chunk]) -> dict[str, "np.ndarray"]:
+        out = {}
+        sentences = [u for c in chunks for u in sentence_units(c.text)] if any(sp.sentences for sp in self.spaces) else []
+        for sp in self.spaces:
+            texts = sentences if sp.sentences else [c.text for c in chunks]
+            out[sp.key] = sp.embedder.embed_passages(texts) if texts else None
+        return out
+
+    def copy(self, pairs: list[tuple[Chunk, str]]) -> set[str]:
+        """Give new chunks the vectors of committed chunks with the same content; returns the ids done."""
+        done: set[str] = set()
+        if not pairs:
+            return done
+        found: dict[str, dict[str, "np.ndarray"]] = {}
+        for sp in self.spaces:
+            ids = []
+            for c, old in pairs:
+                ids += sentence_ids(old, c.n_sentences) if sp.sentences else [old]
+            found[sp.key] = self.by_key[sp.key].vectors(sorted(set(ids)))
+        ok = []
+        for c, old in pairs:
+            if all(all(i in found[sp.key] for i in (sentence_ids(old, c.n_sentences) if sp.sentences else [old])) for sp in self.spaces):
+                ok.append((c, old))
+        if ok:
+            vectors = {}
+            for sp in self.spaces:
+                rows = [found[sp.key][i] for c, old in ok for i in (sentence_ids(old, c.n_sentences) if sp.sentences else [old])]
+                vectors[sp.key] = rows
+            self.upsert([c for c, _ in ok], vectors)
+            done = {c.id for c, _ in ok}
+        return done
+
+    def delete(self, chunks: dict[str, int]) -> None:
+        """Delete chunks (id -> sentence count) from every space."""
+        if not chunks:
+            return
+        for sp in self.spaces:
+            ids = [i for cid, n in chunks.items() for i in sentence_ids(cid, n)] if sp.sentences else list(chunks)
+            self.by_key[sp.key].delete(ids)
+
+    def collect_garbage(self, committed: set[str]) -> None:
+        for sp in self.spaces:
+            store = self.by_key[sp.key]
+            orphans = [i for i in store.ids() if (chunk_of(i) if sp.sentences else i) not in committed]
+            store.delete(orphans)
+
+
 @dataclass
 class _FileJob:
     entry: loading.FileEntry
     sha: str
     chunks: list[Chunk]
-    old_ids: dict[str, str]
+    old_ids: dict[str, tuple[str, int]]
     missing: set[str] = field(default_factory=set)
     is_new: bool = True
 
@@ -76,6 +149,9 @@ class Indexer:
         self.embedder = embedder
         self.progress = progress or (lambda phase, done, total: None)
         self.report = IndexReport()
+
+    def _spaces(self, keys) -> list[Space]:
+        return make_spaces(list(keys), self.embedder, lambda: get_embedder(MUSE_SPEC, self.settings))
 
     # --- entry point -----------------------------------------------------------
     def run(self, rebuild: bool = False) -> IndexReport:
@@ -107,7 +183,7 @@ class Indexer:
         return self.report
 
     # --- opening ---------------------------------------------------------------
-    def _open(self, rebuild: bool) -> tuple[Manifest, ChromaStore, bool]:
+    def _open(self, rebuild: bool) -> tuple[Manifest, Stores, bool]:
         """The manifest and store to write into; ``swap`` means they replace the live ones at the end."""
         s = self.settings
         client = chroma_client(s, chroma_path(s))
@@ -116,9 +192,10 @@ class Indexer:
         if live.exists() and not rebuild:
             m = Manifest(live)
             check_embedder(m, self.embedder.name)
-            store = ChromaStore(client, m.get("collection") or "", create=True)
+            check_spaces(m, s.retrieval)
+            store = Stores(client, m.get("collection") or "", self._spaces(spaces_of(m)))
             if m.get("dirty") == "1":
-                self._collect_garbage(m, store)
+                store.collect_garbage(m.all_chunk_ids())
             if (m.get("chunk_tokens"), m.get("chunk_overlap")) != (str(s.chunk_tokens), str(s.chunk_overlap)):
                 self.force_rechunk = True
             m.set(dirty=1)
@@ -126,19 +203,21 @@ class Indexer:
         if new.exists():
             try:
                 m = Manifest(new)
-                same = (m.get("embedder"), m.get("chunk_tokens"), m.get("chunk_overlap")) == (
+                same = (m.get("embedder"), m.get("chunk_tokens"), m.get("chunk_overlap"), m.get("spaces")) == (
                     self.embedder.name,
                     str(s.chunk_tokens),
                     str(s.chunk_overlap),
+                    ",".join(SPACES_FOR[s.retrieval]),
                 )
                 if same and m.get("collection") in list_collections(client):
-                    store = ChromaStore(client, m.get("collection") or "")
-                    self._collect_garbage(m, store)
+                    store = Stores(client, m.get("collection") or "", self._spaces(spaces_of(m)))
+                    store.collect_garbage(m.all_chunk_ids())
                     return m, store, True  # resume an interrupted build
-                old_collection = m.get("collection")
+                old_collection, old_spaces = m.get("collection"), spaces_of(m)
                 m.close()
                 if old_collection:
-                    drop_collection(client, old_collection)
+                    for key in old_spaces:
+                        drop_collection(client, old_collection if not key else f"{old_collection}-{key}")
             except StoreError:
                 pass
             _remove_sqlite(new)
@@ -152,21 +231,16 @@ class Indexer:
             corpus=str(s.corpus_root),
             chunk_tokens=s.chunk_tokens,
             chunk_overlap=s.chunk_overlap,
+            spaces=",".join(SPACES_FOR[s.retrieval]),
             created=time.time(),
             dirty=1,
         )
-        return m, ChromaStore(client, name), True
+        return m, Stores(client, name, self._spaces(SPACES_FOR[s.retrieval])), True
 
     force_rechunk = False
 
-    def _collect_garbage(self, m: Manifest, store: ChromaStore) -> None:
-        """Delete vectors a crashed run left behind (upserted, never committed, or committed as stale)."""
-        committed = m.all_chunk_ids()
-        orphans = [cid for cid in store.ids() if cid not in committed]
-        store.delete(orphans)
-
     # --- the work ----------------------------------------------------------------
-    def _sync(self, m: Manifest, store: ChromaStore, entries: list[loading.FileEntry]) -> None:
+    def _sync(self, m: Manifest, store: Stores, entries: list[loading.FileEntry]) -> None:
         s = self.settings
         known = m.files()
         present = {e.source for e in entries}
@@ -200,42 +274,32 @@ class Indexer:
                     self._remove(m, store, entry.source)
                 continue
             chunks = chunking.chunk_text(entry.source, text, s.chunk_tokens, s.chunk_overlap)
+            for c in chunks:
+                c.n_sentences = len(sentence_units(c.text))
             job = _FileJob(entry, sha, chunks, m.chunk_ids(entry.source), is_new=rec is None)
             jobs.append(job)
+        # removals come after embedding, so a renamed or moved file reuses the vectors of its old name
+        self._embed_jobs(m, store, jobs)
         for source in sorted(set(known) - present):
             self._remove(m, store, source)
-        self._embed_jobs(m, store, jobs)
         self.report.chunks_total = m.chunk_count()
 
-    def _remove(self, m: Manifest, store: ChromaStore, source: str) -> None:
+    def _remove(self, m: Manifest, store: Stores, source: str) -> None:
         store.delete(m.remove_file(source))
         self.report.removed += 1
 
-    def _embed_jobs(self, m: Manifest, store: ChromaStore, jobs: list[_FileJob]) -> None:
-        # 1. chunks whose vectors already exist: same id and content, same content elsewhere, or a resumed upsert
+    def _embed_jobs(self, m: Manifest, store: Stores, jobs: list[_FileJob]) -> None:
+        # 1. chunks whose vectors exist already: same id and content, same content elsewhere, or a resumed upsert
         needed: list[tuple[_FileJob, Chunk]] = []
         by_hash = m.ids_with_hashes(c.hash for job in jobs for c in job.chunks)
         for job in jobs:
-            reuse_from: dict[str, str] = {}
-            for c in job.chunks:
-                if job.old_ids.get(c.id) == c.hash:
-                    continue
-                if c.hash in by_hash:
-                    reuse_from[c.id] = by_hash[c.hash]
-                else:
-                    job.missing.add(c.id)
-            if reuse_from:
-                vectors = store.vectors(sorted(set(reuse_from.values())))
-                reuse = [c for c in job.chunks if c.id in reuse_from and reuse_from[c.id] in vectors]
-                job.missing.update(c.id for c in job.chunks if c.id in reuse_from and reuse_from[c.id] not in vectors)
-                if reuse:
-                    store.upsert([c.id for c in reuse], [vectors[reuse_from[c.id]] for c in reuse], [c.text for c in reuse], [_meta(c) for c in reuse])
-                    self.report.chunks_reused += len(reuse)
-            if job.missing:
-                resumed = self._already_upserted(store, [c for c in job.chunks if c.id in job.missing])
-                self.report.chunks_reused += len(resumed)
-                job.missing -= resumed
-            needed.extend((job, c) for c in job.chunks if c.id in job.missing)
+            fresh = [c for c in job.chunks if job.old_ids.get(c.id, ("", 0))[0] != c.hash]
+            copied = store.copy([(c, by_hash[c.hash]) for c in fresh if c.hash in by_hash and by_hash[c.hash] != c.id])
+            rest = [c for c in fresh if c.id not in copied]
+            resumed = self._already_upserted(store.primary, rest)
+            self.report.chunks_reused += len(copied) + len(resumed)
+            job.missing = {c.id for c in rest if c.id not in resumed}
+            needed.extend((job, c) for c in rest if c.id in job.missing)
 
         # 2. embed the rest in batches that cross file boundaries; commit each file once it is complete
         total = len(needed)
@@ -247,10 +311,9 @@ class Indexer:
                 self._commit(m, store, job)
         batch = self.settings.embed_batch
         for i in range(0, total, batch):
-            part = needed[i : i + batch]
-            vectors = self.embedder.embed_passages([c.text for _, c in part])
-            store.upsert([c.id for _, c in part], vectors, [c.text for _, c in part], [_meta(c) for _, c in part])
-            for job, c in part:
+            part = [c for _, c in needed[i : i + batch]]
+            store.upsert(part, store.embed(part))
+            for job, c in needed[i : i + batch]:
                 job.missing.discard(c.id)
             done += len(part)
             self.report.chunks_embedded += len(part)
@@ -265,6 +328,8 @@ class Indexer:
 
     def _already_upserted(self, store: ChromaStore, chunks: list[Chunk]) -> set[str]:
         """Ids a killed run upserted but never committed, whose content still matches."""
+        if not chunks:
+            return set()
         try:
             got = store.collection.get(ids=[c.id for c in chunks], include=["metadatas"])
         except Exception:
@@ -272,39 +337,60 @@ class Indexer:
         want = {c.id: c.hash for c in chunks}
         return {cid for cid, meta in zip(got["ids"], got["metadatas"]) if meta and want.get(cid) == meta.get("hash")}
 
-    def _commit(self, m: Manifest, store: ChromaStore, job: _FileJob) -> None:
+    def _commit(self, m: Manifest, store: Stores, job: _FileJob) -> None:
         e = job.entry
         m.commit_file(e.source, e.size, e.mtime_ns, job.sha, job.chunks)
-        stale = [cid for cid in job.old_ids if cid not in {c.id for c in job.chunks}]
-        store.delete(stale)
+        new_ids = {c.id for c in job.chunks}
+        store.delete({cid: n for cid, (_, n) in job.old_ids.items() if cid not in new_ids})
         if job.is_new:
             self.report.added += 1
         else:
             self.report.changed += 1
 
-    def _finish(self, m: Manifest, store: ChromaStore, swap: bool) -> None:
+    def _finish(self, m: Manifest, store: Stores, swap: bool) -> None:
         s = self.settings
         m.set(chunk_tokens=s.chunk_tokens, chunk_overlap=s.chunk_overlap, updated=time.time())
         from .retrieval import build_lexical_index
 
-        if self.report.touched or self.force_rechunk or not lexical_index_path(s, m).exists():
+        if s.retrieval == "hybrid" and (self.report.touched or self.force_rechunk or not lexical_index_path(s, m).exists()):
             build_lexical_index(s, m)
         m.set(dirty=0)
         if not swap:
             return
         live = s.index_dir / MANIFEST
-        old = Manifest(live, readonly=True).get("collection") if live.exists() else None
+        old = None
+        if live.exists():
+            previous = Manifest(live, readonly=True)
+            old = previous.get("collection")
+            previous.close()
         m.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         m.db.execute("PRAGMA journal_mode=DELETE")
         m.close()
         os.replace(s.index_dir / NEW_MANIFEST, live)
         client = chroma_client(s, chroma_path(s))
-        keep = {Manifest(live, readonly=True).get("collection")}
+        current = Manifest(live, readonly=True)
+        keep = {current.get("collection") if not key else f"{current.get('collection')}-{key}" for key in spaces_of(current)}
+        current.close()
         for name in list_collections(client):
             if name.startswith(collection_prefix(s)) and name not in keep:
                 drop_collection(client, name)
         if old and old not in keep:  # with a Chroma server the old collection may not carry our prefix
-            drop_collection(client, old)
+            for key in ("", "s", "m", "ms"):
+                drop_collection(client, old if not key else f"{old}-{key}")
+
+
+def spaces_of(m: Manifest) -> list[str]:
+    value = m.get("spaces")
+    return value.split(",") if value else [""]
+
+
+def check_spaces(m: Manifest, retrieval: str) -> None:
+    missing = set(SPACES_FOR[retrieval]) - set(spaces_of(m))
+    if missing:
+        raise EmbedderMismatchError(
+            f"the index was built for retrieval '{'fusion' if 's' in spaces_of(m) else 'dense'}' and lacks the vectors '{retrieval}' needs",
+            hint=f"run `rag index --rebuild` with RAG_RETRIEVAL={retrieval}, or use --retrieval dense",
+        )
 
 
 def lexical_index_path(settings: Settings, m: Manifest) -> Path:

@@ -157,7 +157,8 @@ REGISTRY: dict[str, Factory] = {
 _NEEDS_ARG = {"openai", "ollama", "llamacpp"}
 
 
-def get_llm(spec: str, settings: Settings) -> LLM:
+def validate_spec(spec: str) -> dict[str, Factory]:
+    """Check an LLM spec without loading anything; returns the registry that knows it."""
     kind, _, arg = (spec or "").strip().partition(":")
     registry = REGISTRY
     if kind not in registry:
@@ -168,4 +169,10 @@ def get_llm(spec: str, settings: Settings) -> LLM:
         raise ConfigError(f"unknown LLM spec '{spec}'", hint="valid: extractive, openai:<model>, ollama:<model>, llamacpp:<path.gguf>")
     if kind in _NEEDS_ARG and not arg:
         raise ConfigError(f"LLM spec '{spec}' needs a model after the colon", hint=f"e.g. {kind}:<model>")
+    return registry
+
+
+def get_llm(spec: str, settings: Settings) -> LLM:
+    registry = validate_spec(spec)
+    kind, _, arg = (spec or "").strip().partition(":")
     return registry[kind](arg, settings)

@@ -15,7 +15,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS files (source TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, sha256 TEXT, n_chunks INTEGER);
 CREATE TABLE IF NOT EXISTS chunks (
     id TEXT PRIMARY KEY, source TEXT NOT NULL, start INTEGER, "end" INTEGER,
-    hash TEXT, language TEXT, text TEXT
+    hash TEXT, language TEXT, text TEXT, n_sent INTEGER DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS chunks_source ON chunks(source);
 CREATE INDEX IF NOT EXISTS chunks_hash ON chunks(hash);
@@ -61,8 +61,9 @@ class Manifest:
             self.db.execute("BEGIN")
             self.db.execute("UPDATE files SET size=?, mtime_ns=? WHERE source=?", (size, mtime_ns, source))
 
-    def chunk_ids(self, source: str) -> dict[str, str]:
-        return dict(self.db.execute("SELECT id, hash FROM chunks WHERE source=?", (source,)))
+    def chunk_ids(self, source: str) -> dict[str, tuple[str, int]]:
+        """id -> (content hash, number of sentences) of one file's committed chunks."""
+        return {r[0]: (r[1], r[2]) for r in self.db.execute("SELECT id, hash, n_sent FROM chunks WHERE source=?", (source,))}
 
     def ids_with_hashes(self, hashes: Iterable[str]) -> dict[str, str]:
         """hash -> some committed chunk id with that content."""
@@ -71,7 +72,7 @@ class Manifest:
         for i in range(0, len(hashes), 500):
             part = hashes[i : i + 500]
             q = f"SELECT hash, id FROM chunks WHERE hash IN ({','.join('?' * len(part))})"
-            out.update(dict(self.db.execute(q, part)))
+            out.update({h: cid for h, cid in self.db.execute(q, part)})
         return out
 
     def commit_file(self, source: str, size: int, mtime_ns: int, sha: str, chunks: list[Chunk]) -> None:
@@ -80,15 +81,16 @@ class Manifest:
             self.db.execute("BEGIN")
             self.db.execute("DELETE FROM chunks WHERE source=?", (source,))
             self.db.executemany(
-                'INSERT OR REPLACE INTO chunks (id, source, start, "end", hash, language, text) VALUES (?,?,?,?,?,?,?)',
-                [(c.id, c.source, c.start, c.end, c.hash, c.language, c.text) for c in chunks],
+                'INSERT OR REPLACE INTO chunks (id, source, start, "end", hash, language, text, n_sent) VALUES (?,?,?,?,?,?,?,?)',
+                [(c.id, c.source, c.start, c.end, c.hash, c.language, c.text, c.n_sentences) for c in chunks],
             )
             self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?)", (source, size, mtime_ns, sha, len(chunks)))
 
-    def remove_file(self, source: str) -> list[str]:
+    def remove_file(self, source: str) -> dict[str, int]:
+        """Forget one file; returns its chunk ids with their sentence counts."""
         with self.db:
             self.db.execute("BEGIN")
-            ids = [r[0] for r in self.db.execute("SELECT id FROM chunks WHERE source=?", (source,))]
+            ids = dict(self.db.execute("SELECT id, n_sent FROM chunks WHERE source=?", (source,)))
             self.db.execute("DELETE FROM chunks WHERE source=?", (source,))
             self.db.execute("DELETE FROM files WHERE source=?", (source,))
         return ids

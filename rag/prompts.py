@@ -43,7 +43,7 @@ EXTRACTIVE_INTRO = {
 
 
 def language_name(code: str) -> str:
-    return LANGUAGE_NAMES.get(code, "the language of the question")
+    return LANGUAGE_NAMES.get(code, f"the language with ISO code '{code}'")
 
 
 def localized(table: dict[str, str], code: str) -> str:

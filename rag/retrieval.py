@@ -177,7 +177,87 @@ def _passage_from_row(cid: str, score: float, row: tuple) -> Passage:
     return Passage(cid, source, score, text, language, start, end)
 
 
-# --- fusion ---------------------------------------------------------------------------
+# --- multi-space fusion ------------------------------------------------------------------
+FUSION_WEIGHTS = {"": 1.0, "s": 1.0, "m": 0.5, "ms": 0.5}
+FUSION_DEPTH = {"chunks": 30, "sentences": 60}
+
+
+def _zscores(scores: dict[str, float]) -> tuple[dict[str, float], float]:
+    """z-normalise one ranked list; the floor (its lowest z) stands in for chunks the list did not return."""
+    values = np.fromiter(scores.values(), dtype=np.float64)
+    mean, std = float(values.mean()), float(values.std()) or 1.0
+    return {cid: (v - mean) / std for cid, v in scores.items()}, (float(values.min()) - mean) / std
+
+
+class FusionRetriever:
+    """Chunk and sentence vectors of the main embedder and of mUSE, each searched in Chroma, z-score fused.
+
+    Sentence-level matches find the one sentence that answers a question inside a longer chunk;
+    mUSE adds a more language-neutral opinion. Measured on XQuAD (README): en->de hit@1 0.84 -> 0.91.
+    """
+
+    def __init__(self, dense: DenseRetriever, collections: dict[str, Any], muse: Embedder, manifest: Manifest):
+        self.dense = dense
+        self.collections = collections
+        self.muse = muse
+        self.manifest = manifest
+        self.last_timings: dict[str, float] = {}
+        self.last_query_vector: np.ndarray | None = None
+
+    def _sentence_hits(self, key: str, vector: np.ndarray, n: int) -> dict[str, float]:
+        got = self.collections[key].query(query_embeddings=[vector], n_results=n, include=["distances"])
+        best: dict[str, float] = {}
+        for sid, dist in zip(got["ids"][0], got["distances"][0]):
+            cid = sid.rsplit("@", 1)[0]
+            score = 1.0 - float(dist)
+            if score > best.get(cid, -2.0):
+                best[cid] = score
+        return best
+
+    def _chunk_hits(self, key: str, vector: np.ndarray, n: int) -> dict[str, float]:
+        got = self.collections[key].query(query_embeddings=[vector], n_results=n, include=["distances"])
+        return {cid: 1.0 - float(d) for cid, d in zip(got["ids"][0], got["distances"][0])}
+
+    def retrieve(self, question: str, k: int) -> list[Passage]:
+        t0 = time.perf_counter()
+        qe = self.dense.embedder.embed_queries([question])[0]
+        qm = self.muse.embed_queries([question])[0]
+        self.last_query_vector = qe
+        t1 = time.perf_counter()
+        depth_c = max(FUSION_DEPTH["chunks"], k)
+        depth_s = max(FUSION_DEPTH["sentences"], 2 * k)
+        dense = {p.passage_id: p for p in self.dense.search(qe, depth_c)}  # through llama-index
+        lists = {
+            "": {cid: p.score for cid, p in dense.items()},
+            "s": self._sentence_hits("s", qe, depth_s),
+            "m": self._chunk_hits("m", qm, depth_c),
+            "ms": self._sentence_hits("ms", qm, depth_s),
+        }
+        committed = self.dense.committed
+        fused: dict[str, float] = {}
+        floors = {}
+        normalised = {}
+        for key, scores in lists.items():
+            if committed is not None:
+                scores = {cid: v for cid, v in scores.items() if cid in committed}
+            if scores:
+                normalised[key], floors[key] = _zscores(scores)
+        candidates = set().union(*[set(v) for v in normalised.values()]) if normalised else set()
+        for cid in candidates:
+            fused[cid] = sum(FUSION_WEIGHTS[key] * z.get(cid, floors[key]) for key, z in normalised.items())
+        order = sorted(fused, key=lambda cid: -fused[cid])[:k]
+        missing = [cid for cid in order if cid not in dense]
+        if missing:
+            rows = self.manifest.chunk_rows(missing)
+            got = self.dense.vector_store._collection.get(ids=list(rows), include=["embeddings"])
+            vectors = {cid: np.asarray(v, np.float32) for cid, v in zip(got["ids"], got["embeddings"])}
+            for cid, row in rows.items():
+                dense[cid] = _passage_from_row(cid, float(vectors[cid] @ qe) if cid in vectors else 0.0, row)
+        self.last_timings = {"embed": (t1 - t0) * 1000, "search": (time.perf_counter() - t1) * 1000}
+        return [dense[cid] for cid in order if cid in dense]
+
+
+# --- BM25 fusion ---------------------------------------------------------------------------
 class HybridRetriever:
     """Reciprocal-rank fusion of dense and BM25 rankings; scores stay the dense cosine for abstention rules."""
 

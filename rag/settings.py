@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 from .errors import ConfigError
@@ -50,8 +50,9 @@ class Settings(BaseSettings):
     embedder: str = Field("e5-small", description="Embedder spec: e5-small, muse, st:<model or path>, openai:<model>.")
     llm: str = Field("extractive", description="Answerer spec: extractive, openai:<model>, ollama:<model>, llamacpp:<path.gguf>.")
     k: int = Field(5, ge=1, le=100, description="Passages retrieved and shown to the answerer.")
-    retrieval: Literal["dense", "hybrid"] = Field(
-        "hybrid", description="dense: e5 only; hybrid: e5 fused with BM25 by reciprocal rank."
+    retrieval: Literal["fusion", "dense", "hybrid"] = Field(
+        "fusion",
+        description="fusion: chunk and sentence vectors of the embedder and of mUSE, z-score fused; dense: embedder chunks only; hybrid: dense + BM25 by reciprocal rank.",
     )
     bm25_weight: float = Field(0.5, ge=0.0, le=5.0, description="Weight of the BM25 ranking in hybrid fusion.")
     chunk_tokens: int = Field(160, ge=16, le=2048, description="Target chunk size in tiktoken tokens.")
@@ -74,6 +75,12 @@ class Settings(BaseSettings):
     lock_timeout: float = Field(300.0, ge=0, description="Seconds to wait for another index run to finish.")
     auto_index: bool = Field(True, description="Bring the index up to date before answering.")
     prompts_dir: Path | None = Field(None, description="Folder with prompt templates (default: the bundled prompts).")
+
+    @model_validator(mode="after")
+    def _overlap_below_size(self) -> "Settings":
+        if self.chunk_overlap >= self.chunk_tokens:
+            raise ValueError(f"chunk_overlap ({self.chunk_overlap}) must be smaller than chunk_tokens ({self.chunk_tokens})")
+        return self
 
     @field_validator("corpus", "home", mode="after")
     @classmethod

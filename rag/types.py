@@ -16,6 +16,7 @@ class Chunk:
     text: str
     language: str
     hash: str
+    n_sentences: int = 0
 
 
 @dataclass

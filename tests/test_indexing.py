@@ -1,0 +1,408 @@
+"""Incremental indexing into real embedded Chroma with the model-free HashEmbedder.
+
+The core incremental tests run twice: with ``retrieval="hybrid"`` (chunk vectors only, no model at all) and
+with the default retrieval mode (which may add further vector spaces, e.g. sentence vectors). Embedding is
+therefore checked through the texts the embedder was given, not through raw counts only.
+"""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from rag import chunking, indexer
+from rag.api import Pipeline
+from rag.embedders import HashEmbedder
+from rag.errors import EmbedderMismatchError
+from rag.store import ChromaStore, chroma_client, list_collections
+from rag.types import Passage
+
+TOKEN_TOLERANCE = 2  # see test_chunking.py
+
+
+class RecordingEmbedder(HashEmbedder):
+    """HashEmbedder that also remembers every passage-side text it embedded."""
+
+    def __init__(self, dim: int = 64):
+        super().__init__(dim)
+        self.passages: list[str] = []
+
+    def embed_passages(self, texts):
+        self.passages.extend(texts)
+        return super().embed_passages(texts)
+
+
+def make_pipe(corpus: Path, embedder: HashEmbedder | None = None, **overrides) -> Pipeline:
+    overrides = {k: v for k, v in overrides.items() if v is not None}
+    return Pipeline(corpus=corpus, embedder=embedder or RecordingEmbedder(), **overrides)
+
+
+def raw_embedder(pipe: Pipeline) -> RecordingEmbedder:
+    emb = pipe.embedder
+    return getattr(emb, "inner", emb)  # the pipeline may wrap the embedder (query cache)
+
+
+def index(pipe: Pipeline, rebuild: bool = False):
+    """Run an index pass; return the report and how many texts the embedder embedded during it."""
+    emb = raw_embedder(pipe)
+    before = emb.embedded
+    if isinstance(emb, RecordingEmbedder):
+        emb.passages.clear()
+    report = pipe.index(rebuild=rebuild)
+    return report, emb.embedded - before
+
+
+def embedded_texts(pipe: Pipeline) -> list[str]:
+    """Passage texts embedded by the last ``index`` call."""
+    return list(raw_embedder(pipe).passages)
+
+
+def manifest_chunks(pipe: Pipeline) -> dict[str, str]:
+    """id -> hash of every committed chunk."""
+    m = indexer.open_manifest(pipe.settings)
+    assert m is not None
+    try:
+        return dict(m.db.execute("SELECT id, hash FROM chunks"))
+    finally:
+        m.close()
+
+
+def collections(pipe: Pipeline) -> dict[str, set[str]]:
+    """Ids in every Chroma collection of the live index: the chunk collection is keyed "" and
+    further vector spaces (named ``<collection>-<key>``) by their key."""
+    s = pipe.settings
+    m = indexer.open_manifest(s)
+    try:
+        base = m.get("collection")
+    finally:
+        m.close()
+    client = chroma_client(s, indexer.chroma_path(s))
+    out = {}
+    for name in list_collections(client):
+        if name == base or name.startswith(base + "-"):
+            out[name[len(base) + 1 :]] = set(ChromaStore(client, name, create=False).ids())
+    return out
+
+
+def store_ids(pipe: Pipeline) -> set[str]:
+    """Ids of the chunk collection."""
+    return collections(pipe)[""]
+
+
+def assert_store_matches_manifest(pipe: Pipeline) -> None:
+    """The chunk collection holds exactly the committed chunks; other spaces hold nothing else."""
+    committed = set(manifest_chunks(pipe))
+    spaces = collections(pipe)
+    assert spaces[""] == committed
+    for key, ids in spaces.items():
+        owners = {i.rsplit("@", 1)[0] if "@" in i else i for i in ids}
+        assert owners <= committed, f"orphan vectors in space {key!r}: {sorted(owners - committed)[:3]}"
+        if key:
+            assert owners == committed, f"space {key!r} misses vectors of {sorted(committed - owners)[:3]}"
+
+
+def all_passages(pipe: Pipeline, question: str) -> list[Passage]:
+    return pipe.retrieve(question, k=50)
+
+
+# None = the package's default retrieval mode
+MODES = [pytest.param("hybrid", id="hybrid"), pytest.param(None, id="default")]
+
+
+@pytest.fixture(params=MODES)
+def mode(request):
+    return request.param
+
+
+@pytest.fixture
+def pipe(small_corpus, mode) -> Pipeline:
+    return make_pipe(small_corpus, retrieval=mode)
+
+
+@pytest.fixture
+def hpipe(small_corpus) -> Pipeline:
+    """Model-free pipeline for tests that are not about the vector spaces."""
+    return make_pipe(small_corpus, retrieval="hybrid")
+
+
+# --- first run / no-op run ---------------------------------------------------------------------
+def test_first_index_then_nothing_to_do(pipe, small_corpus):
+    assert pipe.needs_index()
+    report, embedded = index(pipe)
+    assert (report.added, report.changed, report.removed, report.unchanged) == (3, 0, 0, 0)
+    assert report.chunks_embedded > 0
+    assert report.chunks_embedded == report.chunks_total == 3
+    assert embedded >= report.chunks_embedded
+    texts = embedded_texts(pipe)
+    for name in ("a.txt", "b.md", "c.txt"):
+        assert (small_corpus / name).read_text(encoding="utf-8").strip() in texts
+    assert report.skipped == []
+    assert not pipe.needs_index()
+
+    report, embedded = index(pipe)
+    assert (report.added, report.changed, report.removed, report.unchanged) == (0, 0, 0, 3)
+    assert report.chunks_embedded == 0 and embedded == 0
+    assert report.chunks_total == 3
+    assert not report.touched
+
+    status = pipe.status()
+    assert status["indexed"] is True
+    assert status["files"] == 3 and status["chunks"] == 3
+    assert status["interrupted_run"] is False
+    assert_store_matches_manifest(pipe)
+
+
+def test_status_before_indexing(hpipe):
+    status = hpipe.status()
+    assert status["indexed"] is False
+    assert "chunks" not in status
+    assert status["index_dir"] == str(hpipe.settings.index_dir)
+
+
+# --- changes -----------------------------------------------------------------------------------
+def test_changed_file_reembeds_only_that_file(pipe, small_corpus):
+    index(pipe)
+    before = manifest_chunks(pipe)
+    new_text = "The dog slept under the table. It was a rainy evening in London.\n"
+    (small_corpus / "a.txt").write_text(new_text, encoding="utf-8")
+    report, embedded = index(pipe)
+    assert (report.added, report.changed, report.removed, report.unchanged) == (0, 1, 0, 2)
+    new_chunks = chunking.chunk_text("a.txt", new_text, pipe.settings.chunk_tokens, pipe.settings.chunk_overlap)
+    assert report.chunks_embedded == len(new_chunks) == 1
+    texts = embedded_texts(pipe)
+    assert embedded == len(texts) >= 1
+    assert new_chunks[0].text in texts
+    assert all(t in new_text for t in texts), "only text of the changed file is embedded"
+    after = manifest_chunks(pipe)
+    assert {cid: h for cid, h in after.items() if not cid.startswith("a.txt#")} == {
+        cid: h for cid, h in before.items() if not cid.startswith("a.txt#")
+    }
+    assert {cid for cid in after if cid.startswith("a.txt#")} == {c.id for c in new_chunks}
+    assert_store_matches_manifest(pipe)  # stale vectors of the old version are gone
+    texts = {p.source: p.text for p in all_passages(pipe, "dog table London")}
+    assert texts["a.txt"] == new_text.strip()
+    assert all("cat sat" not in t for t in texts.values())
+
+
+@pytest.mark.parametrize("retrieval", MODES)
+def test_appending_a_sentence_reembeds_only_affected_chunks(seeds_copy, retrieval):
+    pipe = make_pipe(seeds_copy, retrieval=retrieval)
+    first, _ = index(pipe)
+    assert first.added == 5
+    total = first.chunks_total
+    assert first.chunks_embedded == total > 10
+
+    path = seeds_copy / "000_3cd479b778d5c1c6.txt"
+    old_text = path.read_text(encoding="utf-8")
+    added = "Das ist ein neuer Satz am Ende der Datei."
+    new_text = old_text.rstrip() + "\n" + added + "\n"
+    path.write_text(new_text, encoding="utf-8")
+    ct, ov = pipe.settings.chunk_tokens, pipe.settings.chunk_overlap
+    old_chunks = {(c.id, c.hash) for c in chunking.chunk_text(path.name, old_text, ct, ov)}
+    new_chunks = chunking.chunk_text(path.name, new_text, ct, ov)
+    expected = [c for c in new_chunks if (c.id, c.hash) not in old_chunks]
+    assert 1 <= len(expected) < len(new_chunks), "only the tail of the file changes"
+
+    report, embedded = index(pipe)
+    assert (report.added, report.changed, report.removed, report.unchanged) == (0, 1, 0, 4)
+    assert report.chunks_embedded == len(expected) < len(new_chunks) < total
+    texts = embedded_texts(pipe)
+    assert embedded == len(texts) > 0
+    assert all(c.text in texts for c in expected)
+    assert all(any(t in c.text for c in expected) for t in texts), "nothing outside the affected chunks is embedded"
+    assert_store_matches_manifest(pipe)
+    hits = all_passages(pipe, "neuer Satz am Ende der Datei")
+    assert any(added in p.text and p.source == path.name for p in hits)
+
+
+def test_prepending_reuses_vectors_by_content(small_corpus, mode):
+    # a file whose chunks keep their content but move: new ids, same hashes
+    sentences = [f"Sentence number {i} talks about topic {i} in some detail." for i in range(40)]
+    (small_corpus / "long.txt").write_text(" ".join(sentences) + "\n", encoding="utf-8")
+    pipe = make_pipe(small_corpus, chunk_tokens=32, chunk_overlap=0, retrieval=mode)
+    index(pipe)
+    old_ids = {cid for cid in manifest_chunks(pipe) if cid.startswith("long.txt#")}
+    (small_corpus / "long.txt").write_text("\n\n" + " ".join(sentences) + "\n", encoding="utf-8")
+    report, embedded = index(pipe)
+    assert report.changed == 1
+    new_ids = {cid for cid in manifest_chunks(pipe) if cid.startswith("long.txt#")}
+    assert len(new_ids) == len(old_ids) > 5 and not (new_ids & old_ids), "every chunk moved by two characters"
+    assert embedded == report.chunks_embedded == 0
+    assert report.chunks_reused == len(new_ids)
+    assert_store_matches_manifest(pipe)
+
+
+def test_deleted_file_leaves_index_and_results(pipe, small_corpus):
+    index(pipe)
+    assert any(p.source == "c.txt" for p in all_passages(pipe, "Поезд Билеты вокзале"))
+    (small_corpus / "c.txt").unlink()
+    report, embedded = index(pipe)
+    assert (report.added, report.changed, report.removed, report.unchanged) == (0, 0, 1, 2)
+    assert embedded == 0
+    status = pipe.status()
+    assert status["chunks"] == 2 and status["files"] == 2
+    assert report.chunks_total == 2
+    assert not any(cid.startswith("c.txt#") for cid in manifest_chunks(pipe))
+    assert_store_matches_manifest(pipe)
+    for ids in collections(pipe).values():
+        assert not any(i.startswith("c.txt#") for i in ids)
+    hits = all_passages(pipe, "Поезд Билеты вокзале")
+    assert hits and all(p.source != "c.txt" for p in hits)
+    dense = make_pipe(small_corpus, pipe.embedder, retrieval="dense")
+    assert all(p.source != "c.txt" for p in dense.retrieve("Поезд Билеты вокзале", k=50))
+
+
+def test_added_file(pipe, small_corpus):
+    index(pipe)
+    (small_corpus / "sub").mkdir()
+    new_text = "Giraffes have very long necks and eat leaves.\n"
+    (small_corpus / "sub" / "d.txt").write_text(new_text, encoding="utf-8")
+    assert pipe.needs_index()
+    report, embedded = index(pipe)
+    assert (report.added, report.changed, report.removed, report.unchanged) == (1, 0, 0, 3)
+    assert report.chunks_embedded == 1
+    assert embedded >= 1 and all(t in new_text for t in embedded_texts(pipe))
+    assert pipe.status()["files"] == 4
+    top = pipe.retrieve("giraffes long necks leaves", k=1)[0]
+    assert top.source == "sub/d.txt"
+    assert top.passage_id.startswith("sub/d.txt#0-")
+    assert_store_matches_manifest(pipe)
+
+
+def test_touched_file_is_not_reembedded(pipe, small_corpus):
+    index(pipe)
+    path = small_corpus / "b.md"
+    st = path.stat()
+    later = st.st_mtime_ns + 5_000_000_000
+    os.utime(path, ns=(later, later))
+    assert pipe.needs_index(), "a new mtime makes the index look stale"
+    report, embedded = index(pipe)
+    assert (report.added, report.changed, report.removed, report.unchanged) == (0, 0, 0, 3)
+    assert embedded == 0 and report.chunks_embedded == 0 and report.chunks_reused == 0
+    assert not pipe.needs_index(), "the new mtime is recorded, so the next check is stat-only"
+
+
+def test_same_size_edit_is_detected(hpipe, small_corpus):
+    index(hpipe)
+    path = small_corpus / "a.txt"
+    old = path.read_text(encoding="utf-8")
+    new = old.replace("Paris", "Tokyo")  # same length
+    assert len(new.encode()) == len(old.encode())
+    path.write_text(new, encoding="utf-8")
+    later = time.time_ns() + 2_000_000_000
+    os.utime(path, ns=(later, later))
+    report, embedded = index(hpipe)
+    assert report.changed == 1 and report.chunks_embedded == 1 and embedded == 1
+    assert "Tokyo" in next(p.text for p in all_passages(hpipe, "Tokyo") if p.source == "a.txt")
+
+
+# --- embedder identity -------------------------------------------------------------------------
+def test_embedder_is_recorded_and_mismatch_is_refused(hpipe, small_corpus):
+    index(hpipe)
+    status = hpipe.status()
+    assert status["index_embedder"] == "hash:64"
+    assert status["dim"] == 64
+
+    other = make_pipe(small_corpus, RecordingEmbedder(32), retrieval="hybrid")
+    with pytest.raises(EmbedderMismatchError) as info:
+        other.index()
+    message = info.value.one_line()
+    assert "hash:64" in message and "hash:32" in message and "64 dims" in message
+    assert "--rebuild" in message
+    assert "\n" not in message
+    assert raw_embedder(other).embedded == 0, "nothing was embedded with the wrong embedder"
+    with pytest.raises(EmbedderMismatchError):
+        other.retrieve("cat", k=1)
+    assert hpipe.status()["index_embedder"] == "hash:64", "the refused run left the index alone"
+
+
+def test_rebuild_switches_the_embedder(hpipe, small_corpus):
+    index(hpipe)
+    old_collection = hpipe.status()["collection"]
+    other = make_pipe(small_corpus, RecordingEmbedder(32), retrieval="hybrid")
+    report, embedded = index(other, rebuild=True)
+    assert report.added == 3 and report.chunks_embedded == 3 and embedded == 3
+    status = other.status()
+    assert status["index_embedder"] == "hash:32" and status["dim"] == 32
+    assert status["chunks"] == 3
+    assert status["collection"] != old_collection
+    hits = other.retrieve("Kuchen Eier Mehl", k=2)
+    assert hits and hits[0].source == "b.md"
+    # the old embedder is now the mismatching one
+    stale = make_pipe(small_corpus, RecordingEmbedder(64), retrieval="hybrid")
+    with pytest.raises(EmbedderMismatchError, match="hash:32"):
+        stale.retrieve("cat", k=1)
+    # and an incremental run with the new embedder has nothing to do
+    report, embedded = index(other)
+    assert report.unchanged == 3 and embedded == 0
+
+
+# --- chunking parameters -----------------------------------------------------------------------
+def test_changing_chunk_tokens_rechunks(pipe, small_corpus, mode):
+    index(pipe)
+    assert pipe.status()["chunks"] == 3
+    small = make_pipe(small_corpus, raw_embedder(pipe), chunk_tokens=16, chunk_overlap=0, retrieval=mode)
+    assert small.needs_index()
+    report, embedded = index(small)
+    assert report.changed == 3 and report.unchanged == 0
+    assert report.chunks_embedded > 0 and embedded >= report.chunks_embedded
+    chunks = manifest_chunks(small)
+    assert len(chunks) > 3
+    assert small.status()["chunks"] == len(chunks) == report.chunks_total
+    m = indexer.open_manifest(small.settings)
+    try:
+        assert (m.get("chunk_tokens"), m.get("chunk_overlap")) == ("16", "0")
+        texts = [row[3] for row in m.iter_chunks()]
+    finally:
+        m.close()
+    assert max(chunking.count_tokens(t) for t in texts) <= 16 + TOKEN_TOLERANCE
+    assert_store_matches_manifest(small)
+    report, embedded = index(small)
+    assert report.unchanged == 3 and embedded == 0
+    assert not small.needs_index()
+
+
+# --- retrieval ---------------------------------------------------------------------------------
+def test_retrieve_returns_passages(pipe, small_corpus):
+    index(pipe)
+    # HashEmbedder is bag-of-words: the query must share words with b.md (which is German:
+    # "Der Kuchen braucht drei Eier und Mehl"); "cake eggs" shares none, so use the German words.
+    hits = pipe.retrieve("Kuchen Eier", k=2)
+    assert len(hits) == 2
+    assert all(isinstance(p, Passage) for p in hits)
+    assert "b.md" in {p.source for p in hits}
+    assert hits[0].source == "b.md"
+    top = hits[0]
+    text = (small_corpus / "b.md").read_text(encoding="utf-8")
+    assert top.passage_id == f"b.md#{top.start}-{top.end}"
+    assert text[top.start : top.end] == top.text
+    assert top.language == "de"
+
+
+def test_retrieve_indexes_automatically(pipe):
+    hits = pipe.retrieve("Поезд вокзале", k=1)
+    assert hits[0].source == "c.txt" and hits[0].language == "ru"
+    assert pipe.status()["files"] == 3
+
+
+def test_retrieve_k_limits_results(pipe):
+    index(pipe)
+    assert len(pipe.retrieve("cat", k=1)) == 1
+    assert len(pipe.retrieve("cat", k=50)) == 3
+
+
+def test_renamed_file_reuses_vectors(hpipe, small_corpus):
+    index(hpipe)
+    (small_corpus / "a.txt").rename(small_corpus / "renamed.txt")
+    report, embedded = index(hpipe)
+    assert (report.added, report.removed) == (1, 1)
+    assert embedded == 0 and report.chunks_reused == 1
+
+
+def test_pipeline_accepts_an_embedder_spec_string(small_corpus):
+    pipe = Pipeline(corpus=small_corpus, embedder="hash:64")
+    report = pipe.index()
+    assert report.added == 3
+    assert pipe.status()["index_embedder"] == "hash:64"
