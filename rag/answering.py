@@ -155,58 +155,78 @@ def is_dont_know(text: str) -> bool:
     return bool(_DONT_KNOW.search(text[:300]))
 
 
-def _answer_sentences(text: str) -> list[tuple[str, list[int]]]:
+_MARKERS_AFTER_STOP = re.compile(r"([.!?。！？])((?:\s*\[\d{1,4}(?:\s*[,;]\s*\d{1,4})*\])+)")
+
+
+def _markers_before_stop(text: str) -> str:
+    """"... AI. [2] Next" -> "... AI [2]. Next": a marker belongs to the sentence it follows."""
+    return _MARKERS_AFTER_STOP.sub(lambda m: " " + " ".join(m.group(2).split()) + m.group(1), text)
+
+
+def _answer_sentences(text: str) -> list[tuple[str, list[int], tuple[int, int]]]:
+    """(sentence without markers, cited numbers, span) for each sentence that says something."""
     out = []
     for s, e in chunking.sentences(text):
         sentence = text[s:e]
         nums = [int(x) for g in _CITE_GROUP.findall(sentence) for x in re.split(r"\s*[,;]\s*", g)]
-        bare = _CITE_GROUP.sub("", sentence).strip()
+        bare = re.sub(r"\s+([.,;:!?])", r"\1", " ".join(_CITE_GROUP.sub("", sentence).split()))
         if sum(ch.isalpha() for ch in bare) >= 8:
-            out.append((bare, nums))
+            out.append((bare, nums, (s, e)))
     return out
 
 
 def cite_llm_answer(
     answer: str, passages: list[Passage], items: list[Evidence], vectors: SentenceVectors
-) -> tuple[str, list[Citation], list[str], list[str]]:
+) -> tuple[str, list[Citation], list[str], list[str], int]:
     """Verify and repair the citations of an LLM answer.
 
     Each cited number must name a retrieved passage (others are dropped). Each answer
-    sentence is matched to its best-supporting evidence sentence; the quote is that
-    sentence, verbatim from the passage. Sentences without a citation get one when a
-    passage supports them; sentences nothing supports are flagged in ``warnings``.
-    Returns (answer text, citations, dropped markers, warnings).
+    sentence is matched against the evidence sentences: a citation stands when the cited
+    passage holds a sentence that supports it (cosine >= SUPPORT_MIN); otherwise it moves to
+    the passage that does, or, when none does, the sentence loses its citations and is
+    flagged in ``warnings``. Quotes are verbatim sentences of the cited passages.
+    Returns (answer text, citations, dropped markers, warnings, supported sentence count).
     """
     text, _valid, dropped = parse_citations(answer, len(passages))
+    text = _markers_before_stop(text)
     sentences = _answer_sentences(text)
     warnings: list[str] = []
     if not sentences or not items:
-        return text, [], dropped, warnings
-    sent_vecs = vectors([s for s, _ in sentences])
+        return text, [], dropped, warnings, 0
+    sent_vecs = vectors([s for s, _, _ in sentences])
     ev_vecs = vectors([it.text for it in items])
     sims = sent_vecs @ ev_vecs.T
     quotes: dict[int, tuple[float, Evidence]] = {}
-    repaired = text
-    for row, (sentence, nums) in enumerate(sentences):
-        order = np.argsort(-sims[row])
-        best_any = items[int(order[0])]
-        support = float(sims[row, order[0]])
-        targets = nums or ([best_any.n] if support >= SUPPORT_MIN else [])
-        if not targets:
-            warnings.append(f"unsupported sentence: {sentence[:80]}")
-            continue
-        if not nums:
-            repaired = repaired.replace(sentence, f"{sentence} [{best_any.n}]", 1)
-        for n in targets:
-            in_passage = [int(i) for i in order if items[int(i)].n == n]
-            if not in_passage:
-                continue
-            i = in_passage[0]
-            score = float(sims[row, i])
-            if n not in quotes or score > quotes[n][0]:
-                quotes[n] = (score, items[i])
+    supported = 0
+    pieces: list[str] = []
+    cursor = 0
+    for row, (bare, nums, (start, end)) in enumerate(sentences):
+        order = [int(i) for i in np.argsort(-sims[row])]
+        best_any = order[0]
+        targets: list[tuple[int, int]] = []  # (passage number, evidence index)
+        for n in nums:
+            inside = [i for i in order if items[i].n == n]
+            if inside and sims[row, inside[0]] >= SUPPORT_MIN:
+                targets.append((n, inside[0]))
+        if not targets and sims[row, best_any] >= SUPPORT_MIN:
+            targets = [(items[best_any].n, best_any)]
+        pieces.append(text[cursor:start])
+        if targets:
+            supported += 1
+            marks = "".join(f"[{n}]" for n in dict.fromkeys(n for n, _ in targets))
+            stop = bare[-1] if bare[-1] in ".!?。！？" else ""
+            pieces.append(f"{bare[:-1] if stop else bare} {marks}{stop}")
+            for n, i in targets:
+                score = float(sims[row, i])
+                if n not in quotes or score > quotes[n][0]:
+                    quotes[n] = (score, items[i])
+        else:
+            pieces.append(bare)
+            warnings.append(f"no retrieved passage supports: {bare[:100]}")
+        cursor = end
+    pieces.append(text[cursor:])
     citations = [Citation(n, ev.passage.source, ev.passage.passage_id, ev.text) for n, (_, ev) in sorted(quotes.items())]
-    return repaired, citations, dropped, warnings
+    return "".join(pieces), citations, dropped, warnings, supported
 
 
 def quote_is_verbatim(citation: Citation, passages: Iterable[Passage]) -> bool:

@@ -232,9 +232,15 @@ class Pipeline:
             result.abstained = True
             _, _, result.dropped_citations = answering.parse_citations(text, len(result.passages))
             return
-        answer, citations, dropped, warnings = answering.cite_llm_answer(text, result.passages, items, self.sentence_vectors)
+        answer, citations, dropped, warnings, supported = answering.cite_llm_answer(text, result.passages, items, self.sentence_vectors)
         result.answer, result.citations, result.dropped_citations = answer, citations, dropped
         result.warnings.extend(warnings)
+        if not supported:
+            # Not one sentence of the draft is backed by a retrieved passage: say so instead of guessing.
+            result.warnings.append(f"the model's draft was not supported by the sources and was withheld: {text[:200]}")
+            result.answer = prompts.localized(prompts.DONT_KNOW, result.language)
+            result.citations = []
+            result.abstained = True
         if dropped:
             result.warnings.append(f"dropped citations to passages that were not retrieved: {', '.join(dropped)}")
 

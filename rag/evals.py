@@ -224,3 +224,46 @@ def render_table(report: dict[str, Any]) -> None:
     for key, value in report["cost"].items():
         o.add_row(key, fmt(value) if isinstance(value, float) else str(value))
     console.print(o)
+
+
+def fact_chunk_ids(case: Case, manifest) -> list[str]:
+    """Ids of the indexed chunks of the gold files that hold one of the case's facts."""
+    return [cid for cid, source, _lang, text in manifest.iter_chunks() if source in case.sources and holds_fact(text, case.facts)]
+
+
+def crosscheck(cases: list[Case], pipe: Pipeline, k: int = 5) -> dict[str, float]:
+    """Chunk-level hit rate and MRR computed by our code and by llama-index's RetrieverEvaluator on the same runs."""
+    import asyncio
+
+    from llama_index.core.evaluation import RetrieverEvaluator
+
+    from .indexer import open_manifest
+    from .retrieval import as_llama_retriever
+
+    pipe.ensure_index()
+    retriever = pipe.retriever()
+    evaluator = RetrieverEvaluator.from_metric_names(["hit_rate", "mrr"], retriever=as_llama_retriever(retriever, k))
+    manifest = open_manifest(pipe.settings)
+    ours_hit, ours_rr, theirs_hit, theirs_rr = [], [], [], []
+    try:
+        for case in cases:
+            if not case.answerable:
+                continue
+            expected = fact_chunk_ids(case, manifest)
+            if not expected:
+                continue
+            ranked = [p.passage_id for p in retriever.retrieve(case.question, k)]
+            rank = next((i for i, pid in enumerate(ranked, 1) if pid in expected), None)
+            ours_hit.append(float(rank is not None))
+            ours_rr.append(1.0 / rank if rank else 0.0)
+            result = asyncio.run(evaluator.aevaluate(case.question, expected_ids=expected))
+            theirs_hit.append(result.metric_vals_dict["hit_rate"])
+            theirs_rr.append(result.metric_vals_dict["mrr"])
+    finally:
+        manifest.close()
+    n = len(ours_hit)
+    return {
+        "cases": n,
+        "ours_hit_rate": sum(ours_hit) / n, "llama_index_hit_rate": sum(theirs_hit) / n,
+        "ours_mrr": sum(ours_rr) / n, "llama_index_mrr": sum(theirs_rr) / n,
+    }

@@ -13,11 +13,11 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 # Frequent function words; enough to tell these languages apart in a short question.
 _STOP = {
-    "en": "the a an of to and in is are was were did does do why what who whom how when where which with for on from by that this it be has have had not will would could should about than".split(),
-    "de": "der die das und ist sind war hat haben nicht ein eine einen mit von zu den dem des im auf für warum was wer wie wann wo welche welcher welches hat wurde wurden ich sie er es auch noch bei nach über".split(),
-    "fr": "le la les et est sont un une des du de pour dans que qui quoi pourquoi comment quand où quel quelle quels ce cette il elle ils pas avec sur par au aux a ont été".split(),
-    "it": "il lo la le gli i e è sono un una uno del della dei degli per che chi perché come quando dove quale quali con su non ha hanno di da nel nella al alla".split(),
-    "es": "el la los las y es son un una del de para que quién por qué cómo cuándo dónde cuál con en no ha han se al lo".split(),
+    "en": "the a an of to and in is are was were did does do why what who whom how when where which with for on from by that this it be has have had not will would could should about than much many".split(),
+    "de": "der die das und ist sind war hat haben nicht ein eine einen mit von zu den dem des im auf für warum was wer wie wann wo welche welcher welches hat wurde wurden ich sie er es auch noch bei nach über viel viele wieviel".split(),
+    "fr": "le la les et est sont un une des du de pour dans que qui quoi pourquoi comment quand où quel quelle quels ce cette il elle ils pas avec sur par au aux a ont été combien".split(),
+    "it": "il lo la le gli i e è sono un una uno del della dei degli per che chi perché come quando dove quale quali con su non ha hanno di da nel nella al alla quanto quanta quanti quante cosa costa".split(),
+    "es": "el la los las y es son un una del de para que quién por qué cómo cuándo dónde cuál con en no ha han se al lo cuánto cuánta cuántos cuántas".split(),
     "pt": "o a os as e é são um uma do da dos das de para que quem por porque como quando onde qual com em não tem foi ao".split(),
     "nl": "de het een en is zijn was van voor dat die wie wat waarom hoe wanneer waar met op niet heeft hebben".split(),
 }
@@ -34,24 +34,31 @@ _SCRIPTS = (
     ("ja", re.compile(r"[\u3040-\u30FF]")),
     ("zh", re.compile(r"[\u4E00-\u9FFF]")),
 )
+_RU_STOP = set("кто что как почему зачем где когда сколько какой какая какие который это был была были его её их".split())
 _CYRILLIC_OTHER = {"uk": set("іїєґ"), "sr": set("ђћџљњ"), "ru": set("ыэё")}
 
 _lock = threading.Lock()
 _identifier = None
 
 
-def _langid(text: str) -> str:
+def _langid(text: str, among: set[str] | None = None) -> str:
+    """py3langid's best guess, restricted to ``among`` when the heuristic narrowed it down."""
     global _identifier
     with _lock:
         if _identifier is None:
             from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
             _identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        if among:
+            ranked = [lang for lang, _ in _identifier.rank(text) if lang in among]
+            if ranked:
+                return str(ranked[0])
         lang, _ = _identifier.classify(text)
     return str(lang)
 
 
-def _heuristic(text: str) -> str | None:
+def _heuristic(text: str) -> str | set[str] | None:
+    """A language code when sure; a set of tied candidates when the stop words narrow it down; else None."""
     letters = [ch for ch in text if ch.isalpha()]
     if not letters:
         return None
@@ -64,6 +71,8 @@ def _heuristic(text: str) -> str | None:
                 for other, marks in _CYRILLIC_OTHER.items():
                     if lowered & marks:
                         return other
+                if {w.lower() for w in _WORD.findall(text)} & _RU_STOP:
+                    return "ru"
                 return None  # Bulgarian, Macedonian, ...: let the model decide
             if lang == "zh" and re.search(r"[\u3040-\u30FF]", sample):
                 return "ja"
@@ -76,6 +85,8 @@ def _heuristic(text: str) -> str | None:
     second = rest[0][1] if rest else 0
     if top >= 2 and top >= 2 * second:
         return best
+    if top >= 1:
+        return {lang for lang, n in votes.items() if n == top}
     return None
 
 
@@ -84,4 +95,7 @@ def detect(text: str) -> str:
     text = text[:2000]
     if not any(ch.isalpha() for ch in text):
         return "und"
-    return _heuristic(text) or _langid(text)
+    guess = _heuristic(text)
+    if isinstance(guess, str):
+        return guess
+    return _langid(text, guess)
