@@ -111,7 +111,7 @@ class Pipeline:
         try:
             if m.get("dirty") == "1":
                 return True
-            if (m.get("chunk_tokens"), m.get("chunk_overlap")) != (str(self.settings.chunk_tokens), str(self.settings.chunk_overlap)):
+            if m.get("chunking") != indexer.chunk_signature(self.settings):
                 return True
             known = m.files()
         finally:
@@ -128,7 +128,7 @@ class Pipeline:
     # --- retrieval -----------------------------------------------------------------
     def retriever(self):
         """The configured retriever over the live index (built once, rebuilt after indexing)."""
-        from .retrieval import DenseRetriever, FusionRetriever, HybridRetriever, LexicalRetriever
+        from .retrieval import ChunkSearch, DenseRetriever, FusionRetriever, HybridRetriever, LexicalRetriever
         from .spaces import MUSE_SPEC
         from .store import ChromaStore, chroma_client
 
@@ -144,18 +144,18 @@ class Pipeline:
             base = m.get("collection") or ""
             store = ChromaStore(client, base, create=False)
             committed = m.all_chunk_ids() if m.get("dirty") == "1" else None
-            dense = DenseRetriever(store.collection, self.embedder, committed)
-            retriever = dense
-            built = indexer.spaces_of(m)
-            if "s" in built:
+            if "s" in indexer.spaces_of(m):
                 self._sentence_store = ChromaStore(client, f"{base}-s", create=False)
             if self.settings.retrieval == "fusion":
+                # chromadb directly: importing llama-index would cost a cold `ask` about a second
                 collections = {key: ChromaStore(client, f"{base}-{key}", create=False).collection for key in ("s", "m", "ms")}
-                retriever = FusionRetriever(dense, collections, get_embedder(MUSE_SPEC, self.settings), m)
-            elif self.settings.retrieval == "hybrid":
+                chunks = ChunkSearch(store.collection, self.embedder, committed)
+                retriever = FusionRetriever(chunks, collections, get_embedder(MUSE_SPEC, self.settings), m)
+            else:
+                retriever = DenseRetriever(store.collection, self.embedder, committed)  # llama-index over Chroma
                 path = indexer.lexical_index_path(self.settings, m)
-                if path.exists():
-                    retriever = HybridRetriever(dense, LexicalRetriever(path, m), self.settings.bm25_weight)
+                if self.settings.retrieval == "hybrid" and path.exists():
+                    retriever = HybridRetriever(retriever, LexicalRetriever(path, m), self.settings.bm25_weight)
             self._manifest = m
             self._retriever = retriever
             return retriever

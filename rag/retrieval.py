@@ -104,6 +104,31 @@ class DenseRetriever:
         return passages
 
 
+class ChunkSearch:
+    """Cosine search of the chunk collection straight through chromadb (no llama-index import):
+    the fusion path uses it so that a cold ``ask`` stays fast."""
+
+    def __init__(self, collection: Any, embedder: Embedder, committed: set[str] | None = None):
+        self.collection = collection
+        self.embedder = embedder
+        self.committed = committed
+
+    def search(self, vector: np.ndarray, n: int) -> list[Passage]:
+        fetch = n * 3 if self.committed is not None else n
+        got = self.collection.query(query_embeddings=[vector], n_results=fetch, include=["documents", "metadatas", "distances"])
+        out = []
+        for cid, dist, doc, meta in zip(got["ids"][0], got["distances"][0], got["documents"][0], got["metadatas"][0]):
+            if self.committed is not None and cid not in self.committed:
+                continue
+            meta = meta or {}
+            out.append(Passage(cid, str(meta.get("source", "")), 1.0 - float(dist), doc or "", str(meta.get("language", "")), int(meta.get("start", 0)), int(meta.get("end", 0))))
+        return out[:n]
+
+    def vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
+        got = self.collection.get(ids=ids, include=["embeddings"])
+        return {cid: np.asarray(v, np.float32) for cid, v in zip(got["ids"], got["embeddings"])}
+
+
 # --- lexical --------------------------------------------------------------------------
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _STEM_LEN = 7
@@ -196,7 +221,7 @@ class FusionRetriever:
     mUSE adds a more language-neutral opinion. Measured on XQuAD (README): en->de hit@1 0.84 -> 0.91.
     """
 
-    def __init__(self, dense: DenseRetriever, collections: dict[str, Any], muse: Embedder, manifest: Manifest):
+    def __init__(self, dense: ChunkSearch, collections: dict[str, Any], muse: Embedder, manifest: Manifest):
         self.dense = dense
         self.collections = collections
         self.muse = muse
@@ -226,7 +251,7 @@ class FusionRetriever:
         t1 = time.perf_counter()
         depth_c = max(FUSION_DEPTH["chunks"], k)
         depth_s = max(FUSION_DEPTH["sentences"], 2 * k)
-        dense = {p.passage_id: p for p in self.dense.search(qe, depth_c)}  # through llama-index
+        dense = {p.passage_id: p for p in self.dense.search(qe, depth_c)}
         lists = {
             "": {cid: p.score for cid, p in dense.items()},
             "s": self._sentence_hits("s", qe, depth_s),
@@ -249,8 +274,7 @@ class FusionRetriever:
         missing = [cid for cid in order if cid not in dense]
         if missing:
             rows = self.manifest.chunk_rows(missing)
-            got = self.dense.vector_store._collection.get(ids=list(rows), include=["embeddings"])
-            vectors = {cid: np.asarray(v, np.float32) for cid, v in zip(got["ids"], got["embeddings"])}
+            vectors = self.dense.vectors(list(rows))
             for cid, row in rows.items():
                 dense[cid] = _passage_from_row(cid, float(vectors[cid] @ qe) if cid in vectors else 0.0, row)
         self.last_timings = {"embed": (t1 - t0) * 1000, "search": (time.perf_counter() - t1) * 1000}
