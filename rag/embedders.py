@@ -108,7 +108,8 @@ class SentenceTransformerEmbedder:
                 hint="pass a local model folder, or pre-download it and set RAG_HF_DOWNLOAD=1 on a machine with internet",
             ) from None
         self.name = f"st:{model}"
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        getter = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(getter())
         is_e5 = "e5" in model.lower()
         self._qp, self._pp = ("query: ", "passage: ") if is_e5 else ("", "")
 

