@@ -144,7 +144,8 @@ def check_after_crash(corpus: Path, versions: list[dict[str, str]], label: str) 
     return ids
 
 
-def run_and_kill(corpus: Path, delay: float, rebuild: bool) -> str:
+def run_and_kill(corpus: Path, delay: float, rebuild: bool = False) -> str:
+    """Start an index run in a child process, SIGKILL it ``delay`` s after its imports are done."""
     proc = subprocess.Popen(
         [sys.executable, "-c", CHILD, str(corpus), "1" if rebuild else "0"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ),
@@ -167,7 +168,7 @@ def run_and_kill(corpus: Path, delay: float, rebuild: bool) -> str:
     return "completed" if "done" in rest else "killed"
 
 
-def test_sigkill_during_indexing_never_corrupts_the_index(tmp_path):
+def test_sigkill_during_incremental_indexing_never_corrupts_the_index(tmp_path):
     corpus = tmp_path / "kill-corpus"
     corpus.mkdir()
     old, new = corpus_versions()
@@ -188,12 +189,11 @@ def test_sigkill_during_indexing_never_corrupts_the_index(tmp_path):
             current = old if current is new else new
         write_version(corpus, current)
         delay = rng.uniform(0.0, 1.5)
-        rebuild = rng.random() < 0.25
-        outcome = run_and_kill(corpus, delay, rebuild)
+        outcome = run_and_kill(corpus, delay)
         outcomes.append(outcome)
-        print(trial, outcome, round(delay,2), rebuild, time.time())
-        check_after_crash(corpus, [old, new], f"trial {trial} ({outcome} after {delay:.2f} s, rebuild={rebuild})")
-    assert outcomes.count("killed") >= 8, f"too few trials were killed mid-run: {outcomes}"
+        check_after_crash(corpus, [old, new], f"trial {trial} ({outcome} after {delay:.2f} s)")
+    # on this machine an incremental run takes about 1 s after start-up, so most trials die mid-run
+    assert outcomes.count("killed") >= 6, f"too few trials were killed mid-run: {outcomes}"
 
     # a final full run repairs everything and reflects the new corpus exactly
     write_version(corpus, new)
@@ -221,68 +221,165 @@ def test_sigkill_during_indexing_never_corrupts_the_index(tmp_path):
     assert (again.added, again.changed, again.removed, again.chunks_embedded) == (0, 0, 0, 0)
 
 
+CRASH_AFTER_COMMITS = r"""
+import os, signal, sys
+from rag import indexer
+from rag.api import Pipeline
+original = indexer.Indexer._commit
+done = [0]
+def commit(self, m, store, job):
+    original(self, m, store, job)
+    done[0] += 1
+    if done[0] == int(sys.argv[2]):
+        os.kill(os.getpid(), signal.SIGKILL)  # dies with committed manifest transactions still in the WAL
+indexer.Indexer._commit = commit
+Pipeline(corpus=sys.argv[1], embedder="hash:64", retrieval="dense").index()
+"""
+
+
+def _cli(args: list[str], **env: str) -> subprocess.CompletedProcess:
+    code = "import sys; from rag.cli import main; sys.argv = ['rag', *sys.argv[1:]]; main()"
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120,
+        env={**os.environ, "RAG_EMBEDDER": "hash:64", "RAG_RETRIEVAL": "dense", **env},
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: rag/indexer.py Indexer._finish swaps manifest.new.sqlite over manifest.sqlite with os.replace but leaves the "
+    "old manifest's -wal/-shm files; the WAL of a killed incremental run is then replayed onto the new manifest "
+    "(status shows interrupted_run=True, stale rows; the next `rag index` fails: database disk image is malformed)",
+)
+def test_killed_incremental_run_leaves_a_wal_that_rebuild_must_survive(tmp_path):
+    """A deterministic kill between two file commits, then the recommended `rag index --rebuild`."""
+    corpus = tmp_path / "wal-corpus"
+    corpus.mkdir()
+    old, new = corpus_versions()
+    write_version(corpus, old)
+    Pipeline(corpus=corpus, **FAST).index()
+    write_version(corpus, new)
+    crashed = subprocess.run([sys.executable, "-c", CRASH_AFTER_COMMITS, str(corpus), "3"], capture_output=True, text=True, timeout=120)
+    assert crashed.returncode == -signal.SIGKILL, crashed.stderr
+    fresh_process_state()
+    check_after_crash(corpus, [old, new], "after the killed incremental run")  # the crash itself is handled
+    index_dir = reader(corpus).settings.index_dir
+    assert (index_dir / "manifest.sqlite-wal").exists(), "precondition: the killed run left its WAL behind"
+
+    rebuilt = Pipeline(corpus=corpus, **FAST).index(rebuild=True)  # what the error hints recommend
+    assert rebuilt.added == len(new)
+    _check_rebuilt_index(corpus, new)
+
+
+def _check_rebuilt_index(corpus: Path, new: dict[str, str]) -> None:
+    fresh_process_state()
+    status = reader(corpus).status()
+    assert status["interrupted_run"] is False, "the new manifest inherited the dirty flag of the old one"
+    assert status["files"] == len(new)
+    ids = check_after_crash(corpus, [new], "after the rebuild")
+    assert len(ids) == status["chunks"]
+    again = _cli(["index", str(corpus)])
+    assert again.returncode == 0, again.stderr
+    assert "0 chunks embedded" in again.stdout
+
+
 # =====================================================================================================
 # Two index runs at once
 # =====================================================================================================
-def _slow_corpus(root: Path, n: int) -> None:
-    rng = random.Random(3)
-    root.mkdir()
-    for i in range(n):
-        (root / f"doc{i:03d}.txt").write_text(_document(rng), encoding="utf-8")
-
-
-def _rag_index(corpus: Path, extra_env: dict[str, str]) -> subprocess.Popen:
-    env = {**os.environ, "RAG_EMBEDDER": "hash:64", "RAG_RETRIEVAL": "dense", "RAG_EMBED_BATCH": "1", **extra_env}
-    code = "import sys; from rag.cli import main; sys.argv = ['rag', 'index', sys.argv[1]]; main()"
-    return subprocess.Popen([sys.executable, "-c", code, str(corpus)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-
-
-def _wait_for_lock_holder(corpus: Path, proc: subprocess.Popen, timeout: float = 30) -> None:
-    """Wait until the first run holds the index lock (its manifest shows up)."""
-    from rag.settings import load_settings
-
-    index_dir = load_settings(corpus=corpus).index_dir
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if (index_dir / indexer.NEW_MANIFEST).exists() or (index_dir / indexer.MANIFEST).exists():
-            return
-        assert proc.poll() is None, proc.communicate()
+GATED_INDEX = r"""
+import sys, time
+from pathlib import Path
+from rag import embedders
+gate = Path(sys.argv[2])
+original = embedders.HashEmbedder.embed_passages
+def gated(self, texts):
+    (gate.parent / "holding").touch()  # we are embedding, so we hold the index lock
+    while not gate.exists():
         time.sleep(0.02)
-    raise AssertionError("the first index run never started")
+    return original(self, texts)
+embedders.HashEmbedder.embed_passages = gated
+from rag.cli import main
+sys.argv = ["rag", "index", sys.argv[1]]
+main()
+"""
+INDEX = "import sys; from rag.cli import main; sys.argv = ['rag', 'index', sys.argv[1]]; main()"
+# the same, but announcing (with a marker file) that it is about to wait for the index lock
+INDEX_ANNOUNCING_LOCK = r"""
+import sys
+from pathlib import Path
+import filelock
+marker = Path(sys.argv[2])
+original = filelock.FileLock.acquire
+def acquire(self, *args, **kwargs):
+    if str(self.lock_file).endswith("index.lock"):
+        marker.touch()
+    return original(self, *args, **kwargs)
+filelock.FileLock.acquire = acquire
+from rag.cli import main
+sys.argv = ["rag", "index", sys.argv[1]]
+main()
+"""
+
+
+def _spawn(code: str, *args: str, **env: str) -> subprocess.Popen:
+    env = {**os.environ, "RAG_EMBEDDER": "hash:64", "RAG_RETRIEVAL": "dense", "RAG_EMBED_BATCH": "1", **env}
+    return subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
+def _wait_until(predicate, proc: subprocess.Popen, what: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert proc.poll() is None, f"exited before {what}: {proc.communicate()}"
+        assert time.monotonic() < deadline, f"timed out waiting until {what}"
+        time.sleep(0.02)
 
 
 @pytest.mark.parametrize("lock_timeout", [None, "0.5"], ids=["second-waits", "second-fails-clearly"])
 def test_two_concurrent_index_runs(tmp_path, lock_timeout):
     corpus = tmp_path / "busy"
-    _slow_corpus(corpus, 120)
+    corpus.mkdir()
+    old, _ = corpus_versions(seed=11)
+    write_version(corpus, old)
+    gate = tmp_path / "gate" / "open"
+    gate.parent.mkdir()
     env = {} if lock_timeout is None else {"RAG_LOCK_TIMEOUT": lock_timeout}
-    first = _rag_index(corpus, env)
+    first = _spawn(GATED_INDEX, str(corpus), str(gate), **env)
+    second = None
     try:
-        _wait_for_lock_holder(corpus, first)
-        second = _rag_index(corpus, env)
-        out2, err2 = second.communicate(timeout=120)
-        out1, err1 = first.communicate(timeout=120)
+        _wait_until((gate.parent / "holding").exists, first, "the first run holds the lock")
+        waiting = gate.parent / "second-at-lock"
+        second = _spawn(INDEX_ANNOUNCING_LOCK, str(corpus), str(waiting), **env)
+        _wait_until(waiting.exists, second, "the second run reaches the lock")
+        if lock_timeout is None:
+            time.sleep(1.0)
+            assert second.poll() is None, "the second run must wait, not fail"
+        else:
+            second.wait(timeout=60)
+        gate.touch()
+        out1, err1 = first.communicate(timeout=60)
+        out2, err2 = second.communicate(timeout=60)
     finally:
-        for p in (first,):
-            if p.poll() is None:
-                p.kill()
-                p.wait()
-    assert first.returncode == 0, err1
+        gate.touch()
+        for proc in (first, second):
+            if proc is not None and proc.poll() is None:
+                proc.kill()
+                proc.wait()
     assert "Traceback" not in err1 + err2
-    assert "120 added" in out1
+    assert first.returncode == 0, err1
+    assert "30 added" in out1
     if lock_timeout is None:
         assert second.returncode == 0, err2
-        assert "0 added, 0 changed, 0 removed, 120 unchanged files; 0 chunks embedded" in out2, "the second run waited for the first"
+        assert "0 added, 0 changed, 0 removed, 30 unchanged files; 0 chunks embedded" in out2, "the second run waited for the first"
     else:
         assert second.returncode == 1, (out2, err2)
         line = one_error_line(err2)
-        assert "lock" in line and "RAG_LOCK_TIMEOUT" in line
+        assert "another index run holds the lock" in line and "RAG_LOCK_TIMEOUT" in line
         assert out2 == ""
-    third = _rag_index(corpus, {})
+    third = _spawn(INDEX, str(corpus))
     out3, err3 = third.communicate(timeout=120)
     assert third.returncode == 0, err3
-    assert "0 added, 0 changed, 0 removed, 120 unchanged files; 0 chunks embedded" in out3
+    assert "0 added, 0 changed, 0 removed, 30 unchanged files; 0 chunks embedded" in out3
     fresh_process_state()
     status = reader(corpus).status()
-    assert status["files"] == 120 and status["interrupted_run"] is False
-    assert len(reader(corpus).retrieve(QUERY, k=100)) == min(100, status["chunks"])
+    assert status["files"] == 30 and status["interrupted_run"] is False
+    check_after_crash(corpus, [old], "after two concurrent runs")
