@@ -35,7 +35,8 @@ def subset(cases, unanswerable: int = 6):
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", default=os.environ.get("RAG_TEST_GGUF"), help="GGUF path (default: $RAG_TEST_GGUF)")
+    default_model = Path.home() / ".cache" / "rag-models" / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
+    parser.add_argument("--model", default=os.environ.get("RAG_TEST_GGUF") or str(default_model), help="GGUF path (default: $RAG_TEST_GGUF or the fetch_test_model.py cache)")
     parser.add_argument("--full", action="store_true", help="all cases instead of the CI subset")
     parser.add_argument("--gate", action="store_true", help="exit 1 below the [llm] thresholds")
     parser.add_argument("--out", default=str(HERE / "out" / "llm.json"))

@@ -148,7 +148,29 @@ def parse_citations(text: str, n_passages: int) -> tuple[str, list[int], list[st
         return "".join(f"[{k}]" for k in keep)
 
     cleaned = _CITE_GROUP.sub(fix, text)
+    for _ in range(10):  # removing an inner marker can form a new one ("[9[99]]" -> "[9]"): repeat until stable
+        again = _CITE_GROUP.sub(fix, cleaned)
+        if again == cleaned:
+            break
+        cleaned = again
     return cleaned, valid, dropped
+
+
+def strip_prompt_echo(text: str, system_prompt: str) -> tuple[str, bool]:
+    """Remove lines of the output that repeat a line of the system prompt (prompt-injection leaks)."""
+    secret_lines = {" ".join(line.split()).lower() for line in system_prompt.splitlines() if len(line.strip()) >= 24}
+    kept, leaked = [], False
+    for line in text.splitlines():
+        norm = " ".join(line.split()).lower()
+        if norm and any(secret in norm or (len(norm) >= 24 and norm in secret) for secret in secret_lines):
+            leaked = True
+            continue
+        kept.append(line)
+    return "\n".join(kept).strip(), leaked
+
+
+def strip_markers(text: str) -> str:
+    return _CITE_GROUP.sub("", text)
 
 
 def is_dont_know(text: str) -> bool:

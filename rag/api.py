@@ -226,11 +226,13 @@ class Pipeline:
         finally:
             result.timings_ms["generate"] = (time.perf_counter() - t) * 1000
         result.prompt_tokens = completion.prompt_tokens
-        text = completion.text.strip()
+        text, leaked = answering.strip_prompt_echo(completion.text.strip(), messages[0]["content"])
+        if leaked:
+            result.warnings.append("removed text that repeated the system prompt")
         if answering.is_dont_know(text):
-            result.answer = text
+            cleaned, _, result.dropped_citations = answering.parse_citations(text, len(result.passages))
+            result.answer = " ".join(answering.strip_markers(cleaned).split())  # an abstention cites nothing
             result.abstained = True
-            _, _, result.dropped_citations = answering.parse_citations(text, len(result.passages))
             return
         answer, citations, dropped, warnings, supported = answering.cite_llm_answer(text, result.passages, items, self.sentence_vectors)
         result.answer, result.citations, result.dropped_citations = answer, citations, dropped

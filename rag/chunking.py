@@ -162,7 +162,8 @@ def chunk_spans(text: str, chunk_tokens: int, overlap: int) -> list[tuple[int, i
         if j >= len(us):
             break
         k, ov = j, 0
-        while k - 1 > i and not us[k].heading and ov + us[k - 1].tokens <= overlap:
+        # the overlap plus the next new sentence must fit, or the next chunk would repeat the old tail only
+        while k - 1 > i and not us[k].heading and ov + us[k - 1].tokens <= overlap and ov + us[k - 1].tokens + us[j].tokens <= chunk_tokens:
             ov += us[k - 1].tokens
             k -= 1
         i = k

@@ -102,6 +102,8 @@ def _run_ask(question, k, llm, embedder, corpus, json_out, show_passages, retrie
             report = pipe.ensure_index(progress=progress)
         finally:
             progress.close()
+        for item in report.skipped if report is not None else []:
+            typer.echo(f"warning: skipped {item}", err=True)
         if report is not None and report.touched:
             typer.echo(f"indexed {report.added} new, {report.changed} changed, {report.removed} removed files ({report.chunks_embedded} chunks embedded)", err=True)
         answer = pipe.ask(question, retrieve_only=retrieve_only)

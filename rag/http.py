@@ -24,13 +24,27 @@ class JsonClient:
         self.what = what
         self.retries = retries
         self.backoff = backoff
+        # a key read from a file or pasted often carries a line break or spaces around it: never part of the key
+        api_key = api_key.strip() if api_key else api_key
         self._key = api_key
-        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        # a key that cannot go into an HTTP header (line breaks inside, non-ASCII quotes) fails every request:
+        # report it as a BackendError on use (so the LLM fallback applies) instead of a misleading network error
+        # or a raw UnicodeEncodeError; the message never shows the key
+        self._bad_key = bool(api_key) and not all(" " <= ch <= "~" for ch in api_key)
+        headers = {"Authorization": f"Bearer {api_key}"} if api_key and not self._bad_key else {}
         self._http = httpx.Client(timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)), headers=headers, trust_env=False)
+
+    def _check_key(self) -> None:
+        if self._bad_key:
+            raise BackendError(
+                f"the API key for the {self.what} contains characters that cannot be sent in an HTTP header (line breaks, non-ASCII)",
+                hint="check the key in RAG_LLM_API_KEY / RAG_EMBED_API_KEY for stray quotes or line breaks",
+            )
 
     def post(self, path: str, payload: dict[str, Any]) -> dict[str, Any]:
         import httpx
 
+        self._check_key()
         url = self.base_url + path
         last: BackendError | None = None
         for attempt in range(self.retries + 1):
@@ -52,7 +66,7 @@ class JsonClient:
                 last = BackendError(f"{self.what} answered HTTP {response.status_code}", hint="the server is overloaded or failing", retryable=True)
                 continue
             if response.status_code >= 400:
-                body = redact(response.text[:200], self._key).replace("\n", " ")
+                body = redact(response.text, self._key)[:200].replace("\n", " ")  # mask first: a cut key would not match
                 hint = "check the API key" if response.status_code in (401, 403) else "check the model name and base URL"
                 raise BackendError(f"{self.what} answered HTTP {response.status_code}: {body}", hint=hint)
             try:
@@ -70,6 +84,7 @@ class JsonClient:
     def get(self, path: str) -> dict[str, Any]:
         import httpx
 
+        self._check_key()
         try:
             response = self._http.get(self.base_url + path)
             response.raise_for_status()

@@ -193,7 +193,7 @@ class Indexer:
             m = Manifest(live)
             check_embedder(m, self.embedder.name)
             check_spaces(m, s.retrieval)
-            store = Stores(client, m.get("collection") or "", self._spaces(spaces_of(m)))
+            store = Stores(client, m.get("collection") or "", self._spaces(spaces_of(m)), create=False)
             if m.get("dirty") == "1":
                 store.collect_garbage(m.all_chunk_ids())
             if m.get("chunking") != chunk_signature(s):
@@ -268,8 +268,10 @@ class Indexer:
                 reason = "no text (empty, whitespace or punctuation only)"
             if not loading.has_content(text):
                 self.report.skipped.append(f"{entry.source}: {reason}")
-                if rec:  # the file lost its text: it leaves the index
-                    self._remove(m, store, entry.source)
+                if rec:  # the file lost its text: its chunks leave the index
+                    store.delete({cid: n for cid, (_, n) in m.chunk_ids(entry.source).items()})
+                # recorded with no chunks, so an unchanged skipped file is not read again on every run
+                m.commit_file(entry.source, entry.size, entry.mtime_ns, sha, [])
                 continue
             chunks = chunking.chunk_text(entry.source, text, s.chunk_tokens, s.chunk_overlap)
             for c in chunks:
@@ -358,12 +360,20 @@ class Indexer:
         live = s.index_dir / MANIFEST
         old = None
         if live.exists():
-            previous = Manifest(live, readonly=True)
-            old = previous.get("collection")
-            previous.close()
+            try:
+                previous = Manifest(live, readonly=True)
+                old = previous.get("collection")
+                previous.close()
+            except StoreError:
+                old = None  # a damaged manifest is exactly what a rebuild replaces
         m.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         m.db.execute("PRAGMA journal_mode=DELETE")
         m.close()
+        for suffix in ("-wal", "-shm"):  # a stale WAL of the old manifest would be replayed onto the new one
+            try:
+                os.remove(str(live) + suffix)
+            except FileNotFoundError:
+                pass
         os.replace(s.index_dir / NEW_MANIFEST, live)
         client = chroma_client(s, chroma_path(s))
         current = Manifest(live, readonly=True)

@@ -32,6 +32,10 @@ class Manifest:
                 self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
             else:
                 self.db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+                tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+                if tables and "meta" not in tables:
+                    self.db.close()
+                    raise StoreError(f"{path} is not a rag index manifest", hint="move it away, or point RAG_HOME elsewhere")
                 self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.execute("PRAGMA synchronous=NORMAL")
                 self.db.executescript(_SCHEMA)

@@ -90,8 +90,13 @@ def run(
     }
 
 
-def abstention(doc_lang: str, workdir: Path, data_dir: Path | None = None, pipe_options: dict[str, Any] | None = None, limit: int | None = None) -> dict[str, Any]:
-    """Index only the even-numbered articles; questions about the odd ones have no answer in the corpus."""
+def abstention(
+    doc_lang: str, workdir: Path, data_dir: Path | None = None, pipe_options: dict[str, Any] | None = None, limit: int | None = None,
+    sweep: tuple[float, ...] = (0.76, 0.78, 0.79, 0.80, 0.81, 0.82, 0.84),
+) -> dict[str, Any]:
+    """Index only the even-numbered articles; questions about the odd ones have no answer in the corpus.
+
+    Reports the configured rule and a sweep of ``min_evidence`` thresholds over the same runs."""
     data_dir = data_dir or default_data_dir()
     docs = load(data_dir, doc_lang)
     questions = load(data_dir, "en")
@@ -100,16 +105,26 @@ def abstention(doc_lang: str, workdir: Path, data_dir: Path | None = None, pipe_
     write_corpus(docs, corpus, kept)
     pipe = Pipeline(corpus=corpus, home=workdir / "home", **(pipe_options or {}))
     pipe.index()
+    threshold = pipe.settings.min_evidence
     items = [(qa["question"], p["article"] in kept) for p in questions for qa in p["qas"]]
     if limit:
-        items = items[::max(1, len(items) // limit)]
-    correct = false = n_un = n_ans = 0
+        items = items[:: max(1, len(items) // limit)]
+    scores: dict[bool, list[float]] = {True: [], False: []}
+    retriever = pipe.retriever()
     for question, answerable in items:
-        answer = pipe.ask(question)
-        if answerable:
-            n_ans += 1
-            false += answer.abstained
-        else:
-            n_un += 1
-            correct += answer.abstained
-    return {"doc_lang": doc_lang, "answerable": n_ans, "unanswerable": n_un, "correct_abstain": round(correct / max(n_un, 1), 4), "false_abstain": round(false / max(n_ans, 1), 4)}
+        passages = retriever.retrieve(question, pipe.settings.k)
+        pipe.settings.min_evidence = 0.0  # score everything, decide below
+        scores[answerable].append(pipe.answer(question, passages).evidence_score)
+        pipe.settings.min_evidence = threshold
+
+    def rates(t: float) -> tuple[float, float]:
+        return (
+            round(sum(s < t for s in scores[False]) / max(len(scores[False]), 1), 4),
+            round(sum(s < t for s in scores[True]) / max(len(scores[True]), 1), 4),
+        )
+
+    correct, false = rates(threshold)
+    return {
+        "doc_lang": doc_lang, "answerable": len(scores[True]), "unanswerable": len(scores[False]), "min_evidence": threshold,
+        "correct_abstain": correct, "false_abstain": false, "sweep": {str(t): rates(t) for t in sweep},
+    }

@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 
 from rag import indexer, store
 from rag.api import Pipeline
-from rag.cli import app, ask_app
+from rag.cli import ask_app
 from rag.errors import BackendError
 
 FAST = {"embedder": "hash:64", "retrieval": "dense"}
@@ -245,12 +245,6 @@ def _cli(args: list[str], **env: str) -> subprocess.CompletedProcess:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: rag/indexer.py Indexer._finish swaps manifest.new.sqlite over manifest.sqlite with os.replace but leaves the "
-    "old manifest's -wal/-shm files; the WAL of a killed incremental run is then replayed onto the new manifest "
-    "(status shows interrupted_run=True, stale rows; the next `rag index` fails: database disk image is malformed)",
-)
 def test_killed_incremental_run_leaves_a_wal_that_rebuild_must_survive(tmp_path):
     """A deterministic kill between two file commits, then the recommended `rag index --rebuild`."""
     corpus = tmp_path / "wal-corpus"
@@ -383,3 +377,253 @@ def test_two_concurrent_index_runs(tmp_path, lock_timeout):
     status = reader(corpus).status()
     assert status["files"] == 30 and status["interrupted_run"] is False
     check_after_crash(corpus, [old], "after two concurrent runs")
+
+
+# =====================================================================================================
+# A misbehaving LLM server
+# =====================================================================================================
+QUESTION = "Der Kuchen braucht Eier und Mehl?"
+GOOD_REPLY = "Der Kuchen braucht drei Eier und Mehl [1]."
+SECRET_KEY = "sk-test-SECRET123"
+
+
+def _completion(text: str) -> dict:
+    return {"id": "c1", "object": "chat.completion", "choices": [{"index": 0, "message": {"role": "assistant", "content": text}}],
+            "usage": {"prompt_tokens": 10, "completion_tokens": 5}}
+
+
+class FakeLLMServer:
+    """A real HTTP server on 127.0.0.1 speaking (or failing to speak) the OpenAI chat API."""
+
+    def __init__(self, behaviour: str):
+        self.behaviour = behaviour
+        self.requests: list[dict] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):  # keep the test output clean
+                pass
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                outer.requests.append({"path": self.path, "auth": self.headers.get("Authorization"), "body": body})
+                outer.respond(self, len(outer.requests))
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.server.block_on_close = False
+        self.server.handle_error = lambda request, address: None  # a client that timed out closed the socket
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def respond(self, h: BaseHTTPRequestHandler, n: int) -> None:
+        b = self.behaviour
+        if b == "hang":
+            time.sleep(3.0)  # longer than llm_timeout=1
+            return self._send(h, 200, _completion(GOOD_REPLY))
+        if b == "slow":
+            time.sleep(0.5)  # within llm_timeout=1
+            return self._send(h, 200, _completion(GOOD_REPLY))
+        if b == "500-then-ok":
+            return self._send(h, 500, {"error": "boom"}) if n == 1 else self._send(h, 200, _completion(GOOD_REPLY))
+        if b == "429":
+            return self._send(h, 429, {"error": {"message": "rate limited"}})
+        if b == "bad-json":
+            return self._send(h, 200, b'{"choices": [{"message": {"content": "truncated')
+        if b == "no-choices":
+            return self._send(h, 200, {"id": "c1", "object": "chat.completion"})
+        if b == "empty":
+            return self._send(h, 200, _completion(""))
+        if b == "400":
+            return self._send(h, 400, {"error": {"message": "unknown model 'test'"}})
+        if b == "401":
+            # a careless server that echoes the credentials it got
+            return self._send(h, 401, {"error": {"message": f"invalid credentials: {h.headers.get('Authorization')}"}})
+        if b == "401-long":
+            # the echoed key straddles the point where the client truncates the error body
+            auth = h.headers.get("Authorization") or ""
+            return self._send(h, 401, ("x" * (200 - len("Bearer sk-test-SEC")) + auth + " rejected").encode())
+        raise AssertionError(b)
+
+    @staticmethod
+    def _send(h: BaseHTTPRequestHandler, status: int, payload) -> None:
+        data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+        try:
+            h.send_response(status)
+            h.send_header("Content-Type", "application/json")
+            h.send_header("Content-Length", str(len(data)))
+            h.end_headers()
+            h.wfile.write(data)
+        except OSError:
+            pass
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def fast_backoff(monkeypatch):
+    """Keep the real retry logic but shorten its sleeps (0.5 s -> 0.05 s base)."""
+    from rag import http
+
+    defaults = dict(http.JsonClient.__init__.__kwdefaults__)
+    monkeypatch.setattr(http.JsonClient.__init__, "__kwdefaults__", {**defaults, "backoff": 0.05})
+
+
+@pytest.fixture
+def llm_corpus(small_corpus):
+    Pipeline(corpus=small_corpus, **FAST).index()
+    return small_corpus
+
+
+def _llm_pipe(corpus: Path, base_url: str, **overrides) -> Pipeline:
+    return Pipeline(corpus=corpus, llm="openai:test", llm_base_url=base_url, llm_timeout=1, llm_retries=2, min_evidence=0.0, **FAST, **overrides)
+
+
+# behaviour -> (words the error must name, retried?)
+FAILURES = {
+    "refused": ("unreachable", True),
+    "hang": ("timed out", True),
+    "429": ("HTTP 429", True),
+    "bad-json": ("not JSON", True),
+    "no-choices": ("malformed completion", False),
+    "empty": ("empty completion", False),
+    "400": ("HTTP 400", False),
+    "401": ("HTTP 401", False),
+}
+
+
+@pytest.mark.parametrize("behaviour", list(FAILURES))
+def test_llm_server_failures(behaviour, llm_corpus, fast_backoff, monkeypatch):
+    monkeypatch.setenv("RAG_LLM_API_KEY", SECRET_KEY)
+    expected, retried = FAILURES[behaviour]
+    server = None if behaviour == "refused" else FakeLLMServer(behaviour)
+    if server is None:
+        from rag.servers import free_port
+
+        base_url = f"http://127.0.0.1:{free_port()}/v1"  # nothing listens there
+    else:
+        base_url = server.base_url
+    attempts = 3 if retried else 1  # llm_retries=2
+    seen: list[str] = []
+    try:
+        # 1. fallback (the default): an extractive answer, with a warning naming the failure
+        answer = _llm_pipe(llm_corpus, base_url).ask(QUESTION)
+        assert answer.llm.startswith("extractive (fallback"), answer.llm
+        assert answer.citations and not answer.abstained
+        assert any(expected in w and "openai:test failed" in w for w in answer.warnings), answer.warnings
+        assert all(c.quote in {p.passage_id: p.text for p in answer.passages}[c.passage_id] for c in answer.citations)
+        seen += [json.dumps(answer.to_dict(), ensure_ascii=False), *answer.warnings]
+        if server:
+            assert len(server.requests) == attempts, f"{len(server.requests)} requests"
+            assert server.requests[0]["path"] == "/v1/chat/completions"
+            assert server.requests[0]["auth"] == f"Bearer {SECRET_KEY}"
+            server.requests.clear()
+
+        # 2. no fallback: BackendError with a one-line message
+        with pytest.raises(BackendError) as info:
+            _llm_pipe(llm_corpus, base_url, llm_fallback=False).ask(QUESTION)
+        line = info.value.one_line()
+        assert expected in line and "\n" not in line and line.startswith("error:")
+        seen += [str(info.value), line, repr(info.value)]
+        if server:
+            assert len(server.requests) == attempts
+            server.requests.clear()
+
+        # 3. the CLI: exit 1, one line on stderr, nothing on stdout
+        for key, value in {
+            "RAG_CORPUS": str(llm_corpus), "RAG_EMBEDDER": "hash:64", "RAG_RETRIEVAL": "dense", "RAG_LLM": "openai:test",
+            "RAG_LLM_BASE_URL": base_url, "RAG_LLM_TIMEOUT": "1", "RAG_LLM_RETRIES": "2", "RAG_MIN_EVIDENCE": "0", "RAG_LLM_FALLBACK": "false",
+        }.items():
+            monkeypatch.setenv(key, value)
+        result = CliRunner().invoke(ask_app, [QUESTION, "--json"])
+        assert result.exit_code == 1, result.output
+        assert expected in one_error_line(result.stderr)
+        assert result.stdout == ""
+        seen += [result.stdout, result.stderr]
+        if server:
+            assert len(server.requests) == attempts
+    finally:
+        if server:
+            server.close()
+    leaked = [s for s in seen if "SECRET123" in s]
+    assert not leaked, leaked
+
+
+@pytest.mark.parametrize("behaviour,requests", [("slow", 1), ("500-then-ok", 2)])
+def test_llm_server_recovers(behaviour, requests, llm_corpus, fast_backoff):
+    server = FakeLLMServer(behaviour)
+    try:
+        answer = _llm_pipe(llm_corpus, server.base_url, llm_fallback=False).ask(QUESTION)
+    finally:
+        server.close()
+    assert len(server.requests) == requests, "a 500 is retried once and then succeeds"
+    assert answer.llm == "openai:test"
+    assert not any("failed" in w for w in answer.warnings), answer.warnings
+    assert not answer.abstained
+    assert answer.citations and answer.citations[0].passage_id == answer.passages[0].passage_id
+    assert "Der Kuchen braucht drei Eier und Mehl" in answer.answer
+    assert answer.prompt_tokens == 10
+
+
+def test_api_key_cut_by_error_truncation_does_not_leak(llm_corpus, fast_backoff, monkeypatch):
+    """The error body is cut to 200 characters: the key must be masked before the cut, not after."""
+    monkeypatch.setenv("RAG_LLM_API_KEY", SECRET_KEY)
+    server = FakeLLMServer("401-long")
+    try:
+        with pytest.raises(BackendError) as info:
+            _llm_pipe(llm_corpus, server.base_url, llm_fallback=False).ask(QUESTION)
+    finally:
+        server.close()
+    assert len(server.requests) == 1
+    text = info.value.one_line()
+    assert "HTTP 401" in text
+    assert "SEC" not in text.replace("Bearer ***", ""), text
+
+
+# =====================================================================================================
+# Sustained load
+# =====================================================================================================
+def test_sustained_load_keeps_memory_and_file_descriptors_flat(tmp_path):
+    psutil = pytest.importorskip("psutil")
+    corpus = tmp_path / "load"
+    corpus.mkdir()
+    rng = random.Random(5)
+    for i in range(20):
+        (corpus / f"n{i:02d}.txt").write_text(_document(rng), encoding="utf-8")
+    pipe = Pipeline(corpus=corpus, min_evidence=0.0, **FAST)  # extractive; every question goes through evidence scoring
+    pipe.index()
+    questions = [" ".join(rng.sample(WORDS, 4)) + f" number {i}?" for i in range(400)]
+    proc = psutil.Process()
+
+    def ask(q: str):
+        answer = pipe.ask(q)
+        assert answer.passages and answer.citations, q
+        ids = {p.passage_id for p in answer.passages}
+        assert all(c.passage_id in ids for c in answer.citations)
+        return answer
+
+    for q in questions[:10]:  # warm-up
+        ask(q)
+    rss, fds = {}, {}
+    for n, q in enumerate(questions[10:200], 11):
+        ask(q)
+        if n in (50, 200):
+            gc.collect()
+            rss[n], fds[n] = proc.memory_info().rss, proc.num_fds()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(ask, questions[200:]))
+    assert len(answers) == 200
+    assert all(a.question == q for a, q in zip(answers, questions[200:])), "answers come back to the right caller"
+    gc.collect()
+    rss["end"], fds["end"] = proc.memory_info().rss, proc.num_fds()
+    growth_mb = (rss[200] - rss[50]) / 1e6
+    assert growth_mb < 50, f"RSS grew {growth_mb:.1f} MB between question 50 and 200"
+    assert (rss["end"] - rss[50]) / 1e6 < 80, f"RSS grew {(rss['end'] - rss[50]) / 1e6:.1f} MB by question 400"
+    assert fds[200] - fds[50] <= 10 and fds["end"] - fds[50] <= 10, fds
