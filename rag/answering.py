@@ -103,8 +103,8 @@ def pick_quotes(items: list[Evidence], vectors: SentenceVectors, limit: int = MA
     return chosen
 
 
-def extractive_answer(language: str, quotes: list[Evidence]) -> tuple[str, list[Citation]]:
-    lines = [prompts.localized(prompts.EXTRACTIVE_INTRO, language)]
+def extractive_answer(language: str, quotes: list[Evidence], weak: bool = False) -> tuple[str, list[Citation]]:
+    lines = [prompts.localized(prompts.WEAK_EVIDENCE_INTRO if weak else prompts.EXTRACTIVE_INTRO, language)]
     citations = []
     for i, q in enumerate(quotes, 1):
         lines.append(f"[{i}] «{q.text}» ({q.passage.source})")

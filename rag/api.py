@@ -209,7 +209,8 @@ class Pipeline:
 
     def _extractive(self, result: Answer, items) -> None:
         quotes = answering.pick_quotes(items, self.sentence_vectors)
-        result.answer, result.citations = answering.extractive_answer(result.language, quotes)
+        weak = result.evidence_score < self.settings.min_evidence + prompts.WEAK_EVIDENCE_MARGIN
+        result.answer, result.citations = answering.extractive_answer(result.language, quotes, weak)
 
     def _generate(self, result: Answer, llm: LLM, items) -> None:
         t = time.perf_counter()

@@ -42,6 +42,18 @@ EXTRACTIVE_INTRO = {
 }
 
 
+# The extractive intro when the evidence is only just above the abstention threshold.
+WEAK_EVIDENCE_INTRO = {
+    "en": "The documents may not answer this directly. The closest evidence, quoted in its original language:",
+    "de": "Die Dokumente beantworten das möglicherweise nicht direkt. Die nächstliegenden Belege, in der Originalsprache zitiert:",
+    "fr": "Les documents ne répondent peut-être pas directement. Les éléments les plus proches, cités dans leur langue d'origine :",
+    "it": "I documenti potrebbero non rispondere direttamente. Le prove più vicine, citate nella lingua originale:",
+    "ru": "Возможно, в документах нет прямого ответа. Ближайшие свидетельства, процитированные на языке оригинала:",
+    "es": "Puede que los documentos no respondan directamente. La evidencia más cercana, citada en su idioma original:",
+}
+WEAK_EVIDENCE_MARGIN = 0.04
+
+
 def language_name(code: str) -> str:
     return LANGUAGE_NAMES.get(code, f"the language with ISO code '{code}'")
 

@@ -71,7 +71,7 @@ class Settings(BaseSettings):
     llm_max_tokens: int = Field(384, ge=16, le=8192, description="Maximum tokens the LLM may generate.")
     llm_fallback: bool = Field(True, description="Fall back to the extractive answer when the LLM fails.")
     llm_threads: int = Field(1, ge=1, le=64, description="Threads for the in-process llama.cpp model.")
-    min_evidence: float = Field(0.82, ge=0.0, le=1.0, description="Abstain when the best evidence sentence scores below this.")
+    min_evidence: float = Field(0.78, ge=0.0, le=1.0, description="Abstain when the best evidence sentence scores below this.")
     lock_timeout: float = Field(300.0, ge=0, description="Seconds to wait for another index run to finish.")
     auto_index: bool = Field(True, description="Bring the index up to date before answering.")
     prompts_dir: Path | None = Field(None, description="Folder with prompt templates (default: the bundled prompts).")
