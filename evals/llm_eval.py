@@ -17,14 +17,17 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
-def subset(cases, unanswerable: int = 6):
-    """Greedy cover: every (question language, document language) pair at least once, plus some unanswerable cases."""
-    chosen, covered = [], set()
+def subset(cases, per_pair: int = 2, unanswerable: int = 5):
+    """Greedy cover: every (question language, document language) pair at least ``per_pair`` times, plus
+    unanswerable cases in different languages."""
+    from collections import Counter
+
+    chosen, covered = [], Counter()
     for case in cases:
-        pairs = {(case.lang, d) for d in case.doc_langs} - covered
-        if case.answerable and pairs:
+        pairs = {(case.lang, d) for d in case.doc_langs}
+        if case.answerable and any(covered[p] < per_pair for p in pairs):
             chosen.append(case)
-            covered |= pairs
+            covered.update(pairs)
     langs_seen = set()
     for case in cases:
         if not case.answerable and len([c for c in chosen if not c.answerable]) < unanswerable and case.lang not in langs_seen:

@@ -11,6 +11,27 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 
 
+def fresh_process_state() -> None:
+    """Forget every cached Chroma client, as a new `rag`/`ask` process would start without them."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    from rag import store
+
+    for system in list(SharedSystemClient._identifier_to_system.values()):
+        try:
+            system.stop()
+        except Exception:
+            pass
+    SharedSystemClient.clear_system_cache()
+    store.forget_clients()
+
+
+def gguf_path() -> Path | None:
+    """The test GGUF (RAG_TEST_GGUF, or where scripts/fetch_test_model.py caches it), if present."""
+    path = os.environ.get("RAG_TEST_GGUF") or str(Path.home() / ".cache" / "rag-models" / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf")
+    return Path(path) if Path(path).is_file() else None
+
+
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path_factory, monkeypatch):
     home = tmp_path_factory.mktemp("raghome")

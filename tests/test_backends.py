@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import gguf_path
 
 from rag.api import Pipeline
 from rag.errors import ConfigError
@@ -47,18 +48,12 @@ def test_sentence_transformers_hub_name_not_cached_fails_fast_with_hint(small_co
     assert "cannot load sentence-transformers model" in err.value.message and err.value.hint
 
 
-def _gguf() -> Path | None:
-    import os
-
-    p = os.environ.get("RAG_TEST_GGUF") or str(Path.home() / ".cache" / "rag-models" / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf")
-    return Path(p) if Path(p).is_file() else None
-
 
 @pytest.mark.slow
 def test_llamacpp_in_process_through_llama_index(small_corpus):
     if importlib.util.find_spec("llama_index.llms.llama_cpp") is None:
         pytest.skip("the llamacpp extra is not installed (pip install 'rag-ask[llamacpp]')")
-    model = _gguf()
+    model = gguf_path()
     if model is None:
         pytest.skip("no GGUF model: run scripts/fetch_test_model.py")
     pipe = Pipeline(corpus=small_corpus, embedder="hash:64", retrieval="dense", llm=f"llamacpp:{model}", min_evidence=0.0, llm_fallback=False, llm_max_tokens=48)

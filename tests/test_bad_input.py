@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
+from conftest import fresh_process_state
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -48,17 +49,6 @@ def env(monkeypatch, small_corpus) -> Path:
     return small_corpus
 
 
-def fresh_process_state() -> None:
-    """Forget cached Chroma clients, as a new `rag`/`ask` process would start without them."""
-    from chromadb.api.shared_system_client import SharedSystemClient
-
-    for system in list(SharedSystemClient._identifier_to_system.values()):
-        try:
-            system.stop()
-        except Exception:
-            pass
-    SharedSystemClient.clear_system_cache()
-    store.forget_clients()
 
 
 def no_traceback(result) -> None:

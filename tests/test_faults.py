@@ -19,6 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from conftest import fresh_process_state
 from typer.testing import CliRunner
 
 from rag import indexer, store
@@ -29,17 +30,6 @@ from rag.errors import BackendError
 FAST = {"embedder": "hash:64", "retrieval": "dense"}
 
 
-def fresh_process_state() -> None:
-    """Forget every cached Chroma client, as a new `rag`/`ask` process would start without them."""
-    from chromadb.api.shared_system_client import SharedSystemClient
-
-    for system in list(SharedSystemClient._identifier_to_system.values()):
-        try:
-            system.stop()
-        except Exception:
-            pass
-    SharedSystemClient.clear_system_cache()
-    store.forget_clients()
 
 
 def one_error_line(stderr: str) -> str:

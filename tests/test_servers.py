@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import gguf_path
 
 from rag import servers
 from rag.api import Pipeline
@@ -14,19 +15,12 @@ from rag.api import Pipeline
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 
 
-def _gguf() -> Path | None:
-    path = os.environ.get("RAG_TEST_GGUF")
-    if path and Path(path).is_file():
-        return Path(path)
-    default = Path.home() / ".cache" / "rag-models" / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
-    return default if default.is_file() else None
-
 
 @pytest.fixture(scope="module")
 def llama_url(tmp_path_factory):
     if importlib.util.find_spec("llama_cpp") is None:
         pytest.skip("llama-cpp-python[server] is not installed (pip install 'rag-ask[llamacpp]')")
-    model = _gguf()
+    model = gguf_path()
     if model is None:
         pytest.skip("no GGUF model: run scripts/fetch_test_model.py or set RAG_TEST_GGUF")
     with servers.llama_server(model, tmp_path_factory.mktemp("llama")) as url:
