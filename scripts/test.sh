@@ -14,3 +14,4 @@ export RAG_TEST_GGUF="$(python scripts/fetch_test_model.py)"
 mkdir -p evals/out
 python -m pytest -q
 rag eval --gate extractive --json evals/out/extractive.json
+python evals/llm_eval.py --gate --out evals/out/llm.json
