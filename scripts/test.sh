@@ -12,6 +12,8 @@ pip install -q torch==2.13.0            # the local CPU build; must come before 
 pip install -q -e '.[all,test]'
 export RAG_TEST_GGUF="$(python scripts/fetch_test_model.py)"
 mkdir -p evals/out
+export RAG_HOME="$(mktemp -d)"             # evals index from scratch, never into the user's data dir
+trap 'rm -rf "$RAG_HOME"' EXIT
 python -m pytest -q
 rag eval --gate extractive --json evals/out/extractive.json
 python evals/llm_eval.py --gate --out evals/out/llm.json
