@@ -58,7 +58,9 @@ class Settings(BaseSettings):
     chunk_tokens: int = Field(160, ge=16, le=2048, description="Target chunk size in tiktoken tokens.")
     chunk_overlap: int = Field(32, ge=0, le=1024, description="Tokens of whole sentences repeated between chunks.")
     max_file_mb: float = Field(10.0, gt=0, description="Files larger than this are skipped with a warning.")
-    threads: int = Field(2, ge=1, le=64, description="CPU threads for the in-process embedder.")
+    threads: int = Field(
+        1, ge=1, le=64, description="CPU threads for the in-process embedders (1 keeps queries steady when other work shares the CPU; 2+ indexes faster on an idle machine)."
+    )
     embed_batch: int = Field(32, ge=1, le=1024, description="Chunks per embedding call while indexing.")
     chroma_url: str | None = Field(None, description="Use a Chroma server (http://127.0.0.1:8000) instead of the embedded store.")
     embed_base_url: str = Field("http://127.0.0.1:8000/v1", description="Base URL for openai:<model> embedders.")
