@@ -251,7 +251,7 @@ def _plugins() -> dict[str, Factory]:
     return found
 
 
-def parse_spec(spec: str, registry: dict) -> tuple[str, str]:
+def parse_spec(spec: str) -> tuple[str, str]:
     spec = (spec or "").strip()
     kind, _, arg = spec.partition(":")
     return kind, arg
@@ -259,7 +259,7 @@ def parse_spec(spec: str, registry: dict) -> tuple[str, str]:
 
 def validate_spec(spec: str) -> dict[str, Factory]:
     """Check an embedder spec without loading anything; returns the registry that knows it."""
-    kind, arg = parse_spec(spec, REGISTRY)
+    kind, arg = parse_spec(spec)
     registry = REGISTRY if kind in REGISTRY else {**REGISTRY, **_plugins()}
     if kind not in registry:
         raise ConfigError(f"unknown embedder spec '{spec}'", hint="valid: e5-small, muse, st:<model or path>, openai:<model>, hash:<dim>")
@@ -273,7 +273,7 @@ def validate_spec(spec: str) -> dict[str, Factory]:
 def get_embedder(spec: str, settings: Settings) -> Embedder:
     """The embedder for ``spec``; one instance per spec and thread count, reused across calls."""
     registry = validate_spec(spec)
-    kind, arg = parse_spec(spec, REGISTRY)
+    kind, arg = parse_spec(spec)
     key = (spec, settings.threads, settings.embed_base_url)
     with _cache_lock:
         if key not in _cache:

@@ -5,7 +5,6 @@ import json
 import os
 import re
 import shutil
-import threading
 import time
 from pathlib import Path
 from typing import Any, Protocol
@@ -227,7 +226,6 @@ class FusionRetriever:
         self.muse = muse
         self.manifest = manifest
         self.last_timings: dict[str, float] = {}
-        self.last_query_vector: np.ndarray | None = None
 
     def _sentence_hits(self, key: str, vector: np.ndarray, n: int) -> dict[str, float]:
         got = self.collections[key].query(query_embeddings=[vector], n_results=n, include=["distances"])
@@ -247,7 +245,6 @@ class FusionRetriever:
         t0 = time.perf_counter()
         qe = self.dense.embedder.embed_queries([question])[0]
         qm = self.muse.embed_queries([question])[0]
-        self.last_query_vector = qe
         t1 = time.perf_counter()
         depth_c = max(FUSION_DEPTH["chunks"], k)
         depth_s = max(FUSION_DEPTH["sentences"], 2 * k)
@@ -291,7 +288,6 @@ class HybridRetriever:
         self.weight = bm25_weight
         self.depth = depth
         self.last_timings: dict[str, float] = {}
-        self._lock = threading.Lock()
 
     def retrieve(self, question: str, k: int) -> list[Passage]:
         t0 = time.perf_counter()

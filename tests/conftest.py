@@ -26,10 +26,17 @@ def fresh_process_state() -> None:
     store.forget_clients()
 
 
-def gguf_path() -> Path | None:
-    """The test GGUF (RAG_TEST_GGUF, or where scripts/fetch_test_model.py caches it), if present."""
-    path = os.environ.get("RAG_TEST_GGUF") or str(Path.home() / ".cache" / "rag-models" / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf")
-    return Path(path) if Path(path).is_file() else None
+def require_gguf(module: str) -> Path:
+    """The test GGUF (RAG_TEST_GGUF, or where scripts/fetch_test_model.py caches it); skips the test
+    when ``module`` (the llamacpp extra) or the model file is missing."""
+    import importlib.util
+
+    if importlib.util.find_spec(module) is None:
+        pytest.skip(f"{module} is not installed (pip install 'rag-ask[llamacpp]')")
+    path = Path(os.environ.get("RAG_TEST_GGUF") or Path.home() / ".cache" / "rag-models" / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf")
+    if not path.is_file():
+        pytest.skip("no GGUF model: run scripts/fetch_test_model.py or set RAG_TEST_GGUF")
+    return path
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import gguf_path
+from conftest import require_gguf
 
 from rag.api import Pipeline
 from rag.errors import ConfigError
@@ -51,11 +51,7 @@ def test_sentence_transformers_hub_name_not_cached_fails_fast_with_hint(small_co
 
 @pytest.mark.slow
 def test_llamacpp_in_process_through_llama_index(small_corpus):
-    if importlib.util.find_spec("llama_index.llms.llama_cpp") is None:
-        pytest.skip("the llamacpp extra is not installed (pip install 'rag-ask[llamacpp]')")
-    model = gguf_path()
-    if model is None:
-        pytest.skip("no GGUF model: run scripts/fetch_test_model.py")
+    model = require_gguf("llama_index.llms.llama_cpp")
     pipe = Pipeline(corpus=small_corpus, embedder="hash:64", retrieval="dense", llm=f"llamacpp:{model}", min_evidence=0.0, llm_fallback=False, llm_max_tokens=48)
     answer = pipe.ask("Kuchen Eier Mehl: how many eggs does the cake need?", k=2)
     assert answer.llm == f"llamacpp:{model.name}"

