@@ -49,9 +49,10 @@ def main() -> int:
         print("error: no GGUF model (run scripts/fetch_test_model.py and pass --model or set RAG_TEST_GGUF)", file=sys.stderr)
         return 1
 
-    from rag import evals
+    sys.path.insert(0, str(HERE.parent))  # bench/ lives in the checkout, not in the package
+    from bench.servers import llama_server
+    from rag import eval as evals
     from rag.api import Pipeline
-    from rag.servers import llama_server
 
     cases = evals.load_cases(HERE / "cases.jsonl")
     if not args.full:

@@ -1,4 +1,10 @@
-"""The Python API. The CLI is a thin layer over :class:`Pipeline`."""
+"""The Python API. :class:`Pipeline` wires the stages; the CLI is a thin layer over it.
+
+    load → chunk → embed → index (store) → retrieve (→ rerank) → answer (cite) → eval
+
+Each stage lives in its own module or folder behind a small protocol; this module only builds
+them from the settings, hands the output of one to the next, and times them.
+"""
 from __future__ import annotations
 
 import threading
@@ -6,12 +12,13 @@ import time
 import unicodedata
 from typing import Any
 
-from . import answering, indexer, lang, loading, prompts
-from .embedders import CachedQueries, Embedder, get_embedder
-from .embedders import validate_spec as validate_embedder_spec
-from .errors import BackendError, StoreError, UsageError
-from .llms import LLM, Extractive, get_llm
-from .llms import validate_spec as validate_llm_spec
+from . import answer as answering
+from . import index as index_stage
+from . import lang
+from .embed import Embedder, cached, get_embedder
+from .embed import validate_spec as validate_embedder_spec
+from .errors import UsageError
+from .llms import LLM
 from .settings import Settings, load_settings
 from .types import Answer, IndexReport, Passage
 
@@ -32,7 +39,7 @@ def clean_question(question: str) -> str:
 
 
 class Pipeline:
-    """Settings plus lazily built components, reused across calls (thread-safe).
+    """Settings plus lazily built stages, reused across calls (thread-safe).
 
     >>> rag = Pipeline(corpus="docs/", llm="extractive")
     >>> answer = rag.ask("why did Microsoft hire Suleyman?")
@@ -40,146 +47,128 @@ class Pipeline:
 
     def __init__(self, settings: Settings | None = None, *, embedder: Embedder | str | None = None, llm: LLM | str | None = None, **overrides: Any):
         if isinstance(llm, str):
-            overrides["llm"] = llm
-            llm = None
+            overrides["llm"], llm = llm, None
         if isinstance(embedder, str):
-            overrides["embedder"] = embedder
-            embedder = None
+            overrides["embedder"], embedder = embedder, None
         self.settings = settings.model_copy(update={k: v for k, v in overrides.items() if v is not None}) if settings else load_settings(**overrides)
-        # fail fast on a bad spec, before any indexing or retrieval work
-        if embedder is None:
-            validate_embedder_spec(self.settings.embedder)
-        if llm is None:
-            validate_llm_spec(self.settings.llm)
+        self._validate(embedder is None, llm is None)
         self._embedder = embedder
         self._llm = llm
         self._lock = threading.RLock()
+        self._view: index_stage.IndexView | None = None
         self._retriever = None
-        self._manifest = None
-        self._vectors: answering.SentenceVectors | None = None
-        self._sentence_store = None
-        self._checked_at = 0.0
+        self._answerer = None
+        self._vectors = None
 
-    # --- components ------------------------------------------------------------
+    def _validate(self, embedder_spec: bool, llm_spec: bool) -> None:
+        """Fail fast on a bad spec, before any indexing or retrieval work."""
+        from .retrieve import RERANKERS, RETRIEVERS
+
+        if embedder_spec:
+            validate_embedder_spec(self.settings.embedder)
+        if llm_spec:
+            answering.validate_spec(self.settings.llm)
+        RETRIEVERS.validate(self.settings.retrieval)
+        RERANKERS.validate(self.settings.rerank)
+
+    # --- stages ------------------------------------------------------------------------
     @property
     def embedder(self) -> Embedder:
         with self._lock:
             if self._embedder is None:
                 self._embedder = get_embedder(self.settings.embedder, self.settings)
-            if not isinstance(self._embedder, CachedQueries):
-                self._embedder = CachedQueries(self._embedder)
+            self._embedder = cached(self._embedder)
             return self._embedder
 
     @property
-    def llm(self) -> LLM:
+    def llm(self) -> LLM | None:
+        """The answer-writing model, loaded now (None for the extractive answerer)."""
         with self._lock:
-            if self._llm is None:
+            if self._llm is None and self.settings.llm.strip() != answering.EXTRACTIVE:
+                from .llms import get_llm
+
                 self._llm = get_llm(self.settings.llm, self.settings)
             return self._llm
 
     @property
-    def sentence_vectors(self) -> answering.SentenceVectors:
+    def sentence_vectors(self):
+        from .answer.evidence import SentenceVectors
+
         with self._lock:
             if self._vectors is None:
-                self._vectors = answering.SentenceVectors(self.embedder, fetch=self._fetch_sentences)
+                self._vectors = SentenceVectors(self.embedder, fetch=self._stored_sentence_vectors)
             return self._vectors
 
-    def _fetch_sentences(self, ids: list[str]):
-        store = self._sentence_store
-        return store.vectors(ids) if store is not None else {}
+    def _stored_sentence_vectors(self, ids: list[str]):
+        view = self._view
+        return view.spaces["s"].vectors(ids) if view is not None and "s" in view.spaces else {}
 
-    def _reset(self) -> None:
+    @property
+    def answerer(self) -> answering.Answerer:
         with self._lock:
-            if self._manifest is not None:
-                self._manifest.close()
-            self._retriever = None
-            self._manifest = None
-            self._sentence_store = None
+            if self._answerer is None:
+                self._answerer = answering.make_answerer(self.settings, self.sentence_vectors, self._llm)
+            return self._answerer
 
-    # --- indexing ----------------------------------------------------------------
+    def retriever(self):
+        """The configured retriever over the live index (built once, rebuilt after indexing)."""
+        from .retrieve import Context, make_retriever
+
+        with self._lock:
+            if self._retriever is None:
+                view = index_stage.open_view(self.settings, self.embedder.name)
+                muse = lambda: get_embedder("muse", self.settings)  # noqa: E731
+                self._retriever = make_retriever(Context(settings=self.settings, view=view, embedder=self.embedder, muse=muse))
+                self._view = view
+            return self._retriever
+
+    def close(self) -> None:
+        """Release the index (the next call reopens it)."""
+        with self._lock:
+            if self._view is not None:
+                self._view.close()
+            self._view = None
+            self._retriever = None
+
+    _reset = close
+
+    # --- indexing --------------------------------------------------------------------------
     def index(self, rebuild: bool = False, progress=None) -> IndexReport:
         """Bring the index up to date (``rebuild`` re-embeds everything into a fresh collection)."""
-        report = indexer.Indexer(self.settings, self.embedder, progress).run(rebuild=rebuild)
-        self._reset()
+        from .index.indexer import Indexer
+
+        report = Indexer(self.settings, self.embedder, progress).run(rebuild=rebuild)
+        self.close()
         return report
 
     def needs_index(self) -> bool:
         """True if files were added, changed or removed since the last index run (stat only, no reads)."""
-        m = indexer.open_manifest(self.settings)
-        if m is None:
-            return True
-        try:
-            if m.get("dirty") == "1":
-                return True
-            if m.get("chunking") != indexer.chunk_signature(self.settings):
-                return True
-            known = m.files()
-        finally:
-            m.close()
-        entries, _ = loading.scan(self.settings.corpus_root, int(self.settings.max_file_mb * 1e6))
-        current = {e.source: (e.size, e.mtime_ns) for e in entries}
-        return current.keys() != known.keys() or any(known[s][:2] != v for s, v in current.items())
+        return index_stage.is_stale(self.settings)
 
     def ensure_index(self, progress=None) -> IndexReport | None:
         if self.settings.auto_index and self.needs_index():
             return self.index(progress=progress)
         return None
 
-    # --- retrieval -----------------------------------------------------------------
-    def retriever(self):
-        """The configured retriever over the live index (built once, rebuilt after indexing)."""
-        from .retrieval import ChunkSearch, DenseRetriever, FusionRetriever, HybridRetriever, LexicalRetriever
-        from .spaces import MUSE_SPEC
-        from .store import ChromaStore, chroma_client
-
-        with self._lock:
-            if self._retriever is not None:
-                return self._retriever
-            m = indexer.open_manifest(self.settings)
-            if m is None:
-                raise StoreError(f"no index for corpus {self.settings.corpus_root}", hint="run `rag index`")
-            indexer.check_embedder(m, self.embedder.name)
-            indexer.check_spaces(m, self.settings.retrieval)
-            client = chroma_client(self.settings, indexer.chroma_path(self.settings))
-            base = m.get("collection") or ""
-            store = ChromaStore(client, base, create=False)
-            committed = m.all_chunk_ids() if m.get("dirty") == "1" else None
-            if "s" in indexer.spaces_of(m):
-                self._sentence_store = ChromaStore(client, f"{base}-s", create=False)
-            if self.settings.retrieval == "fusion":
-                # chromadb directly: importing llama-index would cost a cold `ask` about a second
-                collections = {key: ChromaStore(client, f"{base}-{key}", create=False).collection for key in ("s", "m", "ms")}
-                chunks = ChunkSearch(store.collection, self.embedder, committed)
-                retriever = FusionRetriever(chunks, collections, get_embedder(MUSE_SPEC, self.settings), m)
-            else:
-                retriever = DenseRetriever(store.collection, self.embedder, committed)  # llama-index over Chroma
-                path = indexer.lexical_index_path(self.settings, m)
-                if self.settings.retrieval == "hybrid" and path.exists():
-                    retriever = HybridRetriever(retriever, LexicalRetriever(path, m), self.settings.bm25_weight)
-            self._manifest = m
-            self._retriever = retriever
-            return retriever
-
+    # --- questions ---------------------------------------------------------------------------
     def retrieve(self, question: str, k: int | None = None) -> list[Passage]:
         """The ``k`` passages most relevant to ``question``, best first."""
         question = clean_question(question)
         self.ensure_index()
-        return self.retriever().retrieve(question, k or self.settings.k)
+        return self.retriever().retrieve(question, k or self.settings.k).passages
 
-    # --- answering ---------------------------------------------------------------------
     def ask(self, question: str, k: int | None = None, retrieve_only: bool = False) -> Answer:
         """Answer ``question`` in its language from the corpus, with verified citations."""
         t0 = time.perf_counter()
         question = clean_question(question)
         self.ensure_index()
         timings = {"index_check": (time.perf_counter() - t0) * 1000}
-        retriever = self.retriever()
-        passages = retriever.retrieve(question, k or self.settings.k)
-        timings.update(getattr(retriever, "last_timings", {}))
+        got = self.retriever().retrieve(question, k or self.settings.k)
+        timings.update(got.timings_ms)
         if retrieve_only:
-            result = Answer(question, lang.detect(question), "", False, [], passages, "none", self.embedder.name, timings)
+            result = Answer(question=question, language=lang.detect(question), passages=got.passages, llm="none", embedder=self.embedder.name, timings_ms=timings)
         else:
-            result = self.answer(question, passages, timings)
+            result = self.answer(question, got.passages, timings)
         result.timings_ms["total"] = (time.perf_counter() - t0) * 1000
         return result
 
@@ -187,67 +176,16 @@ class Pipeline:
         """Write the cited answer to ``question`` from already retrieved ``passages``."""
         question = clean_question(question)
         language = lang.detect(question)
-        result = Answer(question, language, "", False, [], passages, self.settings.llm if self._llm is None else self._llm.name, self.embedder.name, dict(timings or {}))
-        t1 = time.perf_counter()
-        qvec = self.embedder.embed_queries([question])[0]
-        items = answering.evidence(qvec, passages, self.sentence_vectors)
-        result.timings_ms["evidence"] = (time.perf_counter() - t1) * 1000
-        best = items[0].score if items else 0.0
-        result.evidence_score = best
-        if best < self.settings.min_evidence:
-            # Nothing relevant enough was retrieved: abstain without calling any LLM.
-            result.answer = prompts.localized(prompts.DONT_KNOW, language)
-            result.abstained = True
-            return result
-        llm = self.llm
-        result.llm = llm.name
-        if isinstance(llm, Extractive):
-            self._extractive(result, items)
-        else:
-            self._generate(result, llm, items)
-        return result
+        reply = answering.respond(
+            question, language, passages, embedder=self.embedder, vectors=self.sentence_vectors, answerer=self.answerer, min_evidence=self.settings.min_evidence
+        )
+        return Answer(
+            question=question, language=language, answer=reply.text, abstained=reply.abstained, citations=reply.citations, passages=passages,
+            llm=reply.answered_by, embedder=self.embedder.name, timings_ms={**(timings or {}), **reply.timings_ms},
+            dropped_citations=reply.dropped_citations, warnings=reply.warnings, prompt_tokens=reply.prompt_tokens, evidence_score=reply.evidence_score,
+        )
 
-    def _extractive(self, result: Answer, items) -> None:
-        quotes = answering.pick_quotes(items, self.sentence_vectors)
-        weak = result.evidence_score < self.settings.min_evidence + prompts.WEAK_EVIDENCE_MARGIN
-        result.answer, result.citations = answering.extractive_answer(result.language, quotes, weak)
-
-    def _generate(self, result: Answer, llm: LLM, items) -> None:
-        t = time.perf_counter()
-        messages = answering.build_messages(result.question, result.language, result.passages, self.settings.prompts_dir)
-        try:
-            completion = llm.complete(messages, max_tokens=self.settings.llm_max_tokens)
-        except BackendError as exc:
-            if not self.settings.llm_fallback:
-                raise
-            result.warnings.append(f"{llm.name} failed ({exc.message}); showing the extractive answer instead")
-            result.llm = f"extractive (fallback from {llm.name})"
-            self._extractive(result, items)
-            return
-        finally:
-            result.timings_ms["generate"] = (time.perf_counter() - t) * 1000
-        result.prompt_tokens = completion.prompt_tokens
-        text, leaked = answering.strip_prompt_echo(completion.text.strip(), messages[0]["content"])
-        if leaked:
-            result.warnings.append("removed text that repeated the system prompt")
-        if answering.is_dont_know(text):
-            cleaned, _, result.dropped_citations = answering.parse_citations(text, len(result.passages))
-            result.answer = " ".join(answering.strip_markers(cleaned).split())  # an abstention cites nothing
-            result.abstained = True
-            return
-        answer, citations, dropped, warnings, supported = answering.cite_llm_answer(text, result.passages, items, self.sentence_vectors)
-        result.answer, result.citations, result.dropped_citations = answer, citations, dropped
-        result.warnings.extend(warnings)
-        if not supported:
-            # Not one sentence of the draft is backed by a retrieved passage: say so instead of guessing.
-            result.warnings.append(f"the model's draft was not supported by the sources and was withheld: {text[:200]}")
-            result.answer = prompts.localized(prompts.DONT_KNOW, result.language)
-            result.citations = []
-            result.abstained = True
-        if dropped:
-            result.warnings.append(f"dropped citations to passages that were not retrieved: {', '.join(dropped)}")
-
-    # --- status --------------------------------------------------------------------------
+    # --- status --------------------------------------------------------------------------------
     def status(self) -> dict[str, Any]:
         s = self.settings
         out: dict[str, Any] = {
@@ -256,22 +194,8 @@ class Pipeline:
             "store": s.chroma_url or "embedded Chroma",
             "embedder": s.embedder,
             "llm": s.llm,
-            "indexed": False,
         }
-        m = indexer.open_manifest(s)
-        if m is not None:
-            try:
-                out.update(
-                    indexed=True,
-                    index_embedder=m.get("embedder"),
-                    dim=int(m.get("dim") or 0),
-                    files=m.file_count(),
-                    chunks=m.chunk_count(),
-                    collection=m.get("collection"),
-                    interrupted_run=m.get("dirty") == "1",
-                )
-            finally:
-                m.close()
+        out.update(index_stage.describe(s))
         out["settings"] = s.redacted()
         return out
 

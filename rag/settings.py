@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
@@ -50,10 +50,11 @@ class Settings(BaseSettings):
     embedder: str = Field("e5-small", description="Embedder spec: e5-small, muse, st:<model or path>, openai:<model>.")
     llm: str = Field("extractive", description="Answerer spec: extractive, openai:<model>, ollama:<model>, llamacpp:<path.gguf>.")
     k: int = Field(5, ge=1, le=100, description="Passages retrieved and shown to the answerer.")
-    retrieval: Literal["fusion", "dense", "hybrid"] = Field(
+    retrieval: str = Field(
         "fusion",
         description="fusion: chunk and sentence vectors of the embedder and of mUSE, z-score fused; dense: embedder chunks only; hybrid: dense + BM25 by reciprocal rank.",
     )
+    rerank: str = Field("none", description="Reorder retrieved candidates: none, or per-file:<n> (at most n passages of one file in the top k).")
     bm25_weight: float = Field(0.5, ge=0.0, le=5.0, description="Weight of the BM25 ranking in hybrid fusion.")
     chunk_tokens: int = Field(160, ge=16, le=2048, description="Target chunk size in tiktoken tokens.")
     chunk_overlap: int = Field(32, ge=0, le=1024, description="Tokens of whole sentences repeated between chunks.")
@@ -83,6 +84,18 @@ class Settings(BaseSettings):
         if self.chunk_overlap >= self.chunk_tokens:
             raise ValueError(f"chunk_overlap ({self.chunk_overlap}) must be smaller than chunk_tokens ({self.chunk_tokens})")
         return self
+
+    @field_validator("retrieval", "rerank", mode="after")
+    @classmethod
+    def _known_stage(cls, value: str, info) -> str:
+        from .retrieve import RERANKERS, RETRIEVERS
+
+        registry = RETRIEVERS if info.field_name == "retrieval" else RERANKERS
+        try:
+            registry.validate(value)
+        except ConfigError as exc:
+            raise ValueError(f"{exc.message} (valid: {registry.examples})") from None
+        return value
 
     @field_validator("corpus", "home", mode="after")
     @classmethod

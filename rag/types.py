@@ -1,11 +1,33 @@
-"""The public data types. Attribute names match the ``--json`` keys."""
+"""The public data types, shared by every stage. Attribute names match the ``--json`` keys.
+
+``passage_id`` (``<source>#<start>-<end>``) is the citation id: it is made once by the chunker and
+carried unchanged through the store, the retriever, the answerer and the answer.
+"""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
+class Locator:
+    """Where a piece of text sits inside its document, beyond character offsets.
+
+    ``page`` is 1-based (formats with pages), ``section`` the heading path ("Setup › Network").
+    Plain text has neither.
+    """
+
+    page: int | None = None
+    section: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"page": self.page, "section": self.section}
+
+
+NOWHERE = Locator()
+
+
+@dataclass(kw_only=True)
 class Chunk:
     """A span of one source file, the unit that is embedded and retrieved."""
 
@@ -17,11 +39,18 @@ class Chunk:
     language: str
     hash: str
     n_sentences: int = 0
+    locator: Locator = NOWHERE
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Passage:
-    """A retrieved chunk with its score; ``passage_id`` is ``<source>#<start>-<end>``."""
+    """A retrieved chunk.
+
+    ``score`` always means the same thing: the cosine similarity between the question and the chunk
+    under the index's main embedder (query side vs passage side), whatever retriever ranked it.
+    ``rank_score`` is the retriever's own ranking value (a fused z-score, a reciprocal-rank sum or
+    the cosine again); it orders passages but is not comparable across retrievers.
+    """
 
     passage_id: str
     source: str
@@ -30,12 +59,14 @@ class Passage:
     language: str
     start: int = 0
     end: int = 0
+    rank_score: float = 0.0
+    locator: Locator = NOWHERE
 
     def to_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in ("passage_id", "source", "score", "text", "language")}
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Citation:
     """A numbered reference from the answer to a passage, with the supporting quote verbatim."""
 
@@ -48,14 +79,18 @@ class Citation:
         return asdict(self)
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Answer:
-    """The result of :func:`rag.ask`."""
+    """The result of :func:`rag.ask`.
+
+    ``evidence_score`` is the score abstention reads: 0.7 × the best evidence sentence's cosine with
+    the question + 0.3 × its passage's ``score``.
+    """
 
     question: str
     language: str
-    answer: str
-    abstained: bool
+    answer: str = ""
+    abstained: bool = False
     citations: list[Citation] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)
     llm: str = ""
@@ -84,7 +119,7 @@ class Answer:
         }
 
 
-@dataclass
+@dataclass(kw_only=True)
 class IndexReport:
     """What an index run did."""
 

@@ -15,7 +15,7 @@ def fresh_process_state() -> None:
     """Forget every cached Chroma client, as a new `rag`/`ask` process would start without them."""
     from chromadb.api.shared_system_client import SharedSystemClient
 
-    from rag import store
+    from rag.index import store
 
     for system in list(SharedSystemClient._identifier_to_system.values()):
         try:
@@ -48,7 +48,7 @@ def _isolated(tmp_path_factory, monkeypatch):
             monkeypatch.delenv(var, raising=False)
     monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))  # no stray ./rag.toml
     yield home
-    from rag import store
+    from rag.index import store
 
     store.forget_clients()
 

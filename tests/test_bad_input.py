@@ -24,11 +24,14 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from rag import chunking, loading, store
-from rag.answering import SentenceVectors, cite_llm_answer, evidence, parse_citations
+from rag import chunk as chunking
+from rag.load import files as loading
+from rag.index import store
+from rag.answer.citations import cite_llm_answer, parse_citations
+from rag.answer.evidence import SentenceVectors, evidence
 from rag.api import Pipeline
 from rag.cli import app, ask_app
-from rag.embedders import HashEmbedder
+from rag.embed.hashing import HashEmbedder
 from rag.settings import load_settings
 from rag.types import Passage
 
@@ -574,7 +577,8 @@ MARKER = re.compile(r"\[\s*(\d{1,4}(?:\s*[,;]\s*\d{1,4})*)\s*\]")
 @FUZZ
 @given(text=CITE_TEXT, n=st.integers(0, 10))
 def test_fuzz_parse_citations(text, n):
-    cleaned, valid, dropped = parse_citations(text, n)
+    parsed = parse_citations(text, n)
+    valid, dropped = parsed.valid, parsed.dropped
     assert all(1 <= v <= n for v in valid), valid
     assert len(valid) == len(set(valid))
     for marker in dropped:
@@ -589,16 +593,16 @@ def test_fuzz_parse_citations(text, n):
 @example(text="[9[99]]", n=3)
 @given(text=CITE_TEXT, n=st.integers(0, 10))
 def test_fuzz_no_out_of_range_marker_survives(text, n):
-    cleaned, _, _ = parse_citations(text, n)
+    cleaned = parse_citations(text, n).text
     for m in MARKER.finditer(cleaned):
         for part in re.split(r"\s*[,;]\s*", m.group(1)):
             assert 1 <= int(part) <= n, (text, cleaned)
 
 
 PASSAGES = [
-    Passage("a.txt#0-75", "a.txt", 0.9, "The cat sat on the mat all afternoon. It was a sunny day in Paris, France.", "en", 0, 75),
-    Passage("b.md#10-85", "b.md", 0.7, "Der Kuchen braucht drei Eier und Mehl. Backen Sie ihn vierzig Minuten lang.", "de", 10, 85),
-    Passage("c.txt#0-62", "c.txt", 0.5, "Поезд отправляется в восемь утра. Билеты продаются на вокзале.", "ru", 0, 62),
+    Passage(passage_id="a.txt#0-75", source="a.txt", score=0.9, text="The cat sat on the mat all afternoon. It was a sunny day in Paris, France.", language="en", start=0, end=75),
+    Passage(passage_id="b.md#10-85", source="b.md", score=0.7, text="Der Kuchen braucht drei Eier und Mehl. Backen Sie ihn vierzig Minuten lang.", language="de", start=10, end=85),
+    Passage(passage_id="c.txt#0-62", source="c.txt", score=0.5, text="Поезд отправляется в восемь утра. Билеты продаются на вокзале.", language="ru", start=0, end=62),
 ]
 _ANSWER_PIECES = st.sampled_from([
     "The cat sat on the mat all afternoon.", "It was a sunny day in Paris, France.", "Der Kuchen braucht drei Eier und Mehl.",
@@ -620,7 +624,8 @@ def evidence_setup():
 @given(text=st.one_of(st.text(max_size=300), st.lists(st.one_of(_ANSWER_PIECES, st.text(max_size=10)), max_size=30).map("".join)))
 def test_fuzz_cite_llm_answer(evidence_setup, text):
     items, vectors = evidence_setup
-    answer, citations, dropped, warnings, supported = cite_llm_answer(text, PASSAGES, items, vectors)
+    verified = cite_llm_answer(text, PASSAGES, items, vectors)
+    answer, citations, dropped, supported = verified.text, verified.citations, verified.dropped, verified.supported
     by_id = {p.passage_id: p for p in PASSAGES}
     assert isinstance(answer, str) and supported >= 0
     for c in citations:

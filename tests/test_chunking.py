@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from rag import chunking, lang
+from rag import chunk as chunking
+from rag import lang
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 SEED_FILES = sorted(SEEDS_DIR.glob("*.txt"))

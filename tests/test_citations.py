@@ -3,21 +3,27 @@ from __future__ import annotations
 
 import pytest
 
-from rag import answering, prompts
+from rag.answer import citations as answering
+from rag.answer import generative, prompts
 from rag.types import Passage
+
+
+def parse(text: str, n: int) -> tuple[str, list[int], list[str]]:
+    p = answering.parse_citations(text, n)
+    return p.text, p.valid, p.dropped
 
 
 # --- parse_citations -------------------------------------------------------------------------
 def test_valid_markers_in_order_of_first_appearance():
     text = "Microsoft builds its own AI [3]. Benioff laughed [1][3]. Stargate costs 500 billion [2]."
-    cleaned, valid, dropped = answering.parse_citations(text, 5)
+    cleaned, valid, dropped = parse(text, 5)
     assert valid == [3, 1, 2]
     assert dropped == []
     assert cleaned == text
 
 
 def test_out_of_range_marker_is_dropped_and_removed():
-    cleaned, valid, dropped = answering.parse_citations("See [7] and [2].", 5)
+    cleaned, valid, dropped = parse("See [7] and [2].", 5)
     assert valid == [2]
     assert dropped == ["[7]"]
     assert "[7]" not in cleaned and "7" not in cleaned
@@ -25,19 +31,19 @@ def test_out_of_range_marker_is_dropped_and_removed():
 
 
 def test_upper_bound_is_inclusive():
-    _, valid, dropped = answering.parse_citations("A [5]. B [6].", 5)
+    _, valid, dropped = parse("A [5]. B [6].", 5)
     assert valid == [5] and dropped == ["[6]"]
 
 
 def test_grouped_markers_with_comma_and_semicolon():
-    cleaned, valid, dropped = answering.parse_citations("X [1, 3] and Y [2;9].", 5)
+    cleaned, valid, dropped = parse("X [1, 3] and Y [2;9].", 5)
     assert valid == [1, 3, 2]
     assert dropped == ["[9]"]
     assert cleaned == "X [1][3] and Y [2]."
 
 
 def test_group_with_only_invalid_numbers_disappears():
-    cleaned, valid, dropped = answering.parse_citations("Claim [8, 9]. Other [1].", 5)
+    cleaned, valid, dropped = parse("Claim [8, 9]. Other [1].", 5)
     assert valid == [1]
     assert dropped == ["[8]", "[9]"]
     assert "[" not in cleaned.split("Other")[0]
@@ -46,30 +52,30 @@ def test_group_with_only_invalid_numbers_disappears():
 
 def test_text_without_markers_is_unchanged():
     text = "Sam Altman and Satya Nadella disagree about computing power."
-    assert answering.parse_citations(text, 5) == (text, [], [])
+    assert parse(text, 5) == (text, [], [])
 
 
 def test_zero_is_not_a_valid_passage_number():
-    cleaned, valid, dropped = answering.parse_citations("Zero [0] one [1]", 5)
+    cleaned, valid, dropped = parse("Zero [0] one [1]", 5)
     assert valid == [1]
     assert dropped == ["[0]"]
     assert "[0]" not in cleaned and "[1]" in cleaned
 
 
 def test_repeated_marker_counted_once():
-    _, valid, dropped = answering.parse_citations("A [2]. B [2]. C [2, 2].", 3)
+    _, valid, dropped = parse("A [2]. B [2]. C [2, 2].", 3)
     assert valid == [2] and dropped == []
 
 
 def test_no_passages_drops_every_marker():
-    cleaned, valid, dropped = answering.parse_citations("A [1]. B [2].", 0)
+    cleaned, valid, dropped = parse("A [1]. B [2].", 0)
     assert valid == [] and dropped == ["[1]", "[2]"]
     assert "[" not in cleaned
 
 
 def test_non_numeric_brackets_are_left_alone():
     text = "The array a[i] and the note [see below] stay."
-    assert answering.parse_citations(text, 5) == (text, [], [])
+    assert parse(text, 5) == (text, [], [])
 
 
 # --- is_dont_know ------------------------------------------------------------------------------
@@ -114,30 +120,30 @@ def test_dont_know_with_typographic_apostrophe():
 
 # --- build_messages ----------------------------------------------------------------------------
 PASSAGES = [
-    Passage("notes/a.txt#0-40", "notes/a.txt", 0.9, "Der Kuchen braucht drei Eier und Mehl.", "de"),
-    Passage("c.txt#10-60", "c.txt", 0.8, "  Поезд отправляется в восемь утра.\n", "ru"),
-    Passage("b.md#0-30", "b.md", 0.7, "The cat sat on the mat.", "en"),
+    Passage(passage_id="notes/a.txt#0-40", source="notes/a.txt", score=0.9, text="Der Kuchen braucht drei Eier und Mehl.", language="de"),
+    Passage(passage_id="c.txt#10-60", source="c.txt", score=0.8, text="  Поезд отправляется в восемь утра.\n", language="ru"),
+    Passage(passage_id="b.md#0-30", source="b.md", score=0.7, text="The cat sat on the mat.", language="en"),
 ]
 
 
 def test_build_messages_structure():
-    messages = answering.build_messages("Warum braucht der Kuchen Eier?", "de", PASSAGES)
+    messages = generative.build_messages("Warum braucht der Kuchen Eier?", "de", PASSAGES)
     assert [m["role"] for m in messages] == ["system", "user"]
     assert all(isinstance(m["content"], str) and m["content"] for m in messages)
 
 
 def test_system_prompt_names_the_question_language():
-    system = answering.build_messages("Warum braucht der Kuchen Eier?", "de", PASSAGES)[0]["content"]
+    system = generative.build_messages("Warum braucht der Kuchen Eier?", "de", PASSAGES)[0]["content"]
     assert "German" in system
     assert prompts.DONT_KNOW["de"] in system
     assert "${" not in system
-    system_fr = answering.build_messages("Pourquoi?", "fr", PASSAGES)[0]["content"]
+    system_fr = generative.build_messages("Pourquoi?", "fr", PASSAGES)[0]["content"]
     assert "French" in system_fr and "German" not in system_fr
     assert prompts.DONT_KNOW["fr"] in system_fr
 
 
 def test_passages_are_numbered_with_their_source():
-    user = answering.build_messages("Warum braucht der Kuchen Eier?", "de", PASSAGES)[1]["content"]
+    user = generative.build_messages("Warum braucht der Kuchen Eier?", "de", PASSAGES)[1]["content"]
     positions = []
     for n, p in enumerate(PASSAGES, 1):
         header = f"[{n}] source: {p.source} (language: {p.language})"
@@ -151,13 +157,13 @@ def test_passages_are_numbered_with_their_source():
 
 def test_question_is_in_the_user_message():
     question = "Warum braucht der Kuchen Eier?"
-    user = answering.build_messages(question, "de", PASSAGES)[1]["content"]
+    user = generative.build_messages(question, "de", PASSAGES)[1]["content"]
     assert question in user
     assert "German" in user
     assert user.index(question) > user.index("[3] source: b.md"), "the question comes after the passages"
 
 
 def test_unknown_language_code_still_renders():
-    messages = answering.build_messages("Kysymys?", "fi", PASSAGES[:1])
+    messages = generative.build_messages("Kysymys?", "fi", PASSAGES[:1])
     assert "${" not in messages[0]["content"] + messages[1]["content"]
     assert prompts.DONT_KNOW["en"] in messages[0]["content"]

@@ -6,7 +6,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from rag import prompts
+from rag.answer import prompts
 from rag.cli import app, ask_app
 
 SECRET = "sk-secret-123"

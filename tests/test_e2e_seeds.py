@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from rag.llms import FakeLLM
+from fakes import FakeLLM
 
 SULEYMAN = {"000_3cd479b778d5c1c6.txt", "001_e8031e4497b7ed16.txt", "002_878f3f8685ed7ceb.txt", "003_f88bfc7fbaea0639.txt", "004_f95c5a4f988cf8a0.txt"}
 

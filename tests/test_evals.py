@@ -1,10 +1,14 @@
 """The eval machinery: scoring rules, gates, and agreement with llama-index's RetrieverEvaluator."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from rag import evals
+from rag import eval as evals
 from rag.types import Answer, Citation, Passage
+
+EVALS = Path(__file__).resolve().parent.parent / "evals"
 
 
 def _case(**kw):
@@ -14,13 +18,13 @@ def _case(**kw):
 
 
 def _passage(pid, source, text):
-    return Passage(pid, source, 0.9, text, "de")
+    return Passage(passage_id=pid, source=source, score=0.9, text=text, language="de")
 
 
 def test_score_case_retrieval_and_citations():
     case = _case()
     deep = [_passage("b.txt#0-5", "b.txt", "nothing"), _passage("a.txt#0-30", "a.txt", "Microsoft hat 13 Milliarden investiert")]
-    answer = Answer("q?", "en", "x", False, [Citation(1, "a.txt", "a.txt#0-30", "13 Milliarden")], deep)
+    answer = Answer(question="q?", language="en", answer="x", citations=[Citation(n=1, source="a.txt", passage_id="a.txt#0-30", quote="13 Milliarden")], passages=deep)
     row = evals.score_case(case, deep, answer, k=5, generative=False)
     assert row["hit1"] == 0.0 and row["hit5"] == 1.0 and row["rr"] == 0.5
     assert row["chunk_hit5"] == 1.0 and row["fact_recall"] == 1.0
@@ -29,9 +33,9 @@ def test_score_case_retrieval_and_citations():
 
 def test_abstention_scoring():
     un = _case(answerable=False, sources=[], facts=[], doc_langs=[])
-    row = evals.score_case(un, [], Answer("q?", "en", "I don't know", True), 5, False)
+    row = evals.score_case(un, [], Answer(question="q?", language="en", answer="I don't know", abstained=True), 5, False)
     assert row["correct_abstain"] == 1.0
-    row = evals.score_case(_case(), [], Answer("q?", "en", "I don't know", True), 5, False)
+    row = evals.score_case(_case(), [], Answer(question="q?", language="en", answer="I don't know", abstained=True), 5, False)
     assert row["false_abstain"] == 1.0 and row["fact_recall"] == 0.0
 
 
@@ -46,7 +50,7 @@ def test_gates_fail_below_threshold_and_above_max():
 
 
 def test_cases_file_covers_every_language_pair():
-    cases = evals.load_cases(evals.EVALS_DIR / "cases.jsonl")
+    cases = evals.load_cases(EVALS / "cases.jsonl")
     assert len(cases) >= 60
     pairs = {(c.lang, d) for c in cases if c.answerable for d in c.doc_langs}
     assert pairs >= {(q, d) for q in ("en", "de", "ru", "fr", "it") for d in ("de", "ru", "fr", "it")}
@@ -55,8 +59,47 @@ def test_cases_file_covers_every_language_pair():
 
 @pytest.mark.slow
 def test_our_metrics_agree_with_llama_index_retriever_evaluator(seeds_pipeline):
-    cases = evals.load_cases(evals.EVALS_DIR / "cases.jsonl")[:30]
-    result = evals.crosscheck(cases, seeds_pipeline, k=5)
+    cases = evals.load_cases(EVALS / "cases.jsonl")[:30]
+    result = crosscheck(cases, seeds_pipeline, k=5)
     assert result["cases"] >= 15
     assert result["ours_hit_rate"] == pytest.approx(result["llama_index_hit_rate"])
     assert result["ours_mrr"] == pytest.approx(result["llama_index_mrr"])
+
+
+def crosscheck(cases, pipe, k: int = 5) -> dict[str, float]:
+    """Chunk-level hit rate and MRR computed by our code and by llama-index's RetrieverEvaluator on the same runs."""
+    import asyncio
+
+    from llama_index.core.evaluation import RetrieverEvaluator
+
+    from rag.index import open_manifest
+    from rag.retrieve.llama import as_llama_retriever
+
+    pipe.ensure_index()
+    retriever = pipe.retriever()
+    evaluator = RetrieverEvaluator.from_metric_names(["hit_rate", "mrr"], retriever=as_llama_retriever(retriever, k))
+    manifest = open_manifest(pipe.settings)
+    ours_hit, ours_rr, theirs_hit, theirs_rr = [], [], [], []
+    try:
+        for case in cases:
+            if not case.answerable:
+                continue
+            # the indexed chunks of the gold files that hold one of the case's facts
+            expected = [cid for cid, source, _lang, text in manifest.iter_chunks() if source in case.sources and evals.holds_fact(text, case.facts)]
+            if not expected:
+                continue
+            ranked = [p.passage_id for p in pipe.retrieve(case.question, k)]
+            rank = next((i for i, pid in enumerate(ranked, 1) if pid in expected), None)
+            ours_hit.append(float(rank is not None))
+            ours_rr.append(1.0 / rank if rank else 0.0)
+            result = asyncio.run(evaluator.aevaluate(case.question, expected_ids=expected))
+            theirs_hit.append(result.metric_vals_dict["hit_rate"])
+            theirs_rr.append(result.metric_vals_dict["mrr"])
+    finally:
+        manifest.close()
+    n = len(ours_hit)
+    return {
+        "cases": n,
+        "ours_hit_rate": sum(ours_hit) / n, "llama_index_hit_rate": sum(theirs_hit) / n,
+        "ours_mrr": sum(ours_rr) / n, "llama_index_mrr": sum(theirs_rr) / n,
+    }

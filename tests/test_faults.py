@@ -22,7 +22,8 @@ import pytest
 from conftest import fresh_process_state
 from typer.testing import CliRunner
 
-from rag import indexer, store
+from rag import index as indexer
+from rag.index import store
 from rag.api import Pipeline
 from rag.cli import ask_app
 from rag.errors import BackendError
@@ -52,12 +53,26 @@ QUERY = "river lantern copper harbor meadow"
 CHILD = r"""
 import sys
 from rag.api import Pipeline
-from rag import indexer, store, loading, chunking, manifest  # import everything before signalling "ready"
-import chromadb, filelock
+from rag.index import manifest, spaces
+
+def checkpoint(name, fn):
+    # announce every write to the store or the manifest, before and after it, then wait for the test's
+    # "go": the test kills the process at a checkpoint it chose, whatever the machine's speed
+    def wrapped(*args, **kwargs):
+        for when in ("before", "after"):
+            print(f"at {when} {name}", flush=True)
+            if sys.stdin.readline().strip() != "go":
+                sys.exit(3)
+            if when == "before":
+                result = fn(*args, **kwargs)
+        return result
+    return wrapped
+
+for cls, names in ((spaces.Stores, ("upsert", "copy", "delete", "collect_garbage")),
+                   (manifest.Manifest, ("set", "commit_file", "touch_file", "remove_file"))):
+    for name in names:
+        setattr(cls, name, checkpoint(f"{cls.__name__}.{name}", getattr(cls, name)))
 pipe = Pipeline(corpus=sys.argv[1], embedder="hash:64", retrieval="dense", embed_batch=2)
-pipe.embedder
-chunking.encoding()
-print("ready", flush=True)
 pipe.index(rebuild=sys.argv[2] == "1")
 print("done", flush=True)
 """
@@ -134,28 +149,37 @@ def check_after_crash(corpus: Path, versions: list[dict[str, str]], label: str) 
     return ids
 
 
-def run_and_kill(corpus: Path, delay: float, rebuild: bool = False) -> str:
-    """Start an index run in a child process, SIGKILL it ``delay`` s after its imports are done."""
+def run_and_kill(corpus: Path, at: int, rebuild: bool = False) -> str:
+    """Run an index run in a child process and SIGKILL it at its ``at``-th write checkpoint
+    (before or after a store or manifest write); "completed" if the run had fewer checkpoints."""
     proc = subprocess.Popen(
         [sys.executable, "-c", CHILD, str(corpus), "1" if rebuild else "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ),
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ),
     )
+    outcome, seen = "", 0
     try:
-        line = proc.stdout.readline()
-        assert line.strip() == "ready", proc.stderr.read()
-        time.sleep(delay)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
-        rest = proc.stdout.read()
+        for line in proc.stdout:
+            if line.startswith("at "):
+                seen += 1
+                if seen == at:
+                    proc.send_signal(signal.SIGKILL)
+                    outcome = "killed"
+                    break
+                proc.stdin.write("go\n")
+                proc.stdin.flush()
+            elif line.strip() == "done":
+                outcome = "completed"
+        proc.wait(timeout=60)
         err = proc.stderr.read()
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-        proc.stdout.close()
-        proc.stderr.close()
+        for stream in (proc.stdin, proc.stdout, proc.stderr):
+            stream.close()
     assert "Traceback" not in err, err
-    return "completed" if "done" in rest else "killed"
+    assert outcome, f"the child ended without finishing or being killed (exit {proc.returncode}): {err[-500:]}"
+    return outcome
 
 
 def test_sigkill_during_incremental_indexing_never_corrupts_the_index(tmp_path):
@@ -178,12 +202,12 @@ def test_sigkill_during_incremental_indexing_never_corrupts_the_index(tmp_path):
         if trial and (outcomes[-1] == "completed" or rng.random() < 0.3):
             current = old if current is new else new
         write_version(corpus, current)
-        delay = rng.uniform(0.0, 1.5)
-        outcome = run_and_kill(corpus, delay)
+        at = rng.randint(1, 80)
+        outcome = run_and_kill(corpus, at)
         outcomes.append(outcome)
-        check_after_crash(corpus, [old, new], f"trial {trial} ({outcome} after {delay:.2f} s)")
-    # on this machine an incremental run takes about 1 s after start-up, so most trials die mid-run
-    assert outcomes.count("killed") >= 6, f"too few trials were killed mid-run: {outcomes}"
+        check_after_crash(corpus, [old, new], f"trial {trial} ({outcome} at write checkpoint {at})")
+    # the kill points are checkpoints, not times: the same trials die mid-run on any machine
+    assert outcomes.count("killed") >= 10, f"too few trials were killed mid-run: {outcomes}"
 
     # a final full run repairs everything and reflects the new corpus exactly
     write_version(corpus, new)
@@ -213,7 +237,7 @@ def test_sigkill_during_incremental_indexing_never_corrupts_the_index(tmp_path):
 
 CRASH_AFTER_COMMITS = r"""
 import os, signal, sys
-from rag import indexer
+from rag.index import indexer
 from rag.api import Pipeline
 original = indexer.Indexer._commit
 done = [0]
@@ -273,15 +297,15 @@ def _check_rebuilt_index(corpus: Path, new: dict[str, str]) -> None:
 GATED_INDEX = r"""
 import sys, time
 from pathlib import Path
-from rag import embedders
+from rag.embed import hashing
 gate = Path(sys.argv[2])
-original = embedders.HashEmbedder.embed_passages
+original = hashing.HashEmbedder.embed_passages
 def gated(self, texts):
     (gate.parent / "holding").touch()  # we are embedding, so we hold the index lock
     while not gate.exists():
         time.sleep(0.02)
     return original(self, texts)
-embedders.HashEmbedder.embed_passages = gated
+hashing.HashEmbedder.embed_passages = gated
 from rag.cli import main
 sys.argv = ["rag", "index", sys.argv[1]]
 main()
@@ -417,7 +441,7 @@ class FakeLLMServer:
             time.sleep(3.0)  # longer than llm_timeout=1
             return self._send(h, 200, _completion(GOOD_REPLY))
         if b == "slow":
-            time.sleep(0.5)  # within llm_timeout=1
+            time.sleep(0.2)  # well within llm_timeout=1
             return self._send(h, 200, _completion(GOOD_REPLY))
         if b == "500-then-ok":
             return self._send(h, 500, {"error": "boom"}) if n == 1 else self._send(h, 200, _completion(GOOD_REPLY))
@@ -460,7 +484,7 @@ class FakeLLMServer:
 @pytest.fixture
 def fast_backoff(monkeypatch):
     """Keep the real retry logic but shorten its sleeps (0.5 s -> 0.05 s base)."""
-    from rag import http
+    from rag.llms import http
 
     defaults = dict(http.JsonClient.__init__.__kwdefaults__)
     monkeypatch.setattr(http.JsonClient.__init__, "__kwdefaults__", {**defaults, "backoff": 0.05})
@@ -495,7 +519,7 @@ def test_llm_server_failures(behaviour, llm_corpus, fast_backoff, monkeypatch):
     expected, retried = FAILURES[behaviour]
     server = None if behaviour == "refused" else FakeLLMServer(behaviour)
     if server is None:
-        from rag.servers import free_port
+        from bench.servers import free_port
 
         base_url = f"http://127.0.0.1:{free_port()}/v1"  # nothing listens there
     else:

@@ -11,11 +11,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from rag import servers
+from bench import servers
 from rag.api import Pipeline
 from rag.cli import app, ask_app
 from rag.errors import BackendError
-from rag.llms import FakeLLM, Message
+from fakes import FakeLLM
+
+from rag.llms import Message
 
 PACKAGE = Path(__file__).resolve().parent.parent / "rag"
 FAST = {"embedder": "hash:64", "retrieval": "dense"}

@@ -12,11 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from rag import chunking, indexer
+from rag import chunk as chunking
+from rag import index as indexer
 from rag.api import Pipeline
-from rag.embedders import HashEmbedder
+from rag.embed.hashing import HashEmbedder
 from rag.errors import EmbedderMismatchError
-from rag.store import ChromaStore, chroma_client, list_collections
+from rag.index.layout import Layout
+from rag.index.store import open_client
 from rag.types import Passage
 
 TOKEN_TOLERANCE = 2  # see test_chunking.py
@@ -78,11 +80,11 @@ def collections(pipe: Pipeline) -> dict[str, set[str]]:
         base = m.get("collection")
     finally:
         m.close()
-    client = chroma_client(s, indexer.chroma_path(s))
+    client = open_client(s.chroma_url, Layout.of(s).chroma_path)
     out = {}
-    for name in list_collections(client):
+    for name in client.names():
         if name == base or name.startswith(base + "-"):
-            out[name[len(base) + 1 :]] = set(ChromaStore(client, name, create=False).ids())
+            out[name[len(base) + 1 :]] = set(client.open(name).ids())
     return out
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import require_gguf
 
-from rag import servers
+from bench import servers
 from rag.api import Pipeline
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
@@ -55,7 +55,7 @@ def test_chroma_server_behind_rag_chroma_url(tmp_path, small_corpus, monkeypatch
         again = Pipeline(corpus=small_corpus, embedder="hash:64", retrieval="dense").index()
         assert again.unchanged == 3 and again.chunks_embedded == 0
     # the server is gone: a clean StoreError, not a traceback
-    from rag import store
+    from rag.index import store
     from rag.errors import StoreError
 
     store.forget_clients()

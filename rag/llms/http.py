@@ -5,7 +5,7 @@ import random
 import time
 from typing import Any
 
-from .errors import BackendError
+from ..errors import BackendError
 
 RETRYABLE_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
 

@@ -1,20 +1,25 @@
 """Cross-lingual retrieval benchmark on XQuAD: index one language's 240 paragraphs, ask the English questions.
 
+    python -m bench.xquad [--langs de,ru,es] [--abstention] [--limit N] [--json FILE]
+
 XQuAD (CC BY-SA 4.0) is read from ``--data`` (default ``../shared/benchmarks/xquad`` beside the
-checkout, or ``RAG_XQUAD_DIR``); it is never copied into the repository.
+checkout, or ``RAG_XQUAD_DIR``); it is never copied into the repository. Everything goes through
+:meth:`rag.api.Pipeline.retrieve` and :meth:`~rag.api.Pipeline.ask` with settings.
 """
 from __future__ import annotations
 
 import json
 import os
 import statistics
+import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from .api import Pipeline
-from .errors import ConfigError
-from .evals import file_ranking
+from rag.api import Pipeline
+from rag.errors import ConfigError
+from rag.settings import load_settings
+from rag.eval import file_ranking
 
 
 def default_data_dir() -> Path:
@@ -59,7 +64,6 @@ def run(
     t0 = time.perf_counter()
     report = pipe.index()
     index_s = time.perf_counter() - t0
-    retriever = pipe.retriever()
     gold_answers = {qa["id"]: [a["text"] for a in qa["answers"]] for p in docs for qa in p["qas"]}
     items = [(qa["question"], i, qa["id"]) for i, p in enumerate(questions) for qa in p["qas"]]
     if limit:
@@ -68,7 +72,7 @@ def run(
     latencies = []
     for question, gold, qid in items:
         t = time.perf_counter()
-        passages = retriever.retrieve(question, max(20, k))
+        passages = pipe.retrieve(question, max(20, k))
         latencies.append((time.perf_counter() - t) * 1000)
         files = file_ranking(passages)
         target = f"p{gold:03d}.txt"
@@ -77,7 +81,7 @@ def run(
         hit5 += rank is not None and rank <= 5
         rr += 1 / rank if rank else 0.0
         if answers:
-            answer = pipe.answer(question, passages[:k])
+            answer = pipe.ask(question, k=k)
             evidence = " ".join(c.quote for c in answer.citations)
             span += any(a in evidence for a in gold_answers.get(qid, []))
     n = len(items)
@@ -103,19 +107,16 @@ def abstention(
     kept = {p["article"] for p in docs if p["article"] % 2 == 0}
     corpus = workdir / f"xquad-half-{doc_lang}"
     write_corpus(docs, corpus, kept)
-    pipe = Pipeline(corpus=corpus, home=workdir / "home", **(pipe_options or {}))
+    threshold = load_settings(**(pipe_options or {})).min_evidence
+    # min_evidence 0: every question is answered and scored, the thresholds are applied below
+    pipe = Pipeline(corpus=corpus, home=workdir / "home", **{**(pipe_options or {}), "min_evidence": 0.0})
     pipe.index()
-    threshold = pipe.settings.min_evidence
     items = [(qa["question"], p["article"] in kept) for p in questions for qa in p["qas"]]
     if limit:
         items = items[:: max(1, len(items) // limit)]
     scores: dict[bool, list[float]] = {True: [], False: []}
-    retriever = pipe.retriever()
     for question, answerable in items:
-        passages = retriever.retrieve(question, pipe.settings.k)
-        pipe.settings.min_evidence = 0.0  # score everything, decide below
-        scores[answerable].append(pipe.answer(question, passages).evidence_score)
-        pipe.settings.min_evidence = threshold
+        scores[answerable].append(pipe.ask(question).evidence_score)
 
     def rates(t: float) -> tuple[float, float]:
         return (
@@ -128,3 +129,54 @@ def abstention(
         "doc_lang": doc_lang, "answerable": len(scores[True]), "unanswerable": len(scores[False]), "min_evidence": threshold,
         "correct_abstain": correct, "false_abstain": false, "sweep": {str(t): rates(t) for t in sweep},
     }
+
+
+def print_table(title: str, rows: list[dict[str, Any]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title)
+    cols = [c for c in rows[0] if c != "embedder"] if rows else []
+    for c in cols:
+        table.add_column(c)
+    for r in rows:
+        table.add_row(*[str(r[c]) for c in cols])
+    Console().print(table)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    import tempfile
+
+    parser = argparse.ArgumentParser(description="Paragraph hit@1/hit@5/MRR on XQuAD: questions in one language against paragraphs in others.")
+    parser.add_argument("--langs", default="de,ru,es", help="document languages to index (comma-separated)")
+    parser.add_argument("--question-lang", default="en")
+    parser.add_argument("--data", type=Path, default=None, help="XQuAD folder (default: ../shared/benchmarks/xquad or RAG_XQUAD_DIR)")
+    parser.add_argument("--k", type=int, default=5)
+    parser.add_argument("--limit", type=int, default=None, help="only the first N questions")
+    parser.add_argument("--no-answers", action="store_true", help="skip the extractive answer check (retrieval only)")
+    parser.add_argument("--abstention", action="store_true", help="also measure abstention with half of the articles held out")
+    parser.add_argument("--retrieval", default=None)
+    parser.add_argument("--rerank", default=None)
+    parser.add_argument("--chunk-tokens", type=int, default=None)
+    parser.add_argument("--embedder", default=None)
+    parser.add_argument("--json", type=Path, default=None, help="write the results here")
+    args = parser.parse_args(argv)
+    options = {k: v for k, v in {"retrieval": args.retrieval, "rerank": args.rerank, "chunk_tokens": args.chunk_tokens, "embedder": args.embedder}.items() if v is not None}
+    results = []
+    with tempfile.TemporaryDirectory(prefix="rag-xquad-") as tmp:
+        for doc_lang in [x.strip() for x in args.langs.split(",") if x.strip()]:
+            row = run(doc_lang, Path(tmp), args.data, args.question_lang, args.k, args.limit, not args.no_answers, options)
+            if args.abstention:
+                held_out = abstention(doc_lang, Path(tmp), args.data, options, limit=args.limit or 400)
+                row.update({f"abstain_{key}": v for key, v in held_out.items() if key != "doc_lang"})
+            results.append(row)
+            print(json.dumps(row), file=sys.stderr)
+    print_table(f"XQuAD: {args.question_lang} questions -> paragraphs", results)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,4 +1,5 @@
-"""The eval runner: retrieval, citation, abstention and answer metrics per language pair, with gates."""
+"""Stage 7, evaluation: cases → :meth:`Pipeline.retrieve` / :meth:`Pipeline.ask` → scores per language
+pair → gates. The runner measures ``ask`` itself: it never reaches behind the pipeline."""
 from __future__ import annotations
 
 import json
@@ -15,11 +16,12 @@ from .api import Pipeline
 from .errors import ConfigError
 from .types import Answer, Passage
 
-EVALS_DIR = Path(__file__).resolve().parent.parent / "evals"
+DEFAULT_CASES = Path("evals/cases.jsonl")  # relative to the working directory (a checkout)
+DEFAULT_THRESHOLDS = Path("evals/thresholds.toml")
 DEPTH = 20  # passages retrieved to rank files for hit@k and MRR
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Case:
     id: str
     question: str
@@ -36,7 +38,7 @@ def load_cases(path: Path) -> list[Case]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
-        raise ConfigError(f"cannot read eval cases {path}: {exc.strerror}") from None
+        raise ConfigError(f"cannot read eval cases {path}: {exc.strerror}", hint="pass --cases FILE (a checkout has evals/cases.jsonl)") from None
     for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -145,25 +147,21 @@ def aggregate(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def run(cases: list[Case], pipe: Pipeline, k: int, progress=None) -> dict[str, Any]:
+    """Ask every case through the pipeline; files are ranked from the top ``DEPTH`` passages."""
     pipe.ensure_index()
-    retriever = pipe.retriever()
-    llm = pipe.llm
-    generative = llm.name != "extractive"
     rows = []
+    generative = pipe.settings.llm.strip() != "extractive"
     for n, case in enumerate(cases, 1):
-        t0 = time.perf_counter()
-        deep = retriever.retrieve(case.question, max(DEPTH, k))
-        timings = dict(getattr(retriever, "last_timings", {}))
-        answer = pipe.answer(case.question, deep[:k], timings)
-        answer.timings_ms["total"] = (time.perf_counter() - t0) * 1000
+        deep = pipe.retrieve(case.question, max(DEPTH, k))
+        answer = pipe.ask(case.question, k=k)
         rows.append(score_case(case, deep, answer, k, generative))
         if progress:
             progress(n, len(cases))
     report = aggregate(rows)
+    s = pipe.settings
     report["config"] = {
-        "llm": llm.name, "embedder": pipe.embedder.name, "k": k, "retrieval": pipe.settings.retrieval,
-        "chunk_tokens": pipe.settings.chunk_tokens, "chunk_overlap": pipe.settings.chunk_overlap, "min_evidence": pipe.settings.min_evidence,
-        "corpus": str(pipe.settings.corpus_root),
+        "llm": s.llm, "embedder": pipe.embedder.name, "k": k, "retrieval": s.retrieval, "rerank": s.rerank,
+        "chunk_tokens": s.chunk_tokens, "chunk_overlap": s.chunk_overlap, "min_evidence": s.min_evidence, "corpus": str(s.corpus_root),
     }
     report["rows"] = rows
     return report
@@ -224,46 +222,3 @@ def render_table(report: dict[str, Any]) -> None:
     for key, value in report["cost"].items():
         o.add_row(key, fmt(value) if isinstance(value, float) else str(value))
     console.print(o)
-
-
-def fact_chunk_ids(case: Case, manifest) -> list[str]:
-    """Ids of the indexed chunks of the gold files that hold one of the case's facts."""
-    return [cid for cid, source, _lang, text in manifest.iter_chunks() if source in case.sources and holds_fact(text, case.facts)]
-
-
-def crosscheck(cases: list[Case], pipe: Pipeline, k: int = 5) -> dict[str, float]:
-    """Chunk-level hit rate and MRR computed by our code and by llama-index's RetrieverEvaluator on the same runs."""
-    import asyncio
-
-    from llama_index.core.evaluation import RetrieverEvaluator
-
-    from .indexer import open_manifest
-    from .retrieval import as_llama_retriever
-
-    pipe.ensure_index()
-    retriever = pipe.retriever()
-    evaluator = RetrieverEvaluator.from_metric_names(["hit_rate", "mrr"], retriever=as_llama_retriever(retriever, k))
-    manifest = open_manifest(pipe.settings)
-    ours_hit, ours_rr, theirs_hit, theirs_rr = [], [], [], []
-    try:
-        for case in cases:
-            if not case.answerable:
-                continue
-            expected = fact_chunk_ids(case, manifest)
-            if not expected:
-                continue
-            ranked = [p.passage_id for p in retriever.retrieve(case.question, k)]
-            rank = next((i for i, pid in enumerate(ranked, 1) if pid in expected), None)
-            ours_hit.append(float(rank is not None))
-            ours_rr.append(1.0 / rank if rank else 0.0)
-            result = asyncio.run(evaluator.aevaluate(case.question, expected_ids=expected))
-            theirs_hit.append(result.metric_vals_dict["hit_rate"])
-            theirs_rr.append(result.metric_vals_dict["mrr"])
-    finally:
-        manifest.close()
-    n = len(ours_hit)
-    return {
-        "cases": n,
-        "ours_hit_rate": sum(ours_hit) / n, "llama_index_hit_rate": sum(theirs_hit) / n,
-        "ours_mrr": sum(ours_rr) / n, "llama_index_mrr": sum(theirs_rr) / n,
-    }

@@ -5,8 +5,8 @@ import string
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import ConfigError
-from .settings import PACKAGE_DIR
+from ..errors import ConfigError
+from ..settings import PACKAGE_DIR
 
 REQUIRED = {
     "system": {"language_name", "dont_know"},

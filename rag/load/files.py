@@ -1,17 +1,14 @@
-"""Find and read the corpus files: which are text, how they decode, which are skipped and why."""
+"""Find the corpus files and read their bytes: which are candidates, which are skipped and why."""
 from __future__ import annotations
 
-import codecs
 import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import CorpusError
+from ..errors import CorpusError
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".rst", ".text")
 TEMP_SUFFIXES = ("~", ".swp", ".swo", ".tmp", ".temp", ".part", ".crdownload", ".bak")
-BINARY_MAGIC = (b"\x89PNG", b"%PDF", b"PK\x03\x04", b"\xff\xd8\xff", b"GIF8", b"\x7fELF", b"\x1f\x8b")
 
 
 @dataclass
@@ -42,7 +39,7 @@ def _is_temp(name: str) -> bool:
     )
 
 
-def scan(root: Path, max_bytes: int) -> tuple[list[FileEntry], list[Skipped]]:
+def scan(root: Path, max_bytes: int, suffixes: tuple[str, ...]) -> tuple[list[FileEntry], list[Skipped]]:
     """List indexable files under ``root``; hidden and temporary files are ignored silently.
 
     Directory symlinks are not followed (so loops cannot happen); file symlinks are
@@ -65,8 +62,8 @@ def scan(root: Path, max_bytes: int) -> tuple[list[FileEntry], list[Skipped]]:
                 continue
             path = Path(dirpath) / name
             source = _rel(root, path)
-            if not name.lower().endswith(SUPPORTED_SUFFIXES):
-                skipped.append(Skipped(source, "unsupported format (supported: " + ", ".join(SUPPORTED_SUFFIXES) + ")"))
+            if not name.lower().endswith(suffixes):
+                skipped.append(Skipped(source, "unsupported format (supported: " + ", ".join(suffixes) + ")"))
                 continue
             try:
                 st = path.stat()  # follows file symlinks; a dangling or looping link raises
@@ -104,38 +101,3 @@ def read_bytes(path: Path) -> bytes:
             return fh.read()
     except OSError as exc:
         raise Unreadable(f"cannot read ({exc.strerror or exc})") from None
-
-
-def decode(data: bytes) -> str:
-    """Decode file bytes to text: BOMs first, then UTF-8, then cp1252/latin-1; binary raises."""
-    for bom, codec in (
-        (codecs.BOM_UTF32_LE, "utf-32"),
-        (codecs.BOM_UTF32_BE, "utf-32"),
-        (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
-        if data.startswith(bom):
-            try:
-                return data.decode(codec)
-            except UnicodeDecodeError:
-                raise Unreadable(f"invalid {codec} text") from None
-    head = data[:8192]
-    if head.startswith(BINARY_MAGIC) or b"\x00" in head:
-        raise Unreadable("binary file")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            text = data.decode("latin-1")
-    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\t\n\r\f\v")
-    if controls > max(8, len(text[:8192]) // 20):
-        raise Unreadable("binary file (too many control characters)")
-    return text
-
-
-def has_content(text: str) -> bool:
-    """True if the text has at least one letter or digit (whitespace or punctuation only is empty)."""
-    return any(ch.isalnum() for ch in text)

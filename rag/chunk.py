@@ -1,7 +1,9 @@
-"""Sentence-aware chunking measured in tiktoken tokens, with whole-sentence overlap.
+"""Stage 2, chunking: sentence-aware chunks measured in tiktoken tokens, with whole-sentence overlap.
 
-Every chunk is an exact slice ``text[start:end]`` of the decoded file, so ids
-(``<source>#<start>-<end>``) and quotes always map back to the source.
+A document's text is its units' texts joined by a blank line; every chunk is an exact slice
+``text[start:end]`` of it (for a plain-text file: of the decoded file), so ids
+(``<source>#<start>-<end>``) and quotes always map back to the source. Chunks never cross a unit
+(a page stays a page), and each carries the locator of the unit and section it starts in.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import lang
-from .types import Chunk
+from .types import Chunk, Locator
 
 ENCODING = "o200k_base"
 
@@ -174,10 +176,31 @@ def content_hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
-def chunk_text(source: str, text: str, chunk_tokens: int, overlap: int) -> list[Chunk]:
-    """Chunks of one document, each with id, offsets, language and content hash."""
+UNIT_SEPARATOR = "\n\n"
+
+
+def chunk_text(source: str, text: str, chunk_tokens: int, overlap: int, *, offset: int = 0, locator: Locator = Locator(), headings=()) -> list[Chunk]:
+    """Chunks of one text, each with id, offsets (shifted by ``offset``), language, content hash and locator."""
     chunks = []
     for start, end in chunk_spans(text, chunk_tokens, overlap):
         body = text[start:end]
-        chunks.append(Chunk(f"{source}#{start}-{end}", source, start, end, body, lang.detect(body), content_hash(body)))
+        section = next((path for at, path in reversed(headings) if at <= start), locator.section)
+        where = Locator(page=locator.page, section=section) if section != locator.section else locator
+        a, b = start + offset, end + offset
+        chunks.append(Chunk(id=f"{source}#{a}-{b}", source=source, start=a, end=b, text=body, language=lang.detect(body), hash=content_hash(body), locator=where))
     return chunks
+
+
+def chunk_units(source: str, units, chunk_tokens: int, overlap: int) -> list[Chunk]:
+    """Chunks of a loaded document (a list of :class:`rag.load.TextUnit`), offsets into the joined text."""
+    chunks: list[Chunk] = []
+    offset = 0
+    for unit in units:
+        chunks += chunk_text(source, unit.text, chunk_tokens, overlap, offset=offset, locator=unit.locator, headings=unit.headings)
+        offset += len(unit.text) + len(UNIT_SEPARATOR)
+    return chunks
+
+
+def sentence_units(text: str) -> list[str]:
+    """The sentences of a chunk as embedded in the sentence spaces; sentence ``i`` has id ``<chunk id>@<i>``."""
+    return [text[s:e] for s, e in sentences(text)]

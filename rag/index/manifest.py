@@ -1,12 +1,14 @@
 """The index manifest: which files and chunks are committed, with which embedder (SQLite, WAL)."""
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from typing import Iterable
 
-from .errors import StoreError
-from .types import Chunk
+from ..errors import EmbedderMismatchError, StoreError
+from ..types import Chunk, Locator
+from .layout import spaces_for
 
 SCHEMA_VERSION = "1"
 
@@ -15,7 +17,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS files (source TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, sha256 TEXT, n_chunks INTEGER);
 CREATE TABLE IF NOT EXISTS chunks (
     id TEXT PRIMARY KEY, source TEXT NOT NULL, start INTEGER, "end" INTEGER,
-    hash TEXT, language TEXT, text TEXT, n_sent INTEGER DEFAULT 0
+    hash TEXT, language TEXT, text TEXT, n_sent INTEGER DEFAULT 0, page INTEGER, section TEXT
 );
 CREATE INDEX IF NOT EXISTS chunks_source ON chunks(source);
 CREATE INDEX IF NOT EXISTS chunks_hash ON chunks(hash);
@@ -39,9 +41,19 @@ class Manifest:
                 self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.execute("PRAGMA synchronous=NORMAL")
                 self.db.executescript(_SCHEMA)
+                self._migrate()
             self.db.execute("SELECT count(*) FROM meta").fetchone()
+            columns = {r[1] for r in self.db.execute("PRAGMA table_info(chunks)")}
+            # a manifest written before locators existed reads as "no page, no section"
+            self._locator_cols = "page, section" if "page" in columns else "NULL, NULL"
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"the index manifest {path} is unreadable ({exc})", hint="run `rag index --rebuild`") from None
+
+    def _migrate(self) -> None:
+        columns = {r[1] for r in self.db.execute("PRAGMA table_info(chunks)")}
+        for name, kind in (("page", "INTEGER"), ("section", "TEXT")):
+            if name not in columns:
+                self.db.execute(f"ALTER TABLE chunks ADD COLUMN {name} {kind}")
 
     def close(self) -> None:
         self.db.close()
@@ -85,8 +97,8 @@ class Manifest:
             self.db.execute("BEGIN")
             self.db.execute("DELETE FROM chunks WHERE source=?", (source,))
             self.db.executemany(
-                'INSERT OR REPLACE INTO chunks (id, source, start, "end", hash, language, text, n_sent) VALUES (?,?,?,?,?,?,?,?)',
-                [(c.id, c.source, c.start, c.end, c.hash, c.language, c.text, c.n_sentences) for c in chunks],
+                'INSERT OR REPLACE INTO chunks (id, source, start, "end", hash, language, text, n_sent, page, section) VALUES (?,?,?,?,?,?,?,?,?,?)',
+                [(c.id, c.source, c.start, c.end, c.hash, c.language, c.text, c.n_sentences, c.locator.page, c.locator.section) for c in chunks],
             )
             self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?)", (source, size, mtime_ns, sha, len(chunks)))
 
@@ -112,11 +124,46 @@ class Manifest:
         """(id, source, language, text) of every committed chunk, in a stable order."""
         return self.db.execute("SELECT id, source, language, text FROM chunks ORDER BY source, start")
 
-    def chunk_rows(self, ids: list[str]) -> dict[str, tuple[str, int, int, str, str]]:
+    def chunks(self, ids: list[str]) -> dict[str, Chunk]:
+        """The committed chunks with these ids (unknown ids are left out)."""
         out = {}
         for i in range(0, len(ids), 500):
             part = ids[i : i + 500]
-            q = f'SELECT id, source, start, "end", language, text FROM chunks WHERE id IN ({",".join("?" * len(part))})'
-            for row in self.db.execute(q, part):
-                out[row[0]] = row[1:]
+            q = f'SELECT id, source, start, "end", language, text, hash, n_sent, {self._locator_cols} FROM chunks WHERE id IN ({",".join("?" * len(part))})'
+            for cid, source, start, end, language, text, sha, n_sent, page, section in self.db.execute(q, part):
+                out[cid] = Chunk(
+                    id=cid, source=source, start=start, end=end, text=text, language=language, hash=sha, n_sentences=n_sent or 0,
+                    locator=Locator(page=page, section=section),
+                )
         return out
+
+
+def spaces_of(m: Manifest) -> list[str]:
+    value = m.get("spaces")
+    return value.split(",") if value else [""]
+
+
+def check_embedder(m: Manifest, embedder_name: str) -> None:
+    built = m.get("embedder")
+    if built and built != embedder_name:
+        raise EmbedderMismatchError(
+            f"the index was built with embedder '{built}' ({m.get('dim')} dims), not '{embedder_name}'",
+            hint=f"use --embedder {built}, or run `rag index --rebuild --embedder {embedder_name}`",
+        )
+
+
+def check_spaces(m: Manifest, retrieval: str) -> None:
+    missing = set(spaces_for(retrieval)) - set(spaces_of(m))
+    if missing:
+        raise EmbedderMismatchError(
+            f"the index was built for retrieval '{'fusion' if 's' in spaces_of(m) else 'dense'}' and lacks the vectors '{retrieval}' needs",
+            hint=f"run `rag index --rebuild` with RAG_RETRIEVAL={retrieval}, or use --retrieval dense",
+        )
+
+
+def remove_sqlite(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        try:
+            os.remove(str(path) + suffix)
+        except FileNotFoundError:
+            pass

@@ -1,0 +1,90 @@
+"""Stage 6, answering: turn retrieved passages into a cited answer in the question's language.
+
+:func:`respond` scores the evidence (every sentence of the passages against the question),
+abstains without calling any model when the best evidence is below ``min_evidence``, and
+otherwise hands the evidence to an :class:`Answerer`: :class:`~rag.answer.extractive.ExtractiveAnswerer`
+(``extractive``, no model) or :class:`~rag.answer.generative.GenerativeAnswerer` (any LLM spec).
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from ..types import Citation, Passage
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..embed import Embedder
+    from ..llms import LLM
+    from .evidence import EvidenceSet, SentenceVectors
+
+EXTRACTIVE = "extractive"
+
+
+@dataclass(kw_only=True)
+class Reply:
+    """What an answerer returns; the pipeline turns it into an :class:`rag.types.Answer`."""
+
+    text: str
+    answered_by: str
+    citations: list[Citation] = field(default_factory=list)
+    abstained: bool = False
+    warnings: list[str] = field(default_factory=list)
+    dropped_citations: list[str] = field(default_factory=list)
+    prompt_tokens: int = 0
+    evidence_score: float = 0.0
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+class Answerer(Protocol):
+    """Writes a reply from evidence that passed the abstention rule."""
+
+    name: str
+
+    def answer(self, evidence: "EvidenceSet") -> Reply: ...
+
+
+def validate_spec(spec: str) -> None:
+    """``extractive`` or a valid LLM spec (nothing is loaded)."""
+    if spec.strip() != EXTRACTIVE:
+        from ..llms import LLMS
+
+        LLMS.validate(spec)
+
+
+def make_answerer(settings, vectors: "SentenceVectors", llm: "LLM | None" = None) -> Answerer:
+    """The answerer for ``settings.llm`` (or for the given ``llm`` object)."""
+    from .extractive import ExtractiveAnswerer
+
+    extractive = ExtractiveAnswerer(vectors, settings.min_evidence)
+    if llm is None and settings.llm.strip() == EXTRACTIVE:
+        return extractive
+    from .generative import GenerativeAnswerer
+
+    if llm is None:
+        from ..llms import LazyLLM
+
+        llm = LazyLLM(settings.llm, settings)
+    fallback = extractive if settings.llm_fallback else None
+    return GenerativeAnswerer(llm, vectors, prompts_dir=settings.prompts_dir, max_tokens=settings.llm_max_tokens, fallback=fallback)
+
+
+def respond(
+    question: str, language: str, passages: list[Passage], *, embedder: "Embedder", vectors: "SentenceVectors", answerer: Answerer, min_evidence: float
+) -> Reply:
+    """Score the evidence, abstain when it is too weak, else let ``answerer`` write the reply."""
+    from . import prompts
+    from .evidence import EvidenceSet, evidence
+
+    t = time.perf_counter()
+    qvec = embedder.embed_queries([question])[0]
+    ev = EvidenceSet(question=question, language=language, passages=passages, items=evidence(qvec, passages, vectors))
+    took = (time.perf_counter() - t) * 1000
+    if ev.best < min_evidence:
+        # Nothing relevant enough was retrieved: abstain without calling any model.
+        reply = Reply(text=prompts.localized(prompts.DONT_KNOW, language), answered_by=answerer.name, abstained=True)
+    else:
+        reply = answerer.answer(ev)
+    reply.evidence_score = ev.best
+    reply.timings_ms = {"evidence": took, **reply.timings_ms}
+    return reply

@@ -1,0 +1,161 @@
+"""Citations in an LLM's answer: parse the ``[n]`` markers, drop invalid ones, and verify each
+answer sentence against the evidence sentences (moving or removing citations that do not hold)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+import numpy as np
+
+from .. import chunk
+from ..types import Citation, Passage
+from .evidence import Evidence, SentenceVectors
+
+SUPPORT_MIN = 0.80  # cosine (e5) for an answer sentence to count as supported by a passage sentence
+
+
+@dataclass(kw_only=True)
+class ParsedCitations:
+    text: str  # the answer without invalid markers
+    valid: list[int]  # cited passage numbers, in order of first use
+    dropped: list[str]  # the invalid markers, as written
+
+
+@dataclass(kw_only=True)
+class VerifiedAnswer:
+    text: str
+    citations: list[Citation] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    supported: int = 0  # answer sentences that a retrieved passage supports
+
+
+_CITE_GROUP = re.compile(r"\[\s*(\d{1,4}(?:\s*[,;]\s*\d{1,4})*)\s*\]")
+_DONT_KNOW = re.compile(
+    r"i don[’']?t know|i do not know|cannot answer|can[’']?t answer|ich wei(ß|ss) (es )?nicht|je ne sais pas|non lo so|я не знаю|не могу ответить|no lo sé|não sei|ik weet het niet",
+    re.IGNORECASE,
+)
+
+
+def parse_citations(text: str, n_passages: int) -> ParsedCitations:
+    """Find ``[n]`` / ``[n, m]`` markers; those naming no retrieved passage are removed and reported."""
+    valid: list[int] = []
+    dropped: list[str] = []
+
+    def fix(match: re.Match) -> str:
+        keep = []
+        for part in re.split(r"\s*[,;]\s*", match.group(1)):
+            num = int(part)
+            if 1 <= num <= n_passages:
+                keep.append(num)
+                if num not in valid:
+                    valid.append(num)
+            else:
+                dropped.append(f"[{part}]")
+        return "".join(f"[{k}]" for k in keep)
+
+    cleaned = _CITE_GROUP.sub(fix, text)
+    for _ in range(10):  # removing an inner marker can form a new one ("[9[99]]" -> "[9]"): repeat until stable
+        again = _CITE_GROUP.sub(fix, cleaned)
+        if again == cleaned:
+            break
+        cleaned = again
+    return ParsedCitations(text=cleaned, valid=valid, dropped=dropped)
+
+
+def strip_prompt_echo(text: str, system_prompt: str) -> tuple[str, bool]:
+    """Remove lines of the output that repeat a line of the system prompt (prompt-injection leaks)."""
+    secret_lines = {" ".join(line.split()).lower() for line in system_prompt.splitlines() if len(line.strip()) >= 24}
+    kept, leaked = [], False
+    for line in text.splitlines():
+        norm = " ".join(line.split()).lower()
+        if norm and any(secret in norm or (len(norm) >= 24 and norm in secret) for secret in secret_lines):
+            leaked = True
+            continue
+        kept.append(line)
+    return "\n".join(kept).strip(), leaked
+
+
+def strip_markers(text: str) -> str:
+    return _CITE_GROUP.sub("", text)
+
+
+def is_dont_know(text: str) -> bool:
+    return bool(_DONT_KNOW.search(text[:300]))
+
+
+_MARKERS_AFTER_STOP = re.compile(r"([.!?。！？])((?:\s*\[\d{1,4}(?:\s*[,;]\s*\d{1,4})*\])+)")
+
+
+def _markers_before_stop(text: str) -> str:
+    """"... AI. [2] Next" -> "... AI [2]. Next": a marker belongs to the sentence it follows."""
+    return _MARKERS_AFTER_STOP.sub(lambda m: " " + " ".join(m.group(2).split()) + m.group(1), text)
+
+
+def _answer_sentences(text: str) -> list[tuple[str, list[int], tuple[int, int]]]:
+    """(sentence without markers, cited numbers, span) for each sentence that says something."""
+    out = []
+    for s, e in chunk.sentences(text):
+        sentence = text[s:e]
+        nums = [int(x) for g in _CITE_GROUP.findall(sentence) for x in re.split(r"\s*[,;]\s*", g)]
+        bare = re.sub(r"\s+([.,;:!?])", r"\1", " ".join(_CITE_GROUP.sub("", sentence).split()))
+        if sum(ch.isalpha() for ch in bare) >= 8:
+            out.append((bare, nums, (s, e)))
+    return out
+
+
+def cite_llm_answer(answer: str, passages: list[Passage], items: list[Evidence], vectors: SentenceVectors) -> VerifiedAnswer:
+    """Verify and repair the citations of an LLM answer.
+
+    Each cited number must name a retrieved passage (others are dropped). Each answer
+    sentence is matched against the evidence sentences: a citation stands when the cited
+    passage holds a sentence that supports it (cosine >= SUPPORT_MIN); otherwise it moves to
+    the passage that does, or, when none does, the sentence loses its citations and is
+    flagged in ``warnings``. Quotes are verbatim sentences of the cited passages.
+    """
+    parsed = parse_citations(answer, len(passages))
+    text, dropped = parsed.text, parsed.dropped
+    text = _markers_before_stop(text)
+    sentences = _answer_sentences(text)
+    warnings: list[str] = []
+    if not sentences or not items:
+        return VerifiedAnswer(text=text, dropped=dropped)
+    sent_vecs = vectors([s for s, _, _ in sentences])
+    ev_vecs = vectors([it.text for it in items])
+    sims = sent_vecs @ ev_vecs.T
+    quotes: dict[int, tuple[float, Evidence]] = {}
+    supported = 0
+    pieces: list[str] = []
+    cursor = 0
+    for row, (bare, nums, (start, end)) in enumerate(sentences):
+        order = [int(i) for i in np.argsort(-sims[row])]
+        best_any = order[0]
+        targets: list[tuple[int, int]] = []  # (passage number, evidence index)
+        for n in nums:
+            inside = [i for i in order if items[i].n == n]
+            if inside and sims[row, inside[0]] >= SUPPORT_MIN:
+                targets.append((n, inside[0]))
+        if not targets and sims[row, best_any] >= SUPPORT_MIN:
+            targets = [(items[best_any].n, best_any)]
+        pieces.append(text[cursor:start])
+        if targets:
+            supported += 1
+            marks = "".join(f"[{n}]" for n in dict.fromkeys(n for n, _ in targets))
+            stop = bare[-1] if bare[-1] in ".!?。！？" else ""
+            pieces.append(f"{bare[:-1] if stop else bare} {marks}{stop}")
+            for n, i in targets:
+                score = float(sims[row, i])
+                if n not in quotes or score > quotes[n][0]:
+                    quotes[n] = (score, items[i])
+        else:
+            pieces.append(bare)
+            warnings.append(f"no retrieved passage supports: {bare[:100]}")
+        cursor = end
+    pieces.append(text[cursor:])
+    citations = [Citation(n=n, source=ev.passage.source, passage_id=ev.passage.passage_id, quote=ev.text) for n, (_, ev) in sorted(quotes.items())]
+    return VerifiedAnswer(text="".join(pieces), citations=citations, dropped=dropped, warnings=warnings, supported=supported)
+
+
+def quote_is_verbatim(citation: Citation, passages: Iterable[Passage]) -> bool:
+    return any(p.passage_id == citation.passage_id and citation.quote in p.text for p in passages)

@@ -1,0 +1,77 @@
+"""The generative answerer: an LLM writes the answer from numbered passages; every citation is then
+verified against the evidence, and a draft that no passage supports is withheld."""
+from __future__ import annotations
+
+import time
+
+from ..errors import BackendError
+from ..llms import LLM
+from ..types import Passage
+from . import Answerer, Reply, prompts
+from .citations import cite_llm_answer, is_dont_know, parse_citations, strip_markers, strip_prompt_echo
+from .evidence import EvidenceSet, SentenceVectors
+
+
+def build_messages(question: str, language: str, passages: list[Passage], prompts_dir=None) -> list[dict[str, str]]:
+    blocks = [
+        prompts.render("passage", prompts_dir, n=n, source=p.source, language=p.language, text=p.text.strip()) for n, p in enumerate(passages, 1)
+    ]
+    name = prompts.language_name(language)
+    system = prompts.render("system", prompts_dir, language_name=name, dont_know=prompts.localized(prompts.DONT_KNOW, language))
+    user = prompts.render("answer", prompts_dir, passages="\n\n".join(b.strip() for b in blocks), question=question, language_name=name)
+    return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+
+class GenerativeAnswerer:
+    """Asks ``llm``; on a backend failure hands over to ``fallback`` (when given) and says so."""
+
+    def __init__(self, llm: LLM, vectors: SentenceVectors, *, prompts_dir=None, max_tokens: int = 384, fallback: Answerer | None = None):
+        self.llm = llm
+        self.vectors = vectors
+        self.prompts_dir = prompts_dir
+        self.max_tokens = max_tokens
+        self.fallback = fallback
+
+    @property
+    def name(self) -> str:
+        return self.llm.name
+
+    def answer(self, evidence: EvidenceSet) -> Reply:
+        messages = build_messages(evidence.question, evidence.language, evidence.passages, self.prompts_dir)
+        t = time.perf_counter()
+        try:
+            completion = self.llm.complete(messages, max_tokens=self.max_tokens)
+        except BackendError as exc:
+            if self.fallback is None:
+                raise
+            reply = self.fallback.answer(evidence)
+            reply.warnings.append(f"{self.name} failed ({exc.message}); showing the extractive answer instead")
+            reply.answered_by = f"{self.fallback.name} (fallback from {self.name})"
+            reply.timings_ms["generate"] = (time.perf_counter() - t) * 1000
+            return reply
+        reply = self._read(completion.text, messages[0]["content"], evidence)
+        reply.prompt_tokens = completion.prompt_tokens
+        reply.timings_ms["generate"] = (time.perf_counter() - t) * 1000
+        return reply
+
+    def _read(self, raw: str, system_prompt: str, evidence: EvidenceSet) -> Reply:
+        """Turn the model's text into a verified reply."""
+        text, leaked = strip_prompt_echo(raw.strip(), system_prompt)
+        warnings = ["removed text that repeated the system prompt"] if leaked else []
+        if is_dont_know(text):
+            parsed = parse_citations(text, len(evidence.passages))
+            # an abstention cites nothing
+            return Reply(text=" ".join(strip_markers(parsed.text).split()), abstained=True, answered_by=self.name, warnings=warnings, dropped_citations=parsed.dropped)
+        verified = cite_llm_answer(text, evidence.passages, evidence.items, self.vectors)
+        reply = Reply(
+            text=verified.text, citations=verified.citations, answered_by=self.name, warnings=warnings + verified.warnings, dropped_citations=verified.dropped
+        )
+        if not verified.supported:
+            # Not one sentence of the draft is backed by a retrieved passage: say so instead of guessing.
+            reply.warnings.append(f"the model's draft was not supported by the sources and was withheld: {text[:200]}")
+            reply.text = prompts.localized(prompts.DONT_KNOW, evidence.language)
+            reply.citations = []
+            reply.abstained = True
+        if verified.dropped:
+            reply.warnings.append(f"dropped citations to passages that were not retrieved: {', '.join(verified.dropped)}")
+        return reply

@@ -1,0 +1,94 @@
+"""Stage 4, the index: the manifest, the vector store and the indexer that keeps them in step.
+
+Writers use :class:`rag.index.indexer.Indexer`; readers (the retrievers) get an :class:`IndexView`
+from :func:`open_view`, which checks the embedder and the spaces and hides chunks an interrupted
+run has not committed. Only :mod:`rag.index.store` imports chromadb.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import StoreError
+from .layout import Layout, chunk_signature, collection
+from .manifest import Manifest, check_embedder, check_spaces, spaces_of
+from .store import Store, open_client
+
+
+@dataclass(kw_only=True)
+class IndexView:
+    """A read-side handle on a committed index: its manifest and one store per vector space."""
+
+    layout: Layout
+    manifest: Manifest
+    spaces: dict[str, Store]
+    committed: set[str] | None  # set while a run is in progress or crashed: only these chunks may be returned
+
+    @property
+    def chunks(self) -> Store:
+        return self.spaces[""]
+
+    def close(self) -> None:
+        self.manifest.close()
+
+
+def open_manifest(settings, readonly: bool = True) -> Manifest | None:
+    """The live manifest of ``settings.corpus``'s index, or None before the first index run."""
+    path = Layout.of(settings).manifest
+    return Manifest(path, readonly=readonly) if path.exists() else None
+
+
+def open_view(settings, embedder_name: str) -> IndexView:
+    """Open the index for queries; raises :class:`StoreError` with a hint when there is none or it does not fit."""
+    layout = Layout.of(settings)
+    m = open_manifest(settings)
+    if m is None:
+        raise StoreError(f"no index for corpus {settings.corpus_root}", hint="run `rag index`")
+    try:
+        check_embedder(m, embedder_name)
+        check_spaces(m, settings.retrieval)
+        client = open_client(settings.chroma_url, layout.chroma_path)
+        base = m.get("collection") or ""
+        spaces = {key: client.open(collection(base, key)) for key in spaces_of(m)}
+        committed = m.all_chunk_ids() if m.get("dirty") == "1" else None
+    except BaseException:
+        m.close()
+        raise
+    return IndexView(layout=layout, manifest=m, spaces=spaces, committed=committed)
+
+
+def is_stale(settings) -> bool:
+    """True if files were added, changed or removed since the last index run (stat only, no reads)."""
+    from .. import load
+
+    m = open_manifest(settings)
+    if m is None:
+        return True
+    try:
+        if m.get("dirty") == "1" or m.get("chunking") != chunk_signature(settings):
+            return True
+        known = m.files()
+    finally:
+        m.close()
+    entries, _ = load.scan(settings.corpus_root, int(settings.max_file_mb * 1e6))
+    current = {e.source: (e.size, e.mtime_ns) for e in entries}
+    return current.keys() != known.keys() or any(known[s][:2] != v for s, v in current.items())
+
+
+def describe(settings) -> dict[str, Any]:
+    """What ``rag status`` shows of the index (``indexed: False`` before the first run)."""
+    m = open_manifest(settings)
+    if m is None:
+        return {"indexed": False}
+    try:
+        return {
+            "indexed": True,
+            "index_embedder": m.get("embedder"),
+            "dim": int(m.get("dim") or 0),
+            "files": m.file_count(),
+            "chunks": m.chunk_count(),
+            "collection": m.get("collection"),
+            "interrupted_run": m.get("dirty") == "1",
+        }
+    finally:
+        m.close()

@@ -1,0 +1,85 @@
+"""Where an index lives and what it is made of: the one place that knows file and collection names.
+
+An index of one corpus is a folder (``<home>/indexes/<corpus key>/``) holding the SQLite manifest,
+the lock, the embedded Chroma store and, for hybrid retrieval, a BM25 index; plus one Chroma
+collection per vector space:
+
+``""``  chunks, main embedder (always present; its vectors answer dense queries)
+``"s"`` sentences of each chunk, main embedder (fine-grained matching; reused as extractive evidence)
+``"m"`` chunks, mUSE (a second, more language-neutral opinion)
+``"ms"`` sentences, mUSE
+
+Sentence ids are ``<chunk id>@<i>`` where ``i`` indexes ``chunk.sentences(chunk.text)``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import chunk
+
+SPACES_FOR = {"dense": ("",), "hybrid": ("",), "fusion": ("", "s", "m", "ms")}
+ALL_SPACES = ("", "s", "m", "ms")
+MUSE_SPACES = ("m", "ms")
+SENTENCE_SPACES = ("s", "ms")
+
+
+def spaces_for(retrieval: str) -> tuple[str, ...]:
+    """The spaces an index must hold for a retrieval mode (a plugin retriever reads the chunk space)."""
+    return SPACES_FOR.get(retrieval, ("",))
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Paths and collection names of one corpus's index."""
+
+    index_dir: Path
+    corpus_key: str
+    chroma_url: str | None = None
+
+    @classmethod
+    def of(cls, settings) -> "Layout":
+        return cls(settings.index_dir, settings.corpus_key, settings.chroma_url)
+
+    @property
+    def manifest(self) -> Path:
+        return self.index_dir / "manifest.sqlite"
+
+    @property
+    def new_manifest(self) -> Path:
+        """Where a first build or a rebuild writes, until it is swapped in."""
+        return self.index_dir / "manifest.new.sqlite"
+
+    @property
+    def lock(self) -> Path:
+        return self.index_dir / "index.lock"
+
+    @property
+    def chroma_path(self) -> Path | None:
+        """The embedded store's folder (None with a Chroma server)."""
+        return None if self.chroma_url else self.index_dir / "chroma"
+
+    @property
+    def collection_prefix(self) -> str:
+        return f"rag-{self.corpus_key}"
+
+    def lexical(self, base: str) -> Path:
+        return self.index_dir / f"bm25-{base}"
+
+
+def collection(base: str, key: str) -> str:
+    """The Chroma collection of space ``key`` in the index whose chunk collection is ``base``."""
+    return base if not key else f"{base}-{key}"
+
+
+def chunk_signature(settings) -> str:
+    """Everything that decides chunk boundaries; a change re-chunks every file on the next run."""
+    return f"{chunk.ENCODING}/{settings.chunk_tokens}/{settings.chunk_overlap}"
+
+
+def sentence_ids(chunk_id: str, n: int) -> list[str]:
+    return [f"{chunk_id}@{i}" for i in range(n)]
+
+
+def chunk_of(sentence_id: str) -> str:
+    return sentence_id.rsplit("@", 1)[0]

@@ -1,0 +1,120 @@
+"""The vector spaces of one index, written and deleted together (see :mod:`rag.index.layout`)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..chunk import sentence_units
+from ..embed import Embedder
+from ..types import Chunk
+from .layout import MUSE_SPACES, SENTENCE_SPACES, chunk_of, collection, sentence_ids
+from .store import StoreClient
+
+
+@dataclass(frozen=True)
+class Space:
+    key: str
+    embedder: Embedder
+
+    @property
+    def sentences(self) -> bool:
+        return self.key in SENTENCE_SPACES
+
+
+def make_spaces(keys, embedder: Embedder, muse_factory) -> list[Space]:
+    return [Space(key, muse_factory() if key in MUSE_SPACES else embedder) for key in keys]
+
+
+def chunk_meta(c: Chunk) -> dict:
+    """Chroma metadata of a chunk (Chroma takes no None values: a missing locator part is left out)."""
+    meta = {"source": c.source, "start": c.start, "end": c.end, "language": c.language, "hash": c.hash}
+    if c.locator.page is not None:
+        meta["page"] = c.locator.page
+    if c.locator.section:
+        meta["section"] = c.locator.section
+    return meta
+
+
+class Stores:
+    """The collections of one index, one per vector space, written and deleted together."""
+
+    def __init__(self, client: StoreClient, base: str, spaces: list[Space], create: bool = True):
+        self.base = base
+        self.spaces = spaces
+        self.by_key = {sp.key: client.open(collection(base, sp.key), create=create) for sp in spaces}
+        self.primary = self.by_key[""]
+
+    def _ids(self, sp: Space, chunk_id: str, n_sentences: int) -> list[str]:
+        return sentence_ids(chunk_id, n_sentences) if sp.sentences else [chunk_id]
+
+    def upsert(self, chunks: list[Chunk], vectors: dict[str, np.ndarray]) -> None:
+        """Secondary spaces first, the chunk space last: a chunk present there has all its vectors."""
+        for sp in sorted(self.spaces, key=lambda sp: sp.key == ""):
+            store = self.by_key[sp.key]
+            if sp.sentences:
+                ids, texts, metas = [], [], []
+                for c in chunks:
+                    units = sentence_units(c.text)
+                    ids += sentence_ids(c.id, len(units))
+                    texts += units
+                    metas += [{"chunk_id": c.id, "source": c.source}] * len(units)
+                if ids:
+                    store.upsert(ids, vectors[sp.key], texts, metas)
+            else:
+                store.upsert([c.id for c in chunks], vectors[sp.key], [c.text for c in chunks], [chunk_meta(c) for c in chunks])
+
+    def embed(self, chunks: list[Chunk]) -> dict[str, np.ndarray]:
+        out = {}
+        sentences = [u for c in chunks for u in sentence_units(c.text)] if any(sp.sentences for sp in self.spaces) else []
+        for sp in self.spaces:
+            texts = sentences if sp.sentences else [c.text for c in chunks]
+            out[sp.key] = sp.embedder.embed_passages(texts) if texts else None
+        return out
+
+    def copy(self, pairs: list[tuple[Chunk, str]]) -> set[str]:
+        """Give new chunks the vectors of committed chunks with the same content; returns the ids done."""
+        done: set[str] = set()
+        if not pairs:
+            return done
+        found: dict[str, dict[str, np.ndarray]] = {}
+        for sp in self.spaces:
+            ids = [i for c, old in pairs for i in self._ids(sp, old, c.n_sentences)]
+            found[sp.key] = self.by_key[sp.key].vectors(sorted(set(ids)))
+        ok = []
+        for c, old in pairs:
+            if all(all(i in found[sp.key] for i in self._ids(sp, old, c.n_sentences)) for sp in self.spaces):
+                ok.append((c, old))
+        if ok:
+            vectors = {}
+            for sp in self.spaces:
+                rows = [found[sp.key][i] for c, old in ok for i in self._ids(sp, old, c.n_sentences)]
+                vectors[sp.key] = rows
+            self.upsert([c for c, _ in ok], vectors)
+            done = {c.id for c, _ in ok}
+        return done
+
+    def delete(self, chunks: dict[str, int]) -> None:
+        """Delete chunks (id -> sentence count) from every space."""
+        if not chunks:
+            return
+        for sp in self.spaces:
+            ids = [i for cid, n in chunks.items() for i in self._ids(sp, cid, n)]
+            self.by_key[sp.key].delete(ids)
+
+    def collect_garbage(self, committed: set[str]) -> None:
+        for sp in self.spaces:
+            store = self.by_key[sp.key]
+            orphans = [i for i in store.ids() if (chunk_of(i) if sp.sentences else i) not in committed]
+            store.delete(orphans)
+
+    def upserted(self, chunks: list[Chunk]) -> set[str]:
+        """Ids a killed run upserted but never committed, whose content still matches."""
+        if not chunks:
+            return set()
+        try:
+            metas = self.primary.metadatas([c.id for c in chunks])
+        except Exception:
+            return set()
+        want = {c.id: c.hash for c in chunks}
+        return {cid for cid, meta in metas.items() if want.get(cid) == meta.get("hash")}

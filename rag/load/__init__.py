@@ -1,0 +1,80 @@
+"""Stage 1, loading: find the corpus files and turn each into text units with locators.
+
+A :class:`Loader` reads one file type's bytes and returns :class:`TextUnit` objects: the text plus
+where it sits (page, section headings). Nothing downstream knows the file format. Loaders are
+chosen by file suffix through a registry; third parties add formats under the ``rag.loaders``
+entry-point group (the entry point's name is the suffix without the dot).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from ..registry import Registry
+from ..types import NOWHERE, Locator
+from .files import FileEntry, Skipped, Unreadable, read_bytes, sha256
+
+
+@dataclass(kw_only=True)
+class TextUnit:
+    """A stretch of a document's text (a whole plain-text file, a page, a chapter).
+
+    ``headings`` lists ``(offset within text, section path)`` where a new section starts, so a chunk
+    can be told the section it begins in without the unit being split.
+    """
+
+    text: str
+    locator: Locator = NOWHERE
+    headings: list[tuple[int, str]] = field(default_factory=list)
+
+
+class Loader(Protocol):
+    """Turns one file's bytes into text units; raises :class:`Unreadable` with the reason."""
+
+    name: str
+
+    def load(self, data: bytes, source: str) -> list[TextUnit]: ...
+
+
+def _text(arg: str, settings) -> Loader:
+    from .text import PlainText
+
+    return PlainText()
+
+
+def _markdown(arg: str, settings) -> Loader:
+    from .text import Markdown
+
+    return Markdown()
+
+
+LOADERS: Registry[Loader] = Registry("loader", "rag.loaders", examples="a supported file suffix")
+for _suffix in ("txt", "text", "rst"):
+    LOADERS.register(_suffix, _text)
+for _suffix in ("md", "markdown"):
+    LOADERS.register(_suffix, _markdown)
+
+
+def suffixes() -> tuple[str, ...]:
+    """Every suffix a registered loader reads, with its dot."""
+    return tuple(f".{kind}" for kind in LOADERS.kinds())
+
+
+def loader_for(source: str, settings=None) -> Loader:
+    suffix = source.rsplit(".", 1)[-1].lower() if "." in source else ""
+    return LOADERS.create(suffix, settings)
+
+
+def scan(root, max_bytes: int) -> tuple[list[FileEntry], list[Skipped]]:
+    """List the files under ``root`` that a registered loader reads (see :func:`rag.load.files.scan`)."""
+    from .files import scan as _scan
+
+    return _scan(root, max_bytes, suffixes())
+
+
+def has_content(units: list[TextUnit]) -> bool:
+    """True if some unit has a letter or digit (whitespace or punctuation only is empty)."""
+    return any(any(ch.isalnum() for ch in u.text) for u in units)
+
+
+__all__ = ["FileEntry", "Loader", "Skipped", "TextUnit", "Unreadable", "has_content", "loader_for", "read_bytes", "scan", "sha256", "suffixes"]

@@ -1,0 +1,86 @@
+"""Plain-text and Markdown loaders: decode the bytes (BOM, UTF-8, cp1252), keep the text exactly as
+decoded (chunk offsets point into it), and for Markdown record where each section starts."""
+from __future__ import annotations
+
+import codecs
+import re
+
+from . import TextUnit
+from .files import Unreadable
+
+BINARY_MAGIC = (b"\x89PNG", b"%PDF", b"PK\x03\x04", b"\xff\xd8\xff", b"GIF8", b"\x7fELF", b"\x1f\x8b")
+
+
+def decode(data: bytes) -> str:
+    """Decode file bytes to text: BOMs first, then UTF-8, then cp1252/latin-1; binary raises."""
+    for bom, codec in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError:
+                raise Unreadable(f"invalid {codec} text") from None
+    head = data[:8192]
+    if head.startswith(BINARY_MAGIC) or b"\x00" in head:
+        raise Unreadable("binary file")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")
+    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    if controls > max(8, len(text[:8192]) // 20):
+        raise Unreadable("binary file (too many control characters)")
+    return text
+
+
+class PlainText:
+    """``.txt``, ``.text``, ``.rst``: one unit, the decoded file."""
+
+    name = "text"
+
+    def load(self, data: bytes, source: str) -> list[TextUnit]:
+        return [TextUnit(text=decode(data))]
+
+
+_ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+_SETEXT = re.compile(r"^(?P<title>[^\n#>\-*+|`].*)\n(?P<bar>=+|-+)[ \t]*$", re.MULTILINE)
+_FENCE = re.compile(r"^ {0,3}(```|~~~)", re.MULTILINE)
+
+
+def _fenced(text: str) -> list[tuple[int, int]]:
+    """Spans of fenced code blocks, where a '#' line is code, not a heading."""
+    marks = [m.start() for m in _FENCE.finditer(text)]
+    return [(marks[i], marks[i + 1]) for i in range(0, len(marks) - 1, 2)]
+
+
+def headings(text: str) -> list[tuple[int, str]]:
+    """``(offset, "Title › Sub")`` at every Markdown heading, outside fenced code."""
+    fences = _fenced(text)
+    found = [(m.start(), len(m.group(1)), m.group(2).strip()) for m in _ATX.finditer(text)]
+    found += [(m.start(), 1 if m.group("bar")[0] == "=" else 2, m.group("title").strip()) for m in _SETEXT.finditer(text)]
+    path: list[tuple[int, str]] = []
+    out = []
+    for offset, level, title in sorted(found):
+        if not title or any(a <= offset < b for a, b in fences):
+            continue
+        path = [(lvl, t) for lvl, t in path if lvl < level] + [(level, title)]
+        out.append((offset, " › ".join(t for _, t in path)))
+    return out
+
+
+class Markdown:
+    """``.md``, ``.markdown``: one unit, the decoded file as written, with its heading path per section."""
+
+    name = "markdown"
+
+    def load(self, data: bytes, source: str) -> list[TextUnit]:
+        text = decode(data)
+        return [TextUnit(text=text, headings=headings(text))]

@@ -1,0 +1,76 @@
+"""Fusion retrieval: chunk and sentence vectors of the main embedder and of mUSE, z-score fused."""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from ..embed import Embedder
+from ..index import IndexView
+from ..index.layout import chunk_of
+from . import Retrieval, committed_passages
+from .dense import DenseRetriever
+
+FUSION_WEIGHTS = {"": 1.0, "s": 1.0, "m": 0.5, "ms": 0.5}
+FUSION_DEPTH = {"chunks": 30, "sentences": 60}
+
+
+def zscores(scores: dict[str, float]) -> tuple[dict[str, float], float]:
+    """z-normalise one ranked list; the floor (its lowest z) stands in for chunks the list did not return."""
+    values = np.fromiter(scores.values(), dtype=np.float64)
+    mean, std = float(values.mean()), float(values.std()) or 1.0
+    return {cid: (v - mean) / std for cid, v in scores.items()}, (float(values.min()) - mean) / std
+
+
+class FusionRetriever:
+    """Each space searched in the store; per-chunk scores z-normalised per space and summed with weights.
+
+    Sentence-level matches find the one sentence that answers a question inside a longer chunk;
+    mUSE adds a more language-neutral opinion. ``rank_score`` is the fused z-score.
+    Measured on XQuAD (README): en->de hit@1 0.84 -> 0.91.
+    """
+
+    name = "fusion"
+
+    def __init__(self, dense: DenseRetriever, view: IndexView, muse: Embedder):
+        self.dense = dense
+        self.view = view
+        self.muse = muse
+
+    def _sentence_hits(self, key: str, vector: np.ndarray, n: int) -> dict[str, float]:
+        best: dict[str, float] = {}
+        for hit in self.view.spaces[key].query(vector, n, documents=False):
+            cid = chunk_of(hit.id)
+            if hit.score > best.get(cid, -2.0):
+                best[cid] = hit.score
+        return best
+
+    def _chunk_hits(self, key: str, vector: np.ndarray, n: int) -> dict[str, float]:
+        return {hit.id: hit.score for hit in self.view.spaces[key].query(vector, n, documents=False)}
+
+    def retrieve(self, question: str, k: int) -> Retrieval:
+        t0 = time.perf_counter()
+        qe = self.dense.embedder.embed_queries([question])[0]
+        qm = self.muse.embed_queries([question])[0]
+        t1 = time.perf_counter()
+        depth_c = max(FUSION_DEPTH["chunks"], k)
+        depth_s = max(FUSION_DEPTH["sentences"], 2 * k)
+        dense = {p.passage_id: p for p in self.dense.search(qe, depth_c)}
+        lists = {
+            "": {cid: p.score for cid, p in dense.items()},
+            "s": self._sentence_hits("s", qe, depth_s),
+            "m": self._chunk_hits("m", qm, depth_c),
+            "ms": self._sentence_hits("ms", qm, depth_s),
+        }
+        committed = self.view.committed
+        floors, normalised = {}, {}
+        for key, scores in lists.items():
+            if committed is not None:
+                scores = {cid: v for cid, v in scores.items() if cid in committed}
+            if scores:
+                normalised[key], floors[key] = zscores(scores)
+        candidates = set().union(*[set(v) for v in normalised.values()]) if normalised else set()
+        fused = {cid: sum(FUSION_WEIGHTS[key] * z.get(cid, floors[key]) for key, z in normalised.items()) for cid in candidates}
+        order = sorted(fused, key=lambda cid: -fused[cid])[:k]
+        passages = committed_passages(self.view, [(cid, fused[cid]) for cid in order], dense, qe)
+        return Retrieval(passages=passages, timings_ms={"embed": (t1 - t0) * 1000, "search": (time.perf_counter() - t1) * 1000})
