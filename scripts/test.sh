@@ -9,7 +9,7 @@ VENV="${RAG_VENV:-.venv}"
 . "$VENV/bin/activate"
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 pip install -q torch==2.13.0            # the local CPU build; must come before anything that needs torch
-pip install -q -e '.[all,test]'
+pip install -q -e '.[all,test,bench]'
 export RAG_TEST_GGUF="$(python scripts/fetch_test_model.py)"
 mkdir -p evals/out
 export RAG_HOME="$(mktemp -d)"             # evals index from scratch, never into the user's data dir

@@ -26,7 +26,6 @@ from typer.testing import CliRunner
 
 from rag import chunk as chunking
 from rag.load import files as loading
-from rag.index import store
 from rag.answer.citations import cite_llm_answer, parse_citations
 from rag.answer.evidence import SentenceVectors, evidence
 from rag.api import Pipeline

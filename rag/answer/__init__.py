@@ -8,40 +8,19 @@ otherwise hands the evidence to an :class:`Answerer`: :class:`~rag.answer.extrac
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
-from ..types import Citation, Passage
+from ..types import Passage
+from .base import Answerer, Reply
+
+__all__ = ["EXTRACTIVE", "Answerer", "Reply", "make_answerer", "respond", "validate_spec"]
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..embed import Embedder
     from ..llms import LLM
-    from .evidence import EvidenceSet, SentenceVectors
+    from .evidence import SentenceVectors
 
 EXTRACTIVE = "extractive"
-
-
-@dataclass(kw_only=True)
-class Reply:
-    """What an answerer returns; the pipeline turns it into an :class:`rag.types.Answer`."""
-
-    text: str
-    answered_by: str
-    citations: list[Citation] = field(default_factory=list)
-    abstained: bool = False
-    warnings: list[str] = field(default_factory=list)
-    dropped_citations: list[str] = field(default_factory=list)
-    prompt_tokens: int = 0
-    evidence_score: float = 0.0
-    timings_ms: dict[str, float] = field(default_factory=dict)
-
-
-class Answerer(Protocol):
-    """Writes a reply from evidence that passed the abstention rule."""
-
-    name: str
-
-    def answer(self, evidence: "EvidenceSet") -> Reply: ...
 
 
 def validate_spec(spec: str) -> None:

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from ..types import Citation
-from . import Reply, prompts
+from . import prompts
+from .base import Reply
 from .evidence import Evidence, EvidenceSet, SentenceVectors, pick_quotes
 
 

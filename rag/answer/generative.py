@@ -7,7 +7,8 @@ import time
 from ..errors import BackendError
 from ..llms import LLM
 from ..types import Passage
-from . import Answerer, Reply, prompts
+from . import prompts
+from .base import Answerer, Reply
 from .citations import cite_llm_answer, is_dont_know, parse_citations, strip_markers, strip_prompt_echo
 from .evidence import EvidenceSet, SentenceVectors
 

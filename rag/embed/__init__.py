@@ -9,31 +9,14 @@ hashing embedder: instant, for smoke tests and CI). Third parties register more 
 from __future__ import annotations
 
 import threading
-from typing import Protocol, runtime_checkable
 
 import numpy as np
 
 from ..errors import ConfigError
 from ..registry import Registry
+from .base import Embedder, normalise
 
-
-@runtime_checkable
-class Embedder(Protocol):
-    """Turns texts into L2-normalised float32 vectors (one row per text); queries and passages may differ."""
-
-    name: str
-    dim: int
-
-    def embed_queries(self, texts: list[str]) -> np.ndarray: ...
-
-    def embed_passages(self, texts: list[str]) -> np.ndarray: ...
-
-
-def normalise(vectors: np.ndarray) -> np.ndarray:
-    vectors = np.asarray(vectors, dtype=np.float32)
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return vectors / norms
+__all__ = ["EMBEDDERS", "MUSE_SPEC", "CachedQueries", "Embedder", "cached", "get_embedder", "normalise", "validate_spec"]
 
 
 def _secret(value) -> str | None:

@@ -6,7 +6,7 @@ import re
 
 import numpy as np
 
-from . import normalise
+from .base import normalise
 
 
 class HashEmbedder:

@@ -5,7 +5,7 @@ import threading
 
 import numpy as np
 
-from . import normalise
+from .base import normalise
 
 
 class Muse:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import BackendError
-from . import normalise
+from .base import normalise
 
 
 class OpenAIEmbedder:

@@ -142,7 +142,6 @@ class Indexer:
 
     # --- the work ----------------------------------------------------------------
     def _sync(self, m: Manifest, store: Stores, entries: list[load.FileEntry]) -> None:
-        s = self.settings
         known = m.files()
         present = {e.source for e in entries}
         jobs: list[_FileJob] = []

@@ -6,29 +6,10 @@ register more under the ``rag.llms`` entry-point group. Only :mod:`rag.llms.http
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
-
 from ..registry import Registry
+from .base import LLM, Completion, Message
 
-Message = dict[str, str]
-
-
-@dataclass(kw_only=True)
-class Completion:
-    text: str
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-
-
-@runtime_checkable
-class LLM(Protocol):
-    """Completes a chat; raises :class:`rag.errors.BackendError` on failure."""
-
-    name: str
-
-    def complete(self, messages: list[Message], max_tokens: int = 384) -> Completion: ...
-
+__all__ = ["LLMS", "LLM", "Completion", "LazyLLM", "Message", "get_llm"]
 
 def _secret(value) -> str | None:
     return value.get_secret_value() if value is not None else None

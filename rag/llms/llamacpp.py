@@ -5,7 +5,7 @@ import threading
 from pathlib import Path
 
 from ..errors import BackendError, ConfigError, missing_extra
-from . import Completion, Message
+from .base import Completion, Message
 
 
 class LlamaCpp:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..errors import BackendError
-from . import Completion, Message
+from .base import Completion, Message
 
 
 class Ollama:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from . import TextUnit
+from .base import TextUnit
 from .files import Unreadable
 
 BINARY_MAGIC = (b"\x89PNG", b"%PDF", b"PK\x03\x04", b"\xff\xd8\xff", b"GIF8", b"\x7fELF", b"\x1f\x8b")

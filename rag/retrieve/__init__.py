@@ -8,78 +8,11 @@ main embedder's cosine (see :class:`rag.types.Passage`), so the answer stage rea
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Callable, Protocol
-
-import numpy as np
-
-from ..embed import Embedder
-from ..index import IndexView
 from ..registry import Registry
-from ..types import Chunk, Passage
+from ..types import Passage
+from .base import Context, Reranker, Retrieval, Retriever
 
-
-@dataclass(kw_only=True)
-class Retrieval:
-    """The passages for one question, best first, and where the time went."""
-
-    passages: list[Passage]
-    timings_ms: dict[str, float] = field(default_factory=dict)
-
-
-class Retriever(Protocol):
-    """Finds the ``k`` passages most relevant to a question."""
-
-    name: str
-
-    def retrieve(self, question: str, k: int) -> Retrieval: ...
-
-
-class Reranker(Protocol):
-    """Reorders (and may drop) retrieved candidates; returns at most ``k``."""
-
-    name: str
-
-    def rerank(self, question: str, passages: list[Passage], k: int) -> list[Passage]: ...
-
-
-@dataclass(kw_only=True)
-class Context:
-    """What a retriever factory may use: the settings, the opened index and the embedders."""
-
-    settings: Any
-    view: IndexView
-    embedder: Embedder
-    muse: Callable[[], Embedder]
-
-
-def passage(chunk: Chunk, score: float, rank_score: float | None = None) -> Passage:
-    return Passage(
-        passage_id=chunk.id, source=chunk.source, score=score, text=chunk.text, language=chunk.language,
-        start=chunk.start, end=chunk.end, rank_score=score if rank_score is None else rank_score, locator=chunk.locator,
-    )
-
-
-def cosines(view: IndexView, ids: list[str], query: np.ndarray) -> dict[str, float]:
-    """The main embedder's cosine of each stored chunk with ``query`` (for chunks ranked by other signals)."""
-    vectors = view.chunks.vectors(ids)
-    return {cid: float(vectors[cid] @ query) for cid in ids if cid in vectors}
-
-
-def committed_passages(view: IndexView, ranked: list[tuple[str, float]], known: dict[str, Passage], query: np.ndarray) -> list[Passage]:
-    """Passages for ``(chunk id, rank score)`` pairs: reuse ``known`` ones, read the rest from the manifest."""
-    missing = [cid for cid, _ in ranked if cid not in known]
-    chunks = view.manifest.chunks(missing) if missing else {}
-    scores = cosines(view, list(chunks), query) if chunks else {}
-    out = []
-    for cid, rank in ranked:
-        if cid in known:
-            p = known[cid]
-            p.rank_score = rank
-            out.append(p)
-        elif cid in chunks:
-            out.append(passage(chunks[cid], scores.get(cid, 0.0), rank))
-    return out
+__all__ = ["RERANKERS", "RETRIEVERS", "Context", "Reranker", "Retrieval", "Retriever", "make_retriever"]
 
 
 def _dense(arg, ctx: Context) -> Retriever:

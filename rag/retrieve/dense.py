@@ -9,7 +9,7 @@ from ..embed import Embedder
 from ..index import IndexView
 from ..index.store import Hit
 from ..types import Locator, Passage
-from . import Retrieval
+from .base import Retrieval
 
 
 def _passage(hit: Hit) -> Passage:

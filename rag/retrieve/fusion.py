@@ -8,7 +8,7 @@ import numpy as np
 from ..embed import Embedder
 from ..index import IndexView
 from ..index.layout import chunk_of
-from . import Retrieval, committed_passages
+from .base import Retrieval, committed_passages
 from .dense import DenseRetriever
 
 FUSION_WEIGHTS = {"": 1.0, "s": 1.0, "m": 0.5, "ms": 0.5}

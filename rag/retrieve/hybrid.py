@@ -5,7 +5,7 @@ import time
 
 from ..index import IndexView
 from ..index.lexical import LexicalIndex
-from . import Retrieval, committed_passages
+from .base import Retrieval, committed_passages
 from .dense import DenseRetriever
 
 RRF_K = 60

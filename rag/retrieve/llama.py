@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..embed import Embedder
-from . import Retriever
+from .base import Retriever
 
 
 def llama_embedding(embedder: Embedder):
@@ -27,7 +27,7 @@ def llama_embedding(embedder: Embedder):
 
 
 def as_llama_retriever(retriever: Retriever, k: int):
-    """Expose one of our retrievers as a llama-index ``BaseRetriever`` (for query engines and RetrieverEvaluator)."""
+    """Expose one of our retrievers as a llama-index ``BaseRetriever`` (for query engines and evaluators)."""
     from llama_index.core.retrievers import BaseRetriever
     from llama_index.core.schema import NodeWithScore, TextNode
 

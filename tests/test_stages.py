@@ -1,0 +1,158 @@
+"""The stage seams: loaders chosen by suffix (with section locators), rerankers, plugins through entry
+points, and the store translating Chroma failures."""
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from rag import chunk as chunking
+from rag import load
+from rag.api import Pipeline
+from rag.errors import ConfigError, StoreError
+from rag.retrieve import RERANKERS, PerFile
+from rag.types import Passage
+
+FAST = {"embedder": "hash:64", "retrieval": "dense"}
+
+GUIDE = """# Install
+
+Run the installer and accept the licence.
+
+## Network
+
+The proxy is set with the variable HTTP_PROXY before the installer starts.
+
+# Usage
+
+Start the program with the command frobnicate and a file name.
+"""
+
+
+def test_markdown_sections_reach_the_passages(tmp_path):
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    (corpus / "guide.md").write_text(GUIDE, encoding="utf-8")
+    (corpus / "plain.txt").write_text("# Not a heading in a text file\n\nThe proxy is not mentioned here at all.\n", encoding="utf-8")
+    pipe = Pipeline(corpus=corpus, chunk_tokens=24, chunk_overlap=0, **FAST)
+    passages = pipe.retrieve("HTTP_PROXY variable proxy", k=10)
+    sections = {p.text.split("\n")[0][:30]: p.locator.section for p in passages if p.source == "guide.md"}
+    proxy = next(p for p in passages if "HTTP_PROXY" in p.text)
+    assert proxy.source == "guide.md" and proxy.locator.section == "Install › Network", sections
+    usage = next(p for p in passages if "frobnicate" in p.text)
+    assert usage.locator.section == "Usage"
+    assert all(p.locator.section is None and p.locator.page is None for p in passages if p.source == "plain.txt")
+    # the loader adds locators only: ids and offsets are those of chunking the decoded file
+    expected = {c.id for c in chunking.chunk_text("guide.md", GUIDE, 24, 0)}
+    assert {p.passage_id for p in passages if p.source == "guide.md"} <= expected
+
+
+def test_markdown_headings_inside_code_fences_are_not_sections():
+    from rag.load.text import headings
+
+    text = "# Real\n\n```\n# comment in code\n```\n\nSetext title\n------------\n\nbody\n"
+    assert headings(text) == [(0, "Real"), (text.index("Setext"), "Real › Setext title")]
+
+
+def test_loader_registry_covers_the_supported_suffixes():
+    assert set(load.suffixes()) >= {".txt", ".md", ".markdown", ".rst", ".text"}
+    with pytest.raises(ConfigError, match="unknown loader"):
+        load.loader_for("scan.tiff")
+
+
+def _p(source: str, n: int) -> Passage:
+    return Passage(passage_id=f"{source}#{n}-{n + 1}", source=source, score=1.0 - n / 100, text="x", language="en")
+
+
+def test_per_file_reranker_moves_a_files_extra_passages_down():
+    ranked = [_p("a", 0), _p("a", 1), _p("a", 2), _p("b", 3), _p("c", 4)]
+    out = PerFile(1).rerank("q", ranked, 4)
+    assert [p.passage_id for p in out] == ["a#0-1", "b#3-4", "c#4-5", "a#1-2"]
+    assert [p.passage_id for p in PerFile(5).rerank("q", ranked, 5)] == [p.passage_id for p in ranked]
+
+
+def test_rerank_spec_is_checked():
+    with pytest.raises(ConfigError, match="needs a number"):
+        RERANKERS.validate("per-file:")
+    with pytest.raises(ConfigError, match="positive number"):
+        RERANKERS.validate("per-file:0")
+    with pytest.raises(ConfigError, match="invalid setting rerank"):
+        Pipeline(rerank="mmr", **FAST)
+
+
+def test_rerank_through_the_pipeline(small_corpus):
+    (small_corpus / "d.txt").write_text("The cat sat. " * 3 + "\n\n" + "The cat ran on the mat. " * 3 + "\n", encoding="utf-8")
+    plain = Pipeline(corpus=small_corpus, chunk_tokens=16, chunk_overlap=0, **FAST).retrieve("cat mat", k=3)
+    diverse = Pipeline(corpus=small_corpus, chunk_tokens=16, chunk_overlap=0, rerank="per-file:1", **FAST).retrieve("cat mat", k=3)
+    assert len({p.source for p in plain}) < 3, "precondition: one file fills the plain top 3"
+    assert len({p.source for p in diverse}) == 3
+
+
+ENTRY_POINTS = """
+[rag.loaders]
+log = toyplugin:LogLoader
+
+[rag.embedders]
+toy = toyplugin:make_embedder
+"""
+
+PLUGIN = '''
+from rag.load import TextUnit
+from rag.embed.hashing import HashEmbedder
+
+
+class LogLoader:
+    name = "log"
+
+    def load(self, data, source):
+        lines = [line.split("|", 1)[-1] for line in data.decode("utf-8").splitlines()]
+        return [TextUnit(text="\\n".join(lines))]
+
+
+def LogLoaderFactory(arg, settings):
+    return LogLoader()
+
+
+def make_embedder(arg, settings):
+    embedder = HashEmbedder(32)
+    embedder.name = "toy"
+    return embedder
+'''
+
+
+def test_third_party_stages_register_through_entry_points(tmp_path, monkeypatch, small_corpus):
+    site = tmp_path / "site"
+    dist = site / "toyplugin-1.0.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: toyplugin\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text(ENTRY_POINTS.replace("toyplugin:LogLoader", "toyplugin:LogLoaderFactory"))
+    (site / "toyplugin.py").write_text(PLUGIN)
+    monkeypatch.syspath_prepend(str(site))
+    from rag.embed import EMBEDDERS
+    from rag.load import LOADERS
+
+    for registry in (LOADERS, EMBEDDERS):
+        monkeypatch.setattr(registry, "_factories", dict(registry._factories))
+        monkeypatch.setattr(registry, "_plugins_loaded", False)
+    (small_corpus / "server.log").write_text("2024-01-01|The backup finished at midnight without errors.\n", encoding="utf-8")
+    pipe = Pipeline(corpus=small_corpus, embedder="toy", retrieval="dense")
+    report = pipe.index()
+    assert report.skipped == [] and report.added == 4
+    top = pipe.retrieve("backup finished midnight", k=1)[0]
+    assert top.source == "server.log" and top.text == "The backup finished at midnight without errors."
+    assert pipe.status()["index_embedder"] == "toy"
+    assert "toyplugin" in sys.modules
+
+
+def test_chroma_failures_become_store_errors(small_corpus):
+    from rag.index.layout import Layout
+    from rag.index.store import open_client
+
+    pipe = Pipeline(corpus=small_corpus, **FAST)
+    pipe.index()
+    client = open_client(None, Layout.of(pipe.settings).chroma_path)
+    store = client.open(pipe.status()["collection"])
+    client.drop(store.name)
+    with pytest.raises(StoreError) as info:
+        store.query(pipe.embedder.embed_queries(["cat"])[0], 3)
+    assert info.value.hint
