@@ -177,12 +177,14 @@ class Pipeline:
         question = clean_question(question)
         language = lang.detect(question)
         reply = answering.respond(
-            question, language, passages, embedder=self.embedder, vectors=self.sentence_vectors, answerer=self.answerer, min_evidence=self.settings.min_evidence
+            question, language, passages, embedder=self.embedder, vectors=self.sentence_vectors, answerer=self.answerer,
+            min_evidence=self.settings.min_evidence, min_answerable=self.settings.min_answerable,
         )
         return Answer(
             question=question, language=language, answer=reply.text, abstained=reply.abstained, citations=reply.citations, passages=passages,
             llm=reply.answered_by, embedder=self.embedder.name, timings_ms={**(timings or {}), **reply.timings_ms},
             dropped_citations=reply.dropped_citations, warnings=reply.warnings, prompt_tokens=reply.prompt_tokens, evidence_score=reply.evidence_score,
+            answerability=reply.answerability, confidence=reply.confidence, lead=reply.lead, fallback=reply.fallback,
         )
 
     # --- status --------------------------------------------------------------------------------

@@ -185,7 +185,7 @@ def chunk_text(source: str, text: str, chunk_tokens: int, overlap: int, *, offse
     for start, end in chunk_spans(text, chunk_tokens, overlap):
         body = text[start:end]
         section = next((path for at, path in reversed(headings) if at <= start), locator.section)
-        where = Locator(page=locator.page, section=section) if section != locator.section else locator
+        where = Locator(page=locator.page, section=section, line=text.count("\n", 0, start) + 1)
         a, b = start + offset, end + offset
         chunks.append(Chunk(id=f"{source}#{a}-{b}", source=source, start=a, end=b, text=body, language=lang.detect(body), hash=content_hash(body), locator=where))
     return chunks

@@ -9,8 +9,13 @@ from typing import Optional
 
 import typer
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Multilingual, citation-first question answering over a folder of documents.")
-ask_app = typer.Typer(add_completion=False)
+from . import display
+
+# plain help: typer's rich help prints "<bool>" after every flag
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, rich_markup_mode=None, help="Multilingual, citation-first question answering over a folder of documents."
+)
+ask_app = typer.Typer(add_completion=False, rich_markup_mode=None)
 
 
 def _fail(exc: BaseException) -> None:
@@ -43,61 +48,17 @@ class _Guard:
         return False
 
 
-def _progress():
-    """A rich progress bar with ETA on stderr, started on the first event."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-
-    state: dict = {}
-
-    def callback(phase: str, done: int, total: int) -> None:
-        if phase != "embed" or total == 0:
-            return
-        if "bar" not in state:
-            bar = Progress(
-                TextColumn("embedding chunks"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
-                console=Console(stderr=True), transient=True,
-            )
-            bar.start()
-            state["bar"], state["task"] = bar, bar.add_task("embed", total=total)
-        state["bar"].update(state["task"], completed=done, total=total)
-        if done >= total:
-            state.pop("bar").stop()
-
-    def close() -> None:
-        if "bar" in state:
-            state.pop("bar").stop()
-
-    callback.close = close  # type: ignore[attr-defined]
-    return callback
-
-
 def _options(**kw):
     return {k: v for k, v in kw.items() if v is not None}
 
 
-def _print_answer(answer, show_passages: bool) -> None:
-    typer.echo(answer.answer)
-    if answer.citations:
-        typer.echo("\nSources:")
-        for c in answer.citations:
-            typer.echo(f"  [{c.n}] {c.source} ({c.passage_id})\n      “{c.quote}”")
-    if show_passages or answer.llm == "none":
-        typer.echo("\nRetrieved passages:")
-        for i, p in enumerate(answer.passages, 1):
-            snippet = " ".join(p.text.split())[:300]
-            typer.echo(f"  {i}. {p.passage_id}  score={p.score:.3f}  lang={p.language}\n     {snippet}")
-    for w in answer.warnings:
-        typer.echo(f"warning: {w}", err=True)
-
-
-def _run_ask(question, k, llm, embedder, corpus, json_out, show_passages, retrieve_only, chroma_url) -> None:
+def _run_ask(question, k, llm, embedder, corpus, json_out, show_passages, retrieve_only, chroma_url, width=0) -> None:
     with _Guard():
         from .api import Pipeline, clean_question
 
         question = clean_question(question)  # a bad question fails before any indexing work
         pipe = Pipeline(**_options(k=k, llm=llm, embedder=embedder, corpus=corpus, chroma_url=chroma_url))
-        progress = _progress()
+        progress = display.progress()
         try:
             report = pipe.ensure_index(progress=progress)
         finally:
@@ -110,10 +71,10 @@ def _run_ask(question, k, llm, embedder, corpus, json_out, show_passages, retrie
         if json_out:
             typer.echo(json.dumps(answer.to_dict(), ensure_ascii=False))
         else:
-            _print_answer(answer, show_passages)
+            display.print_answer(answer, show_passages, width)
 
 
-QUESTION = typer.Argument(..., help="The question, in any language.")
+QUESTION = typer.Argument(..., help="The question, in any language.", metavar="QUESTION")
 K = typer.Option(None, "--k", "-k", help="Passages to retrieve (RAG_K).")
 LLM_OPT = typer.Option(None, "--llm", help="Answerer: extractive, openai:<model>, ollama:<model>, llamacpp:<path.gguf> (RAG_LLM).")
 EMB_OPT = typer.Option(None, "--embedder", help="Embedder: e5-small, muse, st:<model>, openai:<model> (RAG_EMBEDDER).")
@@ -122,15 +83,16 @@ JSON_OPT = typer.Option(False, "--json", help="Print one JSON object.")
 SHOW_OPT = typer.Option(False, "--show-passages", help="Also print the retrieved passages.")
 RETRIEVE_OPT = typer.Option(False, "--retrieve-only", help="Only retrieve; no answer.")
 CHROMA_OPT = typer.Option(None, "--chroma-url", help="Chroma server URL (RAG_CHROMA_URL).")
+WIDTH_OPT = typer.Option(0, "--width", help="Cut each shown passage to this many characters (0: whole passages).")
 
 
 def ask_command(
     question: str = QUESTION, k: Optional[int] = K, llm: Optional[str] = LLM_OPT, embedder: Optional[str] = EMB_OPT,
     corpus: Optional[Path] = CORPUS_OPT, json_out: bool = JSON_OPT, show_passages: bool = SHOW_OPT,
-    retrieve_only: bool = RETRIEVE_OPT, chroma_url: Optional[str] = CHROMA_OPT,
+    retrieve_only: bool = RETRIEVE_OPT, chroma_url: Optional[str] = CHROMA_OPT, width: int = WIDTH_OPT,
 ) -> None:
     """Answer QUESTION from the documents, in the question's language, with cited sources."""
-    _run_ask(question, k, llm, embedder, corpus, json_out, show_passages, retrieve_only, chroma_url)
+    _run_ask(question, k, llm, embedder, corpus, json_out, show_passages, retrieve_only, chroma_url, width)
 
 
 ask_app.command()(ask_command)
@@ -150,7 +112,7 @@ def index_command(
         from .api import Pipeline
 
         pipe = Pipeline(**_options(corpus=corpus, embedder=embedder, chroma_url=chroma_url))
-        progress = _progress()
+        progress = display.progress()
         try:
             report = pipe.index(rebuild=rebuild, progress=progress)
         finally:

@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     llm_fallback: bool = Field(True, description="Fall back to the extractive answer when the LLM fails.")
     llm_threads: int = Field(1, ge=1, le=64, description="Threads for the in-process llama.cpp model.")
     min_evidence: float = Field(0.78, ge=0.0, le=1.0, description="Abstain when the best evidence sentence scores below this.")
+    min_answerable: float = Field(
+        0.0, ge=0.0, le=1.0, description="Abstain when the answerability model gives the best evidence a lower probability of answering the question."
+    )
     lock_timeout: float = Field(300.0, ge=0, description="Seconds to wait for another index run to finish.")
     auto_index: bool = Field(True, description="Bring the index up to date before answering.")
     prompts_dir: Path | None = Field(None, description="Folder with prompt templates (default: the bundled prompts).")

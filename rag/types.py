@@ -13,15 +13,30 @@ from typing import Any
 class Locator:
     """Where a piece of text sits inside its document, beyond character offsets.
 
-    ``page`` is 1-based (formats with pages), ``section`` the heading path ("Setup › Network").
-    Plain text has neither.
+    ``page`` is 1-based (formats with pages), ``section`` the heading path ("Setup › Network"),
+    ``line`` the 1-based line of its unit (a whole text file, a page) where the text starts.
     """
 
     page: int | None = None
     section: str | None = None
+    line: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"page": self.page, "section": self.section}
+        return {"page": self.page, "section": self.section, "line": self.line}
+
+    def label(self, source: str) -> str:
+        """How a person reads the location: ``report.pdf p. 12``, ``notes.md:40 § Setup``, ``a.txt:7``."""
+        where = source
+        if self.page is not None:
+            where += f" p. {self.page}"
+        elif self.line is not None:
+            where += f":{self.line}"
+        if self.section:
+            where += f" § {self.section}"
+        return where
+
+    def at_line(self, line: int | None) -> "Locator":
+        return Locator(page=self.page, section=self.section, line=line)
 
 
 NOWHERE = Locator()
@@ -63,7 +78,7 @@ class Passage:
     locator: Locator = NOWHERE
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in ("passage_id", "source", "score", "text", "language")}
+        return {**{k: getattr(self, k) for k in ("passage_id", "source", "score", "text", "language")}, **self.locator.to_dict()}
 
 
 @dataclass(kw_only=True)
@@ -74,9 +89,14 @@ class Citation:
     source: str
     passage_id: str
     quote: str
+    locator: Locator = NOWHERE  # where the quote itself starts
+
+    @property
+    def location(self) -> str:
+        return self.locator.label(self.source)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"n": self.n, "source": self.source, "passage_id": self.passage_id, "quote": self.quote, **self.locator.to_dict(), "location": self.location}
 
 
 @dataclass(kw_only=True)
@@ -84,7 +104,10 @@ class Answer:
     """The result of :func:`rag.ask`.
 
     ``evidence_score`` is the score abstention reads: 0.7 × the best evidence sentence's cosine with
-    the question + 0.3 × its passage's ``score``.
+    the question + 0.3 × its passage's ``score``. ``answerability`` is the probability that the
+    evidence answers the question; ``confidence`` says it in a word (high, medium, low; "" when
+    abstained). ``lead`` is the short answer (an amount, a date, a name) when there is one.
+    ``fallback`` says why the configured LLM was replaced by the extractive answer ("" when not).
     """
 
     question: str
@@ -100,6 +123,10 @@ class Answer:
     warnings: list[str] = field(default_factory=list)
     prompt_tokens: int = 0
     evidence_score: float = 0.0
+    answerability: float = 0.0
+    confidence: str = ""
+    lead: str = ""
+    fallback: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -116,6 +143,11 @@ class Answer:
             "warnings": self.warnings,
             "prompt_tokens": self.prompt_tokens,
             "evidence_score": round(self.evidence_score, 4),
+            "answerability": round(self.answerability, 4),
+            "confidence": self.confidence,
+            "lead": self.lead,
+            "fallback": bool(self.fallback),
+            "fallback_reason": self.fallback or None,
         }
 
 

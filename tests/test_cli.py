@@ -77,7 +77,7 @@ def test_ask_json(runner, cli_env, monkeypatch, retrieval):
     assert data["citations"], "a supported answer cites its sources"
     by_id = {p["passage_id"]: p for p in passages}
     for i, c in enumerate(data["citations"], 1):
-        assert set(c) == {"n", "source", "passage_id", "quote"}
+        assert set(c) == {"n", "source", "passage_id", "quote", "page", "section", "line", "location"}
         assert c["n"] == i
         assert c["passage_id"] in by_id
         assert c["source"] == by_id[c["passage_id"]]["source"]
@@ -112,19 +112,24 @@ def test_ask_plain_text(runner, indexed, monkeypatch):
     monkeypatch.setenv("RAG_MIN_EVIDENCE", "0.5")
     result = runner.invoke(ask_app, [GERMAN_Q])
     assert result.exit_code == 0, result.output
-    assert "Sources:" in result.stdout
-    assert "b.md" in result.stdout
-    assert "Der Kuchen braucht drei Eier und Mehl." in result.stdout
+    out = result.stdout
+    assert "b.md:3 § Rezept" in out, "each quote with its file, line and section"
+    assert out.count("Der Kuchen braucht drei Eier und Mehl.") == 1, "each quote is shown once"
+    assert "Sources:" not in out, "an extractive answer is its quotes: no second list"
+    assert "Confidence: " in out
 
 
 def test_retrieve_only_lists_passages(runner, indexed):
     result = runner.invoke(ask_app, [GERMAN_Q, "--retrieve-only", "-k", "2"])
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert "Retrieved passages:" in out
-    assert "1. b.md#0-" in out
-    assert "lang=de" in out and "score=" in out
+    assert "Retrieved passages, in rank order:" in out
+    assert "1. b.md:1 § Rezept" in out
+    assert ", de)" in out and "cosine " in out
     assert "2. " in out and "3. " not in out
+    assert "Backen Sie ihn 40 Minuten." in out, "whole passages unless --width says otherwise"
+    cut = runner.invoke(ask_app, [GERMAN_Q, "--retrieve-only", "-k", "2", "--width", "20"]).stdout
+    assert "Backen Sie" not in cut and "# Rezept Der Kuchen" in cut
     assert "Sources:" not in out
 
 

@@ -220,7 +220,7 @@ def test_api_keys_never_appear_in_output(secret_env, monkeypatch):
         _no_secret(fallback.stdout, fallback.stderr)
         plain = runner.invoke(ask_app, [QUESTION])
         assert plain.exit_code == 0
-        assert "warning: openai:test failed (LLM server answered HTTP 401" in plain.stderr and "Bearer ***" in plain.stderr
+        assert "warning: openai:test failed: LLM server answered HTTP 401" in plain.stderr and "Bearer ***" in plain.stderr
         _no_secret(plain.stdout, plain.stderr)
 
         monkeypatch.setenv("RAG_LLM_FALLBACK", "false")

@@ -156,3 +156,24 @@ def test_chroma_failures_become_store_errors(small_corpus):
     with pytest.raises(StoreError) as info:
         store.query(pipe.embedder.embed_queries(["cat"])[0], 3)
     assert info.value.hint
+
+
+def test_passages_carry_their_line_and_an_old_index_gets_lines_without_re_embedding(small_corpus):
+    (small_corpus / "long.md").write_text("# Title\n\nFirst paragraph here.\n\n## Part\n\nThe harbour lantern is copper.\n", encoding="utf-8")
+    pipe = Pipeline(corpus=small_corpus, chunk_tokens=16, chunk_overlap=0, **FAST)
+    pipe.index()
+    top = pipe.retrieve("harbour lantern copper", k=1)[0]
+    assert top.source == "long.md" and top.locator.line == 5 and top.locator.section == "Title › Part"  # the chunk starts at "## Part"
+    assert top.locator.label(top.source) == "long.md:5 § Title › Part"
+    # an index written before lines existed: its signature differs, so the next run re-chunks, reusing every vector
+    from rag.index import open_manifest
+
+    m = open_manifest(pipe.settings, readonly=False)
+    m.set(chunking=m.get("chunking").rsplit("/", 1)[0])
+    m.db.execute("UPDATE chunks SET line = NULL")
+    m.close()
+    pipe.close()
+    report = pipe.index()
+    assert report.chunks_embedded == 0
+    again = pipe.retrieve("harbour lantern copper", k=1)[0]
+    assert again.locator.line == 5

@@ -48,22 +48,32 @@ def make_answerer(settings, vectors: "SentenceVectors", llm: "LLM | None" = None
     return GenerativeAnswerer(llm, vectors, prompts_dir=settings.prompts_dir, max_tokens=settings.llm_max_tokens, fallback=fallback)
 
 
+def confidence(answerability: float) -> str:
+    """The answerability probability in a word."""
+    return "high" if answerability >= 0.75 else "medium" if answerability >= 0.5 else "low"
+
+
 def respond(
-    question: str, language: str, passages: list[Passage], *, embedder: "Embedder", vectors: "SentenceVectors", answerer: Answerer, min_evidence: float
+    question: str, language: str, passages: list[Passage], *, embedder: "Embedder", vectors: "SentenceVectors", answerer: Answerer,
+    min_evidence: float, min_answerable: float = 0.0,
 ) -> Reply:
-    """Score the evidence, abstain when it is too weak, else let ``answerer`` write the reply."""
+    """Score and judge the evidence, abstain when it does not answer, else let ``answerer`` write the reply."""
     from . import prompts
-    from .evidence import EvidenceSet, evidence
+    from .evidence import evidence
+    from .judge import assess
 
     t = time.perf_counter()
     qvec = embedder.embed_queries([question])[0]
-    ev = EvidenceSet(question=question, language=language, passages=passages, items=evidence(qvec, passages, vectors))
+    assessment = assess(question, language, passages, evidence(qvec, passages, vectors))
     took = (time.perf_counter() - t) * 1000
-    if ev.best < min_evidence:
-        # Nothing relevant enough was retrieved: abstain without calling any model.
+    if assessment.best < min_evidence or assessment.answerability < min_answerable:
+        # The evidence does not answer: abstain without calling any model.
         reply = Reply(text=prompts.localized(prompts.DONT_KNOW, language), answered_by=answerer.name, abstained=True)
     else:
-        reply = answerer.answer(ev)
-    reply.evidence_score = ev.best
+        reply = answerer.answer(assessment)
+        if not reply.abstained:
+            reply.confidence = confidence(assessment.answerability)
+    reply.evidence_score = assessment.best
+    reply.answerability = assessment.answerability
     reply.timings_ms = {"evidence": took, **reply.timings_ms}
     return reply

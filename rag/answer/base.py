@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Protocol
 from ..types import Citation
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .evidence import EvidenceSet
+    from .judge import Assessment
 
 
 @dataclass(kw_only=True)
@@ -22,6 +22,10 @@ class Reply:
     dropped_citations: list[str] = field(default_factory=list)
     prompt_tokens: int = 0
     evidence_score: float = 0.0
+    answerability: float = 0.0
+    confidence: str = ""  # high, medium or low when answered; "" when abstained
+    lead: str = ""  # the short answer (an amount, a date, a name) when the question asks for one
+    fallback: str = ""  # why the configured LLM's answer was replaced by the extractive one
     timings_ms: dict[str, float] = field(default_factory=dict)
 
 
@@ -30,4 +34,4 @@ class Answerer(Protocol):
 
     name: str
 
-    def answer(self, evidence: "EvidenceSet") -> Reply: ...
+    def answer(self, assessment: "Assessment") -> Reply: ...

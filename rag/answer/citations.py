@@ -10,6 +10,7 @@ import numpy as np
 
 from .. import chunk
 from ..types import Citation, Passage
+from . import signals
 from .evidence import Evidence, SentenceVectors
 
 SUPPORT_MIN = 0.80  # cosine (e5) for an answer sentence to count as supported by a passage sentence
@@ -29,6 +30,7 @@ class VerifiedAnswer:
     dropped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     supported: int = 0  # answer sentences that a retrieved passage supports
+    core_supported: bool = True  # False when the first sentence (the main claim) cites a number or name its sources lack
 
 
 _CITE_GROUP = re.compile(r"\[\s*(\d{1,4}(?:\s*[,;]\s*\d{1,4})*)\s*\]")
@@ -105,14 +107,39 @@ def _answer_sentences(text: str) -> list[tuple[str, list[int], tuple[int, int]]]
     return out
 
 
-def cite_llm_answer(answer: str, passages: list[Passage], items: list[Evidence], vectors: SentenceVectors) -> VerifiedAnswer:
+def unsupported_claims(sentence: str, question: str, cited: list[Passage], language: str = "") -> list[str]:
+    """Numbers and names in an answer sentence that its cited passages do not hold (the question's own are fine).
+
+    Numbers compare by value and scale across languages (13 billion = 13 Milliarden, five million != fünf
+    Milliarden); names by transliterated skeleton (Suleyman = Сулейман). German capitalises every noun,
+    so there only names with digits or in capitals count as names."""
+    text = " ".join(p.text for p in cited)
+    have = signals.numbers(text)
+    asked = signals.numbers(question, words=False)
+    problems = [f"{v:g}" for v in sorted(signals.numbers(sentence, words=False) - asked) if v not in have]
+    vocab = signals.Vocabulary.of(text)
+    question_vocab = signals.Vocabulary.of(question)
+    for i, word in enumerate(signals._WORD.findall(sentence)):
+        named = any(ch.isdigit() for ch in word) or (word.isupper() and len(word) > 1)
+        if not named and (i == 0 or not word[0].isupper() or language == "de" or word.lower() in signals._stop_words()):
+            continue
+        if word.isdigit() or len(word) < 3:
+            continue
+        term = signals.Term(text=word, entity=True)
+        if not vocab.has(term) and not question_vocab.has(term):
+            problems.append(word)
+    return problems
+
+
+def cite_llm_answer(answer: str, passages: list[Passage], items: list[Evidence], vectors: SentenceVectors, question: str = "", language: str = "") -> VerifiedAnswer:
     """Verify and repair the citations of an LLM answer.
 
     Each cited number must name a retrieved passage (others are dropped). Each answer
     sentence is matched against the evidence sentences: a citation stands when the cited
     passage holds a sentence that supports it (cosine >= SUPPORT_MIN); otherwise it moves to
     the passage that does, or, when none does, the sentence loses its citations and is
-    flagged in ``warnings``. Quotes are verbatim sentences of the cited passages.
+    flagged in ``warnings``. A sentence whose numbers or names its cited passages do not hold
+    (:func:`unsupported_claims`) is dropped. Quotes are verbatim sentences of the cited passages.
     """
     parsed = parse_citations(answer, len(passages))
     text, dropped = parsed.text, parsed.dropped
@@ -126,6 +153,7 @@ def cite_llm_answer(answer: str, passages: list[Passage], items: list[Evidence],
     sims = sent_vecs @ ev_vecs.T
     quotes: dict[int, tuple[float, Evidence]] = {}
     supported = 0
+    core = True
     pieces: list[str] = []
     cursor = 0
     for row, (bare, nums, (start, end)) in enumerate(sentences):
@@ -139,6 +167,12 @@ def cite_llm_answer(answer: str, passages: list[Passage], items: list[Evidence],
         if not targets and sims[row, best_any] >= SUPPORT_MIN:
             targets = [(items[best_any].n, best_any)]
         pieces.append(text[cursor:start])
+        claims = unsupported_claims(bare, question, [items[i].passage for _, i in targets], language) if targets else []
+        if claims:
+            warnings.append(f"dropped a claim its sources do not hold ({', '.join(claims[:4])}): {bare[:100]}")
+            core = core and row > 0
+            cursor = end
+            continue
         if targets:
             supported += 1
             marks = "".join(f"[{n}]" for n in dict.fromkeys(n for n, _ in targets))
@@ -153,8 +187,9 @@ def cite_llm_answer(answer: str, passages: list[Passage], items: list[Evidence],
             warnings.append(f"no retrieved passage supports: {bare[:100]}")
         cursor = end
     pieces.append(text[cursor:])
-    citations = [Citation(n=n, source=ev.passage.source, passage_id=ev.passage.passage_id, quote=ev.text) for n, (_, ev) in sorted(quotes.items())]
-    return VerifiedAnswer(text="".join(pieces), citations=citations, dropped=dropped, warnings=warnings, supported=supported)
+    citations = [ev.cite(n) for n, (_, ev) in sorted(quotes.items())]
+    body = re.sub(r"[ \t]{2,}", " ", "".join(pieces)).strip()
+    return VerifiedAnswer(text=body, citations=citations, dropped=dropped, warnings=warnings, supported=supported, core_supported=core)
 
 
 def quote_is_verbatim(citation: Citation, passages: Iterable[Passage]) -> bool:

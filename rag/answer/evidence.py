@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import chunk
 from ..embed import Embedder
-from ..types import Passage
+from ..types import Citation, Passage
 
 MIN_SENTENCE_CHARS = 25
 MAX_QUOTES = 3
@@ -32,19 +32,11 @@ class Evidence:
     def text(self) -> str:
         return self.passage.text[self.start : self.end]
 
-
-@dataclass(kw_only=True)
-class EvidenceSet:
-    """The question, its passages and their sentences best first: what every answerer reads."""
-
-    question: str
-    language: str
-    passages: list[Passage]
-    items: list[Evidence]
-
-    @property
-    def best(self) -> float:
-        return self.items[0].score if self.items else 0.0
+    def cite(self, n: int) -> Citation:
+        """A citation numbered ``n`` quoting this sentence, located at its own line."""
+        where = self.passage.locator
+        line = where.line + self.passage.text.count("\n", 0, self.start) if where.line is not None else None
+        return Citation(n=n, source=self.passage.source, passage_id=self.passage.passage_id, quote=self.text, locator=where.at_line(line))
 
 
 class SentenceVectors:
@@ -97,21 +89,3 @@ def evidence(question_vec: np.ndarray, passages: list[Passage], vectors: Sentenc
     for it, sim in zip(items, sims):
         it.score = float(0.7 * sim + 0.3 * it.passage.score)
     return sorted(items, key=lambda it: -it.score)
-
-
-def pick_quotes(items: list[Evidence], vectors: SentenceVectors, limit: int = MAX_QUOTES, slack: float = 0.04) -> list[Evidence]:
-    """The best sentences, skipping near-duplicates (the same fact in another language) and weak tails."""
-    chosen: list[Evidence] = []
-    chosen_vecs: list[np.ndarray] = []
-    if not items:
-        return chosen
-    best = items[0].score
-    for it in items[: limit * 6]:
-        if len(chosen) >= limit or it.score < best - slack:
-            break
-        vec = vectors([it.text])[0]
-        if any(float(vec @ other) > 0.93 for other in chosen_vecs):
-            continue
-        chosen.append(it)
-        chosen_vecs.append(vec)
-    return chosen

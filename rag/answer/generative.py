@@ -10,7 +10,8 @@ from ..types import Passage
 from . import prompts
 from .base import Answerer, Reply
 from .citations import cite_llm_answer, is_dont_know, parse_citations, strip_markers, strip_prompt_echo
-from .evidence import EvidenceSet, SentenceVectors
+from .evidence import SentenceVectors
+from .judge import Assessment
 
 
 def build_messages(question: str, language: str, passages: list[Passage], prompts_dir=None) -> list[dict[str, str]]:
@@ -37,25 +38,27 @@ class GenerativeAnswerer:
     def name(self) -> str:
         return self.llm.name
 
-    def answer(self, evidence: EvidenceSet) -> Reply:
-        messages = build_messages(evidence.question, evidence.language, evidence.passages, self.prompts_dir)
+    def answer(self, assessment: Assessment) -> Reply:
+        messages = build_messages(assessment.question.text, assessment.language, assessment.passages, self.prompts_dir)
         t = time.perf_counter()
         try:
             completion = self.llm.complete(messages, max_tokens=self.max_tokens)
         except BackendError as exc:
             if self.fallback is None:
                 raise
-            reply = self.fallback.answer(evidence)
-            reply.warnings.append(f"{self.name} failed ({exc.message}); showing the extractive answer instead")
+            reply = self.fallback.answer(assessment)
+            reason = f"{self.name} failed: {exc.message}" + (f" ({exc.hint})" if exc.hint else "")
+            reply.warnings.append(f"{reason}; showing the extractive answer instead")
             reply.answered_by = f"{self.fallback.name} (fallback from {self.name})"
+            reply.fallback = reason
             reply.timings_ms["generate"] = (time.perf_counter() - t) * 1000
             return reply
-        reply = self._read(completion.text, messages[0]["content"], evidence)
+        reply = self._read(completion.text, messages[0]["content"], assessment)
         reply.prompt_tokens = completion.prompt_tokens
         reply.timings_ms["generate"] = (time.perf_counter() - t) * 1000
         return reply
 
-    def _read(self, raw: str, system_prompt: str, evidence: EvidenceSet) -> Reply:
+    def _read(self, raw: str, system_prompt: str, evidence: Assessment) -> Reply:
         """Turn the model's text into a verified reply."""
         text, leaked = strip_prompt_echo(raw.strip(), system_prompt)
         warnings = ["removed text that repeated the system prompt"] if leaked else []
@@ -63,12 +66,12 @@ class GenerativeAnswerer:
             parsed = parse_citations(text, len(evidence.passages))
             # an abstention cites nothing
             return Reply(text=" ".join(strip_markers(parsed.text).split()), abstained=True, answered_by=self.name, warnings=warnings, dropped_citations=parsed.dropped)
-        verified = cite_llm_answer(text, evidence.passages, evidence.items, self.vectors)
+        verified = cite_llm_answer(text, evidence.passages, evidence.items, self.vectors, question=evidence.question.text, language=evidence.language)
         reply = Reply(
             text=verified.text, citations=verified.citations, answered_by=self.name, warnings=warnings + verified.warnings, dropped_citations=verified.dropped
         )
-        if not verified.supported:
-            # Not one sentence of the draft is backed by a retrieved passage: say so instead of guessing.
+        if not verified.supported or not verified.core_supported:
+            # The draft's main claim (or every sentence) is not backed by a retrieved passage: say so instead of guessing.
             reply.warnings.append(f"the model's draft was not supported by the sources and was withheld: {text[:200]}")
             reply.text = prompts.localized(prompts.DONT_KNOW, evidence.language)
             reply.citations = []

@@ -201,6 +201,8 @@ class Indexer:
         by_hash = m.ids_with_hashes(c.hash for job in jobs for c in job.chunks)
         for job in jobs:
             fresh = [c for c in job.chunks if job.old_ids.get(c.id, ("", 0))[0] != c.hash]
+            if self.force_rechunk:  # same chunks, new locators: refresh the stored metadata
+                store.refresh_meta([c for c in job.chunks if c not in fresh])
             copied = store.copy([(c, by_hash[c.hash]) for c in fresh if c.hash in by_hash and by_hash[c.hash] != c.id])
             rest = [c for c in fresh if c.id not in copied]
             resumed = store.upserted(rest)

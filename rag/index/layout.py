@@ -74,7 +74,8 @@ def collection(base: str, key: str) -> str:
 
 def chunk_signature(settings) -> str:
     """Everything that decides chunk boundaries; a change re-chunks every file on the next run."""
-    return f"{chunk.ENCODING}/{settings.chunk_tokens}/{settings.chunk_overlap}"
+    # "loc2": chunks carry page, section and line; an older index re-chunks once (its vectors are reused by content)
+    return f"{chunk.ENCODING}/{settings.chunk_tokens}/{settings.chunk_overlap}/loc2"
 
 
 def sentence_ids(chunk_id: str, n: int) -> list[str]:

@@ -17,7 +17,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS files (source TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, sha256 TEXT, n_chunks INTEGER);
 CREATE TABLE IF NOT EXISTS chunks (
     id TEXT PRIMARY KEY, source TEXT NOT NULL, start INTEGER, "end" INTEGER,
-    hash TEXT, language TEXT, text TEXT, n_sent INTEGER DEFAULT 0, page INTEGER, section TEXT
+    hash TEXT, language TEXT, text TEXT, n_sent INTEGER DEFAULT 0, page INTEGER, section TEXT, line INTEGER
 );
 CREATE INDEX IF NOT EXISTS chunks_source ON chunks(source);
 CREATE INDEX IF NOT EXISTS chunks_hash ON chunks(hash);
@@ -45,13 +45,13 @@ class Manifest:
             self.db.execute("SELECT count(*) FROM meta").fetchone()
             columns = {r[1] for r in self.db.execute("PRAGMA table_info(chunks)")}
             # a manifest written before locators existed reads as "no page, no section"
-            self._locator_cols = "page, section" if "page" in columns else "NULL, NULL"
+            self._locator_cols = ", ".join(c if c in columns else "NULL" for c in ("page", "section", "line"))
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"the index manifest {path} is unreadable ({exc})", hint="run `rag index --rebuild`") from None
 
     def _migrate(self) -> None:
         columns = {r[1] for r in self.db.execute("PRAGMA table_info(chunks)")}
-        for name, kind in (("page", "INTEGER"), ("section", "TEXT")):
+        for name, kind in (("page", "INTEGER"), ("section", "TEXT"), ("line", "INTEGER")):
             if name not in columns:
                 self.db.execute(f"ALTER TABLE chunks ADD COLUMN {name} {kind}")
 
@@ -97,8 +97,8 @@ class Manifest:
             self.db.execute("BEGIN")
             self.db.execute("DELETE FROM chunks WHERE source=?", (source,))
             self.db.executemany(
-                'INSERT OR REPLACE INTO chunks (id, source, start, "end", hash, language, text, n_sent, page, section) VALUES (?,?,?,?,?,?,?,?,?,?)',
-                [(c.id, c.source, c.start, c.end, c.hash, c.language, c.text, c.n_sentences, c.locator.page, c.locator.section) for c in chunks],
+                'INSERT OR REPLACE INTO chunks (id, source, start, "end", hash, language, text, n_sent, page, section, line) VALUES (?,?,?,?,?,?,?,?,?,?,?)',
+                [(c.id, c.source, c.start, c.end, c.hash, c.language, c.text, c.n_sentences, c.locator.page, c.locator.section, c.locator.line) for c in chunks],
             )
             self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?)", (source, size, mtime_ns, sha, len(chunks)))
 
@@ -130,10 +130,10 @@ class Manifest:
         for i in range(0, len(ids), 500):
             part = ids[i : i + 500]
             q = f'SELECT id, source, start, "end", language, text, hash, n_sent, {self._locator_cols} FROM chunks WHERE id IN ({",".join("?" * len(part))})'
-            for cid, source, start, end, language, text, sha, n_sent, page, section in self.db.execute(q, part):
+            for cid, source, start, end, language, text, sha, n_sent, page, section, line in self.db.execute(q, part):
                 out[cid] = Chunk(
                     id=cid, source=source, start=start, end=end, text=text, language=language, hash=sha, n_sentences=n_sent or 0,
-                    locator=Locator(page=page, section=section),
+                    locator=Locator(page=page, section=section, line=line),
                 )
         return out
 

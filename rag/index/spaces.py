@@ -33,6 +33,8 @@ def chunk_meta(c: Chunk) -> dict:
         meta["page"] = c.locator.page
     if c.locator.section:
         meta["section"] = c.locator.section
+    if c.locator.line is not None:
+        meta["line"] = c.locator.line
     return meta
 
 
@@ -93,6 +95,11 @@ class Stores:
             self.upsert([c for c, _ in ok], vectors)
             done = {c.id for c, _ in ok}
         return done
+
+    def refresh_meta(self, chunks: list[Chunk]) -> None:
+        """Rewrite the chunk space's metadata of chunks whose vectors stay (e.g. after a locator change)."""
+        if chunks:
+            self.primary.update_meta([c.id for c in chunks], [chunk_meta(c) for c in chunks])
 
     def delete(self, chunks: dict[str, int]) -> None:
         """Delete chunks (id -> sentence count) from every space."""

@@ -45,6 +45,8 @@ class Store(Protocol):
 
     def metadatas(self, ids: list[str]) -> dict[str, dict[str, Any]]: ...
 
+    def update_meta(self, ids: list[str], metadatas: list[dict[str, Any]]) -> None: ...
+
     def query(self, vector: np.ndarray, n: int, *, documents: bool = True) -> list[Hit]: ...
 
     def ids(self) -> list[str]: ...
@@ -147,6 +149,11 @@ class ChromaStore:
         for i in range(0, len(ids), self._max_batch):
             j = i + self._max_batch
             self._guard("upsert", self.collection.upsert, ids=ids[i:j], embeddings=np.asarray(vectors[i:j], np.float32), documents=texts[i:j], metadatas=metadatas[i:j])
+
+    def update_meta(self, ids: list[str], metadatas: list[dict[str, Any]]) -> None:
+        for i in range(0, len(ids), self._max_batch):
+            j = i + self._max_batch
+            self._guard("update", self.collection.update, ids=ids[i:j], metadatas=metadatas[i:j])
 
     def delete(self, ids: list[str]) -> None:
         for i in range(0, len(ids), self._max_batch):

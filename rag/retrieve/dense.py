@@ -14,11 +14,11 @@ from .base import Retrieval
 
 def _passage(hit: Hit) -> Passage:
     meta = hit.meta or {}
-    page = meta.get("page")
+    page, line = meta.get("page"), meta.get("line")
     return Passage(
         passage_id=hit.id, source=str(meta.get("source", "")), score=hit.score, text=hit.text, language=str(meta.get("language", "")),
         start=int(meta.get("start", 0)), end=int(meta.get("end", 0)), rank_score=hit.score,
-        locator=Locator(page=int(page) if page is not None else None, section=meta.get("section") or None),
+        locator=Locator(page=int(page) if page is not None else None, section=meta.get("section") or None, line=int(line) if line is not None else None),
     )
 
 

@@ -1,0 +1,225 @@
+"""Data for the answerability model and the answer-sentence selection, and the model's training.
+
+    python -m bench.answerability dump  --out evals/out/answerability.jsonl   # features per question
+    python -m bench.answerability train --data evals/out/answerability.jsonl  # writes rag/answer/answerability.json
+
+Training data never comes from the eval cases: it is XQuAD's first 24 articles (questions about
+indexed articles are answerable, about held-out articles unanswerable) plus near misses made by
+swapping a name, number or year of an answerable question for one from another article. The
+seeds eval cases and XQuAD's last 24 articles are dumped too, marked ``split = "eval"``, to
+measure the model, never to fit it.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any, Iterator
+
+import numpy as np
+
+from bench import xquad
+from rag.answer import judge
+from rag.answer.evidence import evidence
+from rag.api import Pipeline
+from rag.eval import holds_fact, load_cases
+
+ROOT = Path(__file__).resolve().parent.parent
+TRAIN_ARTICLES = range(0, 24)
+EVAL_ARTICLES = range(24, 48)
+FEATURES = ("evidence", "similarity", "type_ok", "entity_cov", "entity_cov_passage", "term_cov", "noise", "top_evidence", "lead", "has_entities", "kind_known")
+
+
+def analyse(pipe: Pipeline, question: str, k: int = 5) -> tuple[dict[str, float], list[judge.Judged], list]:
+    """Retrieve as ``ask`` does, score the evidence, judge the sentences."""
+    passages = pipe.retrieve(question, k)
+    qvec = pipe.embedder.embed_queries([question])[0]
+    items = evidence(qvec, passages, pipe.sentence_vectors)
+    q = judge.Question.of(question)
+    judged = judge.judge(q, items)
+    return judge.answer_features(q, judged), judged, items
+
+
+def _sentences(judged: list[judge.Judged], holds) -> list[dict[str, Any]]:
+    """The 15 best sentences by evidence score, with their features and whether they hold the answer."""
+    top = sorted(judged, key=lambda j: -j.item.score)[:15]
+    return [{**j.features(), "rank": i, "passage_rank": j.item.n, "gold": bool(holds(j.item.text))} for i, j in enumerate(top)]
+
+
+def _swap(question: str, pool: list[str], rng: random.Random) -> str | None:
+    """A near miss: one name, number or year of the question replaced by one from another article."""
+    names = [m for m in re.finditer(r"(?<=\s)[A-Z][\w'-]+(?:\s[A-Z][\w'-]+)*|\b\d{3,4}\b", question)]
+    if not names:
+        return None
+    target = rng.choice(names)
+    candidates = [p for p in pool if p != target.group(0) and (p.isdigit() == target.group(0).isdigit())]
+    if not candidates:
+        return None
+    return question[: target.start()] + rng.choice(candidates) + question[target.end() :]
+
+
+def xquad_rows(lang: str, articles: range, split: str, workdir: Path, rng: random.Random, limit: int) -> Iterator[dict[str, Any]]:
+    docs = xquad.load(xquad.default_data_dir(), lang)
+    questions = xquad.load(xquad.default_data_dir(), "en")
+    indexed = {a for a in articles if a % 2 == 0}
+    corpus = workdir / f"{split}-{lang}"
+    xquad.write_corpus(docs, corpus, indexed)
+    pipe = Pipeline(corpus=corpus, home=workdir / "home", min_evidence=0.0)
+    pipe.index()
+    items = [(qa, p) for i, p in enumerate(questions) if p["article"] in articles for qa in p["qas"]]
+    rng.shuffle(items)
+    pool = [m.group(0) for qa, p in items if p["article"] not in indexed for m in re.finditer(r"(?<=\s)[A-Z][\w'-]+|\b\d{3,4}\b", qa["question"])]
+    gold_text = {qa["id"]: [a["text"] for a in qa["answers"]] for p in docs for qa in p["qas"]}
+    for qa, p in items[:limit]:
+        answerable = p["article"] in indexed
+        feats, judged, items_ev = analyse(pipe, qa["question"])
+        gold = gold_text.get(qa["id"], [])
+        row = {"set": f"xquad-{lang}", "split": split, "kind": "heldout" if not answerable else "answerable", "answerable": answerable, **feats}
+        if answerable:
+            row["first_ev_gold"] = bool(items_ev) and any(g in items_ev[0].text for g in gold)
+            row["first_judged_gold"] = bool(judged) and any(g in judged[0].item.text for g in gold)
+            row["any_top3_judged_gold"] = any(any(g in j.item.text for g in gold) for j in judged[:3])
+            row["sentences"] = _sentences(judged, lambda text: any(g in text for g in gold))
+            swapped = _swap(qa["question"], pool, rng)
+            if swapped:
+                near, _, _ = analyse(pipe, swapped)
+                yield {"set": f"xquad-{lang}", "split": split, "kind": "swapped", "answerable": False, **near}
+        yield row
+
+
+def seed_rows(workdir: Path) -> Iterator[dict[str, Any]]:
+    pipe = Pipeline(corpus=ROOT / "seeds", home=workdir / "home", min_evidence=0.0)
+    pipe.index()
+    for case in load_cases(ROOT / "evals" / "cases.jsonl"):
+        feats, judged, items = analyse(pipe, case.question)
+        row = {"set": "seeds", "split": "eval", "kind": case.id, "answerable": case.answerable, **feats}
+        if case.answerable:
+            row["sentences"] = _sentences(judged, lambda text: holds_fact(text, case.facts))
+            row["first_ev_gold"] = bool(items) and holds_fact(items[0].text, case.facts)
+            row["first_judged_gold"] = bool(judged) and holds_fact(judged[0].item.text, case.facts)
+            row["any_top3_judged_gold"] = any(holds_fact(j.item.text, case.facts) for j in judged[:3])
+        yield row
+
+
+def dump(args) -> int:
+    rng = random.Random(7)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="rag-answerability-") as tmp, out.open("w", encoding="utf-8") as fh:
+        work = Path(tmp)
+        sources = [seed_rows(work)] if "seeds" in args.sets else []
+        for lang in args.langs.split(","):
+            if "train" in args.sets:
+                sources.append(xquad_rows(lang, TRAIN_ARTICLES, "train", work, rng, args.limit))
+            if "eval" in args.sets:
+                sources.append(xquad_rows(lang, EVAL_ARTICLES, "eval", work, rng, args.limit))
+        for source in sources:
+            for row in source:
+                fh.write(json.dumps(row) + "\n")
+                fh.flush()
+    return 0
+
+
+def fit(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 4000, lr: float = 0.1) -> tuple[np.ndarray, float]:
+    """Logistic regression by gradient descent on standardised features (numpy only)."""
+    w, b = np.zeros(x.shape[1]), 0.0
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(x @ w + b)))
+        w -= lr * (x.T @ (p - y) / len(y) + l2 * w / len(y))
+        b -= lr * float(np.mean(p - y))
+    return w, b
+
+
+SELECT_FEATURES = ("evidence", "similarity", "type_ok", "entity_cov", "entity_cov_passage", "term_cov", "noise", "passage_rank")
+
+
+def train_selection(rows: list[dict]) -> dict:
+    """Pointwise logistic regression: does this sentence hold the answer? Its linear score ranks the sentences."""
+    fit_rows = [s for r in rows if r["split"] == "train" and r.get("sentences") for s in r["sentences"]]
+    x = np.array([[s[f] for f in SELECT_FEATURES] for s in fit_rows], dtype=float)
+    y = np.array([float(s["gold"]) for s in fit_rows])
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
+    w, _ = fit((x - mean) / scale, y)
+    return {"weights": dict(zip(SELECT_FEATURES, map(float, w))), "mean": dict(zip(SELECT_FEATURES, map(float, mean))), "scale": dict(zip(SELECT_FEATURES, map(float, scale)))}
+
+
+def selection_report(rows: list[dict], select: dict) -> None:
+    """Share of answerable questions whose first quote (best selection score) holds the answer, per set."""
+    def score(s: dict) -> float:
+        return sum(w * (s[f] - select["mean"][f]) / select["scale"][f] for f, w in select["weights"].items())
+
+    groups: dict[str, list[dict]] = {}
+    for r in rows:
+        if r.get("sentences"):
+            groups.setdefault(f"{r['set']}/{r['split']}", []).append(r)
+    for name, rs in sorted(groups.items()):
+        by_ev = sum(r["sentences"][0]["gold"] for r in rs) / len(rs)
+        learned = sum(max(r["sentences"], key=score)["gold"] for r in rs) / len(rs)
+        top3 = sum(any(s["gold"] for s in sorted(r["sentences"], key=score, reverse=True)[:3]) for r in rs) / len(rs)
+        print(f"selection {name}: first quote holds the answer {by_ev:.3f} by evidence score -> {learned:.3f} learned (top 3: {top3:.3f}), n={len(rs)}")
+
+
+def train(args) -> int:
+    rows = [json.loads(line) for line in Path(args.data).read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [r for r in rows if "evidence" in r]
+    names = [f for f in FEATURES if f not in args.drop.split(",")]
+    fit_rows = [r for r in rows if r["split"] == "train"]
+    x = np.array([[r[f] for f in names] for r in fit_rows], dtype=float)
+    y = np.array([float(r["answerable"]) for r in fit_rows])
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
+    w, b = fit((x - mean) / scale, y)
+    select = train_selection(rows)
+    model = {
+        "weights": dict(zip(names, map(float, w))), "bias": b, "mean": dict(zip(names, map(float, mean))), "scale": dict(zip(names, map(float, scale))),
+        "select": select,
+        "trained_on": f"{len(fit_rows)} XQuAD training-article questions (held-out articles and swapped near misses as negatives)",
+    }
+    selection_report(rows, select)
+    Path(args.model).write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
+    report(rows, model)
+    return 0
+
+
+def report(rows: list[dict], model: dict) -> None:
+    """Correct and false refusal per set at a sweep of thresholds."""
+    def prob(r: dict) -> float:
+        z = model["bias"] + sum(w * (r[n] - model["mean"][n]) / model["scale"][n] for n, w in model["weights"].items())
+        return 1 / (1 + np.exp(-z))
+
+    groups: dict[str, list[dict]] = {}
+    for r in rows:
+        groups.setdefault(f"{r['set']}/{r['split']}", []).append(r)
+    print("weights:", {k: round(v, 2) for k, v in model["weights"].items()})
+    for t in (0.2, 0.3, 0.4, 0.5, 0.6):
+        cells = []
+        for name, rs in sorted(groups.items()):
+            un = [r for r in rs if not r["answerable"]]
+            ans = [r for r in rs if r["answerable"]]
+            cr = sum(prob(r) < t for r in un) / max(len(un), 1)
+            fr = sum(prob(r) < t for r in ans) / max(len(ans), 1)
+            cells.append(f"{name} {cr:.2f}/{fr:.2f}")
+        print(f"t={t}: " + "  ".join(cells))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    d = sub.add_parser("dump")
+    d.add_argument("--out", default=str(ROOT / "evals" / "out" / "answerability.jsonl"))
+    d.add_argument("--langs", default="de,ru,es")
+    d.add_argument("--sets", default="seeds,train,eval")
+    d.add_argument("--limit", type=int, default=200, help="questions per language and split")
+    t = sub.add_parser("train")
+    t.add_argument("--data", default=str(ROOT / "evals" / "out" / "answerability.jsonl"))
+    t.add_argument("--model", default=str(judge.MODEL_FILE))
+    t.add_argument("--drop", default="", help="features to leave out (comma-separated)")
+    args = parser.parse_args(argv)
+    return dump(args) if args.command == "dump" else train(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,128 @@
+"""Which evidence sentence answers the question, and whether any does.
+
+Each evidence sentence gets lexical features (:mod:`rag.answer.signals`) next to its embedding
+score. ``rank`` orders sentences by a selection score that prefers the sentence holding what the
+question asks for; ``answerability`` turns the features of the best sentences into a probability
+with a logistic model whose weights live in ``answerability.json`` (trained by
+``bench/answerability.py`` on data kept apart from the eval cases; see evals/RESULTS.md).
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from . import signals
+from ..types import Passage
+from .evidence import Evidence
+from .signals import Question
+
+MODEL_FILE = Path(__file__).with_name("answerability.json")
+
+
+@dataclass(kw_only=True)
+class Judged:
+    """One evidence sentence with what it holds for this question."""
+
+    item: Evidence
+    similarity: float  # the sentence's own cosine with the question
+    type_ok: float  # holds the kind of answer asked for (1), not (0), unknown kind (0.5)
+    entity_cov: float  # share of the question's names, acronyms and numbers found in the sentence
+    entity_cov_passage: float  # the same, in the whole passage
+    term_cov: float  # share of all the question's content words found in the sentence
+    noise: bool  # heading, navigation or boilerplate
+    score: float = 0.0  # the selection score
+
+    def features(self) -> dict[str, float]:
+        return {
+            "evidence": self.item.score, "similarity": self.similarity, "type_ok": self.type_ok, "entity_cov": self.entity_cov,
+            "entity_cov_passage": self.entity_cov_passage, "term_cov": self.term_cov, "noise": float(self.noise),
+        }
+
+
+def _coverage(terms, vocab: signals.Vocabulary) -> float:
+    return sum(vocab.has(t) for t in terms) / len(terms) if terms else 1.0
+
+
+# Selection weights: the embedding score leads; lexical evidence breaks near-ties in favour of the sentence
+# that holds the answer. Chosen on XQuAD training articles and the seeds (evals/RESULTS.md).
+SELECT = {"type_ok": 0.04, "entity_cov": 0.03, "term_cov": 0.02, "noise": 0.2}
+
+
+def judge(question: Question, items: list[Evidence]) -> list[Judged]:
+    """Features for every evidence sentence, best selection score first."""
+    entities = [t for t in question.terms if t.entity]
+    passage_vocab: dict[str, signals.Vocabulary] = {}
+    out = []
+    for it in items:
+        text = it.text
+        vocab = signals.Vocabulary.of(text)
+        pid = it.passage.passage_id
+        if pid not in passage_vocab:
+            passage_vocab[pid] = signals.Vocabulary.of(it.passage.text)
+        j = Judged(
+            item=it,
+            similarity=(it.score - 0.3 * it.passage.score) / 0.7,
+            type_ok=signals.type_match(question.kind, text, question.vocab),
+            entity_cov=_coverage(entities, vocab),
+            entity_cov_passage=_coverage(entities, passage_vocab[pid]),
+            term_cov=_coverage(question.terms, vocab),
+            noise=signals.is_boilerplate(text) or signals.is_heading(text),
+        )
+        j.score = it.score + SELECT["type_ok"] * j.type_ok + SELECT["entity_cov"] * j.entity_cov + SELECT["term_cov"] * j.term_cov - SELECT["noise"] * j.noise
+        out.append(j)
+    return sorted(out, key=lambda j: -j.score)
+
+
+@lru_cache(maxsize=1)
+def _model() -> dict:
+    return json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+
+
+def answer_features(question: Question, judged: list[Judged]) -> dict[str, float]:
+    """The inputs of the answerability model: the best sentence's features plus how clearly it leads."""
+    if not judged:
+        return {}
+    best = judged[0]
+    feats = best.features()
+    feats["top_evidence"] = max(j.item.score for j in judged)
+    feats["lead"] = best.score - (judged[1].score if len(judged) > 1 else best.score - 0.1)
+    feats["has_entities"] = float(any(t.entity for t in question.terms))
+    feats["kind_known"] = float(question.kind != "other")
+    return feats
+
+
+def answerability(question: Question, judged: list[Judged]) -> float:
+    """Probability that the best sentence answers the question (0 when there is no evidence)."""
+    feats = answer_features(question, judged)
+    if not feats:
+        return 0.0
+    model = _model()
+    z = model["bias"] + sum(w * (feats[name] - model["mean"][name]) / model["scale"][name] for name, w in model["weights"].items())
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+@dataclass(kw_only=True)
+class Assessment:
+    """Everything an answerer reads: the question, its passages, their sentences judged, and the
+    probability that the best of them answers."""
+
+    question: Question
+    language: str
+    passages: list[Passage]
+    items: list[Evidence]  # best evidence score first
+    judged: list[Judged]  # best selection score first
+    answerability: float
+
+    @property
+    def best(self) -> float:
+        """The best evidence score (what ``min_evidence`` bounds)."""
+        return self.items[0].score if self.items else 0.0
+
+
+def assess(question: str, language: str, passages: list[Passage], items: list[Evidence]) -> Assessment:
+    q = Question.of(question)
+    judged = judge(q, items)
+    return Assessment(question=q, language=language, passages=passages, items=items, judged=judged, answerability=answerability(q, judged))

@@ -1,0 +1,293 @@
+"""What a question asks for and what a sentence holds, in every language we support.
+
+Used to pick the sentence that answers (not just the one most similar to the question) and to
+decide whether the evidence answers at all. Everything here is lexical and works across
+scripts: names are compared by a transliterated consonant skeleton (Suleyman ~ Сулейман,
+Microsoft ~ Майкрософт), numbers by value and scale (13 billion ~ 13 Milliarden ~ 13 млрд).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+# --- what the question asks for ------------------------------------------------------------------
+_TYPES = (
+    ("reason", r"\bwhy\b|\bwhat (?:was|is|were) the (?:reason|motive)|\bfor what reason|\bwarum\b|\bwieso\b|\bweshalb\b|\baus welchem grund|\bпочему\b|\bзачем\b|\bпо какой причине|\bpourquoi\b|\bpour quelle raison|\bperch[ée]\b|\bper quale (?:motivo|ragione)|\bpor qu[ée]\b"),
+    ("date", r"\bwhen\b|\b(?:in )?(?:what|which) year\b|\bwann\b|\bin welchem jahr|\bseit wann|\bкогда\b|\bв каком году|\bquand\b|\ben quelle année|\bquando\b|\bin che anno|\bcu[áa]ndo\b|\ben qu[ée] a[ñn]o"),
+    ("amount", r"\bhow (?:much|many|large|big|high|long|old)\b|\bwhat (?:is|was|were) the (?:price|cost|value|valuation|amount|number|size|share|percentage)|\bwhat percentage|\bwie (?:viel|viele|hoch|groß|lange|alt)\b|\bwieviel|\bwelchen (?:preis|betrag|anteil)|\bсколько\b|\bкаков[аоы]? (?:цена|стоимость|размер|доля)|\bкакой процент|\bcombien\b|\bquel(?:le)? (?:est|était) (?:le|la) (?:prix|montant|valeur|part)|\bquel pourcentage|\bquant[oiae]\b|\bquale percentuale|\bcu[áa]nt[oa]s?\b"),
+    ("person", r"\bwho\b|\bwhom\b|\bwhose\b|\bwer\b|\bwem\b|\bwen\b|\bwessen\b|\bкто\b|\bкого\b|\bкому\b|\bкем\b|\bqui\b|\bchi\b|\bqui[ée]n(?:es)?\b"),
+    ("place", r"\bwhere\b|\bwo\b|\bwohin\b|\bwoher\b|\bгде\b|\bкуда\b|\bоткуда\b|\bo[uù]\b|\bdove\b|\bd[óo]nde\b"),
+)
+_TYPE_RES = [(name, re.compile(pattern, re.IGNORECASE)) for name, pattern in _TYPES]
+
+
+def question_type(question: str) -> str:
+    """reason, date, amount, person, place, or other."""
+    low = question.lower()
+    for name, pattern in _TYPE_RES:
+        if pattern.search(low):
+            return name
+    return "other"
+
+
+# --- numbers ---------------------------------------------------------------------------------------
+_SCALES = {
+    3: "thousand tausend тысяч тыс mille mila mil".split(),
+    6: "million millionen mio миллион млн millions milione milioni millón millones".split(),
+    9: "billion billions milliarde milliarden mrd миллиард млрд milliard milliards miliardo miliardi mil-millones".split(),
+    12: "trillion trillions billionen триллион трлн billiarde".split(),
+}
+_SCALE_OF = {w: e for e, words in _SCALES.items() for w in words}
+_WORD_NUMBERS = {
+    **dict.fromkeys("one eins ein eine один одна один un une uno una".split(), 1),
+    **dict.fromkeys("two zwei два две deux due dos".split(), 2),
+    **dict.fromkeys("three drei три trois tre tres".split(), 3),
+    **dict.fromkeys("four vier четыре quatre quattro cuatro".split(), 4),
+    **dict.fromkeys("five fünf пять cinq cinque cinco".split(), 5),
+    **dict.fromkeys("six sechs шесть sei seis".split(), 6),
+    **dict.fromkeys("seven sieben семь sept sette siete".split(), 7),
+    **dict.fromkeys("eight acht восемь huit otto ocho".split(), 8),
+    **dict.fromkeys("nine neun девять neuf nove nueve".split(), 9),
+    **dict.fromkeys("ten zehn десять dix dieci diez".split(), 10),
+    **dict.fromkeys("hundred hundert сто cent cento cien".split(), 100),
+}
+_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[ ,.\u00a0\u202f]\d{3})+|\d+(?:[.,]\d+)?)(?![\w])")
+_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
+_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
+_MONTHS = set(
+    "january february march april june july august september october november december "
+    "januar februar märz mai juni juli oktober dezember jänner "
+    "январ феврал март апрел мая май июн июл август сентябр октябр ноябр декабр "
+    "janvier février mars avril juin juillet août septembre octobre novembre décembre "
+    "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre dicembre "
+    "enero febrero abril mayo junio julio agosto septiembre octubre noviembre diciembre".split()
+)
+
+
+def _value(text: str) -> float | None:
+    digits = re.sub(r"[ \u00a0\u202f]", "", text)
+    if re.fullmatch(r"\d{1,3}(?:[,.]\d{3})+", digits):
+        return float(re.sub(r"[,.]", "", digits))
+    try:
+        return float(digits.replace(",", "."))
+    except ValueError:
+        return None
+
+
+def numbers(text: str, words: bool = True) -> set[float]:
+    """Every quantity in ``text`` as a plain value: "13 Milliarden" -> 1.3e10, "fünf Milliarden" -> 5e9,
+    "2023" -> 2023. ``words=False`` keeps number words only before a scale ("five million", not "one of")."""
+    out: set[float] = set()
+    words = [(m.group(0).lower(), m.end()) for m in _WORD.finditer(text)]
+    following = {}
+    for i, (w, _end) in enumerate(words):
+        following[i] = words[i + 1][0] if i + 1 < len(words) else ""
+    for m in _NUMBER.finditer(text):
+        value = _value(m.group(1))
+        if value is None:
+            continue
+        rest = _WORD.match(text, m.end() + (1 if text[m.end() : m.end() + 1] in (" ", "\u00a0") else 0))
+        scale = _SCALE_OF.get(rest.group(0).lower().rstrip("."), 0) if rest else 0
+        out.add(round(value * 10**scale, 3))
+    for i, (w, _end) in enumerate(words):
+        if w in _WORD_NUMBERS:
+            scale = _SCALE_OF.get(following[i], 0)
+            if words or scale:
+                out.add(float(_WORD_NUMBERS[w] * 10**scale))
+    return out
+
+
+def has_quantity(text: str) -> bool:
+    low = text.lower()
+    return bool(_NUMBER.search(text)) or any(w in _SCALE_OF or w in _WORD_NUMBERS or w.startswith(("процент", "percent", "prozent", "pourcent", "percentual")) for w in _WORD.findall(low))
+
+
+def has_date(text: str) -> bool:
+    if _YEAR.search(text):
+        return True
+    return any(w in _MONTHS or w[:6] in _MONTHS for w in _WORD.findall(text.lower()))
+
+
+# --- names and key terms ------------------------------------------------------------------------------
+_CYR = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя", "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch _ y _ e iu ia".split()))
+
+
+def transliterate(word: str) -> str:
+    """Lower-case Latin letters for a word in any script we support (Cyrillic transliterated, accents dropped)."""
+    word = word.lower()
+    word = "".join(_CYR.get(ch, ch) for ch in word).replace("_", "")
+    return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
+
+
+def skeleton(word: str) -> str:
+    """A consonant skeleton that survives transliteration: Microsoft/Майкрософт -> mkrsft, Suleyman/Сулейман -> slmn."""
+    latin = transliterate(word)
+    latin = latin.replace("ph", "f").replace("kh", "h").replace("ck", "k").replace("c", "k").replace("q", "k").replace("x", "ks").replace("w", "v")
+    latin = re.sub(r"[aeiouy\W\d_]", "", latin)
+    return re.sub(r"(.)\1+", r"\1", latin)
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    from .. import lang
+
+    extra = (
+        "what which who whom whose why how when where much many does did do is are was were will would can could should "
+        "warum wieso weshalb welche welcher welches wieviel wieviele wurde wurden hat haben was wer wie wann wo "
+        "почему зачем какой какая какие какое каков сколько кто что как когда где был была были было "
+        "pourquoi quel quelle quels quelles combien qui quoi comment quand où est sont était "
+        "perché quale quali quanto quanti quante chi cosa come quando dove era erano "
+        "según about into after before their there they them this that these those with from than then also "
+        "über nach vor durch sich sein seine ihre ihrem ihren einem einer nicht auch noch bereits"
+    )
+    return frozenset(w for words in lang._STOP.values() for w in words) | frozenset(extra.split()) | frozenset(lang._RU_STOP)
+
+
+@dataclass(kw_only=True)
+class Term:
+    text: str
+    entity: bool  # a name, acronym or number: must match across languages
+    stem: str = field(init=False)
+    skel: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        latin = transliterate(self.text)
+        self.stem = latin[:5] if len(latin) > 5 else latin
+        self.skel = skeleton(self.text)
+
+
+def key_terms(question: str) -> list[Term]:
+    """The question's content words; capitalised words (not the first), acronyms and numbers are entities."""
+    stop = _stop_words()
+    out: list[Term] = []
+    seen: set[str] = set()
+    for i, m in enumerate(_WORD.finditer(question)):
+        word = m.group(0)
+        low = word.lower()
+        if low in stop or low in seen or (len(word) < 3 and not word.isdigit() and not word.isupper()):
+            continue
+        seen.add(low)
+        entity = any(ch.isdigit() for ch in word) or (word[0].isupper() and i > 0) or (word.isupper() and len(word) > 1)
+        out.append(Term(text=word, entity=entity))
+    return out
+
+
+@dataclass(kw_only=True)
+class Vocabulary:
+    """The words of a sentence or passage, indexed for cross-language term matching."""
+
+    stems: set[str]
+    skeletons: set[str]
+
+    @classmethod
+    def of(cls, text: str) -> "Vocabulary":
+        words = _WORD.findall(text)
+        latin = [transliterate(x) for x in words]
+        return cls(stems={w[:5] for w in latin}, skeletons={skeleton(x) for x in words})
+
+    def has(self, term: Term) -> bool:
+        if term.stem in self.stems:
+            return True
+        return term.entity and len(term.skel) >= 3 and term.skel in self.skeletons
+
+
+# --- what a sentence is -------------------------------------------------------------------------------
+_CAUSAL = re.compile(
+    r"\bbecause\b|\bsince\b|\bdue to\b|\bso that\b|\bin order to\b|\bthat'?s why\b|\bwhich is why\b|\bto (?:build|have|reduce|make|avoid|create|develop|ensure)\b|\bas a result\b"
+    r"|\bweil\b|\bda\b|\bdenn\b|\bdeshalb\b|\bdeswegen\b|\bdarum\b|\bdaher\b|\bum\b.{1,60}\bzu\b|\bdamit\b|\baufgrund\b|\bwegen\b"
+    r"|потому что|так как|\bпоэтому\b|\bчтобы\b|\bиз-за\b|\bпоскольку\b|\bведь\b|\bдля того"
+    r"|parce qu|\bcar\b|\bpuisque\b|\bafin de\b|\bafin qu|\bc'est pourquoi\b|\bpour (?:construire|avoir|réduire|créer|développer)|\bà cause\b|\bgrâce à\b|\bdonc\b"
+    r"|\bperch[ée]\b|\bpoich[ée]\b|\bdato che\b|\bin modo da\b|\bper (?:costruire|avere|ridurre|creare|sviluppare)|\bquindi\b|\ba causa\b|\bper questo\b"
+    r"|\bporque\b|\bya que\b|\bpara (?:construir|tener|reducir|crear)|\bpor eso\b",
+    re.IGNORECASE,
+)
+_BOILERPLATE = re.compile(
+    r"sign up|subscribe|newsletter|cookie|all rights reserved|click here|read more|follow us|share this|advertis|sponsored"
+    r"|abonnier|anmelden|melden sie sich|hier klicken|weiterlesen|werbung|anzeige"
+    r"|подпис|рассылк|реклам|читайте также|нажмите"
+    r"|inscrivez|abonnez|s'abonner|lire aussi|publicité|cliquez"
+    r"|iscriviti|abbonati|leggi anche|pubblicità|clicca",
+    re.IGNORECASE,
+)
+
+
+def is_boilerplate(sentence: str) -> bool:
+    """Sign-up lines, ads and navigation: never quoted as evidence."""
+    return bool(_BOILERPLATE.search(sentence))
+
+
+def is_heading(sentence: str) -> bool:
+    """A title line: short, no sentence-final punctuation, or Markdown heading syntax."""
+    text = sentence.strip()
+    if text.startswith("#") or re.fullmatch(r".+\n[=-]{3,}", text):
+        return True
+    words = _WORD.findall(text)
+    return len(words) <= 12 and not re.search(r"[.!?…:;。！？»\"”)]$", text)
+
+
+def has_name(sentence: str, exclude: Vocabulary) -> bool:
+    """A capitalised word (not the first) that the question does not already name."""
+    for i, m in enumerate(_WORD.finditer(sentence)):
+        word = m.group(0)
+        if i and word[0].isupper() and not exclude.has(Term(text=word, entity=True)):
+            return True
+    return False
+
+
+def type_match(kind: str, sentence: str, question_vocab: Vocabulary) -> float:
+    """1 when the sentence holds the kind of thing the question asks for, 0 when it does not, 0.5 when unknown."""
+    if kind == "amount":
+        return float(has_quantity(sentence))
+    if kind == "date":
+        return float(has_date(sentence))
+    if kind == "reason":
+        return float(bool(_CAUSAL.search(sentence)))
+    if kind in ("person", "place"):
+        return float(has_name(sentence, question_vocab))
+    return 0.5
+
+
+@dataclass(frozen=True, kw_only=True)
+class Question:
+    """A question with what it asks for and its key terms."""
+
+    text: str
+    kind: str
+    terms: tuple[Term, ...]
+    vocab: Vocabulary
+
+    @classmethod
+    def of(cls, text: str) -> "Question":
+        return cls(text=text, kind=question_type(text), terms=tuple(key_terms(text)), vocab=Vocabulary.of(text))
+
+
+_UNIT = r"(?:\s?(?:%|percent|per cent|prozent|процент\w*|pour ?cent|per ?cento|dollars?|dollar|euros?|usd|eur|долл\w*|евро|рубл\w*|mitarbeiter\w*|employees|people|users|nutzer\w*|utilisateurs|utenti|пользовател\w*))?"
+_SCALE_WORDS = "|".join(sorted((re.escape(w) for words in _SCALES.values() for w in words), key=len, reverse=True))
+_AMOUNT = re.compile(
+    r"(?:[$€£]\s?)?(?:\d{1,3}(?:[ ,.\u00a0\u202f]\d{3})+|\d+(?:[.,]\d+)?)(?:\s?(?:" + _SCALE_WORDS + r")\.?)?" + _UNIT
+    + r"|\b(?:" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")\s(?:" + _SCALE_WORDS + r")\b" + _UNIT,
+    re.IGNORECASE,
+)
+_MONTH_RE = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True))
+_DATE = re.compile(r"(?:\b\d{1,2}\.?\s)?(?:" + _MONTH_RE + r")\w*(?:\s(?:1[5-9]|20)\d\d)?|\b(?:1[5-9]|20)\d\d\b", re.IGNORECASE)
+_NAME = re.compile(r"(?:[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.-]*)(?:\s(?:(?:de|van|von|der|di|da|du|la|le)\s)?[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.-]*){0,3}")
+
+
+def lead_span(kind: str, sentence: str, question: Vocabulary) -> str:
+    """The short answer inside a quote (an amount, a date, a name) when the question asks for one, else ""."""
+    pattern = {"amount": _AMOUNT, "date": _DATE, "person": _NAME, "place": _NAME}.get(kind)
+    if pattern is None:
+        return ""
+    for m in pattern.finditer(sentence):
+        span = m.group(0).strip(" .,;:")
+        if kind in ("person", "place") and (m.start() == 0 or all(question.has(Term(text=w, entity=True)) for w in span.split())):
+            continue  # the sentence's first word, or a name the question already gives
+        if kind == "amount" and numbers(span) and numbers(span) <= numbers(" ".join(question.stems)):
+            continue  # a number the question itself mentions
+        if kind == "date" and _YEAR.search(span) and all(y in question.stems for y in _YEAR.findall(span)) and len(span) <= 4:
+            continue
+        if span and any(ch.isalnum() for ch in span):
+            return span
+    return ""
