@@ -31,7 +31,9 @@ from rag.eval import holds_fact, load_cases
 ROOT = Path(__file__).resolve().parent.parent
 TRAIN_ARTICLES = range(0, 24)
 EVAL_ARTICLES = range(24, 48)
-FEATURES = ("evidence", "similarity", "type_ok", "entity_cov", "entity_cov_passage", "term_cov", "noise", "top_evidence", "lead", "has_entities", "kind_known")
+FEATURES = (
+    "evidence", "similarity", "type_ok", "entity_cov", "entity_cov_passage", "entity_cov_window", "term_cov", "noise", "top_evidence", "lead", "has_entities", "kind_known",
+)
 
 
 def analyse(pipe: Pipeline, question: str, k: int = 5) -> tuple[dict[str, float], list[judge.Judged], list]:
@@ -134,7 +136,7 @@ def fit(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 4000, lr: fl
     return w, b
 
 
-SELECT_FEATURES = ("evidence", "similarity", "type_ok", "entity_cov", "entity_cov_passage", "term_cov", "noise", "passage_rank")
+SELECT_FEATURES = ("evidence", "similarity", "type_ok", "entity_cov", "entity_cov_passage", "entity_cov_window", "term_cov", "noise", "passage_rank")
 
 
 def train_selection(rows: list[dict]) -> dict:

@@ -121,12 +121,17 @@ def index_command(
             typer.echo(f"warning: skipped {item}", err=True)
         if json_out:
             typer.echo(json.dumps(report.to_dict(), ensure_ascii=False))
-            return
-        typer.echo(
-            f"{pipe.settings.corpus_root}: {report.added} added, {report.changed} changed, {report.removed} removed, "
-            f"{report.unchanged} unchanged files; {report.chunks_embedded} chunks embedded, {report.chunks_reused} reused, "
-            f"{report.chunks_total} in the index ({report.seconds:.1f} s)"
-        )
+        else:
+            typer.echo(
+                f"{pipe.settings.corpus_root}: {report.added} added, {report.changed} changed, {report.removed} removed, "
+                f"{report.unchanged} unchanged files; {report.chunks_embedded} chunks embedded, {report.chunks_reused} reused, "
+                f"{report.chunks_total} in the index ({report.seconds:.1f} s)"
+            )
+        if report.chunks_total == 0:
+            from .errors import empty_corpus
+            from .load import suffixes
+
+            raise empty_corpus(pipe.settings.corpus_root, suffixes())
 
 
 @app.command("status")

@@ -53,6 +53,13 @@ class BackendError(RagError):
         self.retryable = retryable
 
 
+def empty_corpus(root, supported: tuple[str, ...]) -> CorpusError:
+    return CorpusError(
+        f"no readable documents in {root}",
+        hint=f"add files of a supported type ({' '.join(supported)}); `rag index` lists every skipped file and why",
+    )
+
+
 def missing_extra(package: str, extra: str) -> ConfigError:
     return ConfigError(
         f"the optional package '{package}' is not installed",

@@ -167,7 +167,8 @@ def cite_llm_answer(answer: str, passages: list[Passage], items: list[Evidence],
         if not targets and sims[row, best_any] >= SUPPORT_MIN:
             targets = [(items[best_any].n, best_any)]
         pieces.append(text[cursor:start])
-        claims = unsupported_claims(bare, question, [items[i].passage for _, i in targets], language) if targets else []
+        # a supported sentence is checked against the passages it cites; an unsupported one against all of them
+        claims = unsupported_claims(bare, question, [items[i].passage for _, i in targets] if targets else passages, language)
         if claims:
             warnings.append(f"dropped a claim its sources do not hold ({', '.join(claims[:4])}): {bare[:100]}")
             core = core and row > 0

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import chunk
 from . import prompts, signals
 from .base import Reply
-from .evidence import MAX_QUOTES, SentenceVectors
+from .evidence import MAX_QUOTES, Evidence, SentenceVectors
 from .judge import Assessment, Judged
 
 
@@ -30,6 +31,16 @@ def pick(judged: list[Judged], vectors: SentenceVectors, limit: int = MAX_QUOTES
     return chosen
 
 
+def with_reason(item: Evidence) -> Evidence:
+    """For "why" questions: a quote starting "That's why…" gets the sentence before it, which holds the reason."""
+    if not signals.points_back(item.text):
+        return item
+    before = [s for s, e in chunk.sentences(item.passage.text) if e <= item.start]
+    if not before:
+        return item
+    return Evidence(n=item.n, passage=item.passage, start=before[-1], end=item.end, score=item.score)
+
+
 class ExtractiveAnswerer:
     """Quotes up to three evidence sentences; says so when the evidence is only just above the abstention bar."""
 
@@ -44,9 +55,10 @@ class ExtractiveAnswerer:
         weak = assessment.best < self.weak_below
         lines = [prompts.localized(prompts.WEAK_EVIDENCE_INTRO if weak else prompts.EXTRACTIVE_INTRO, assessment.language)]
         citations = []
-        for i, q in enumerate(quotes, 1):
-            lines.append(f"[{i}] «{q.item.text}» ({q.item.passage.source})")
-            citations.append(q.item.cite(i))
         q = assessment.question
-        lead = signals.lead_span(q.kind, quotes[0].item.text, q.vocab) if quotes else ""
+        for i, chosen in enumerate(quotes, 1):
+            item = with_reason(chosen.item) if q.kind == "reason" else chosen.item
+            lines.append(f"[{i}] «{item.text}» ({item.passage.source})")
+            citations.append(item.cite(i))
+        lead = signals.lead_span(q.kind, quotes[0].item.text, q.vocab) if quotes else ""  # from the sentence itself
         return Reply(text="\n".join(lines), citations=citations, answered_by=self.name, lead=lead)

@@ -31,6 +31,7 @@ class Judged:
     type_ok: float  # holds the kind of answer asked for (1), not (0), unknown kind (0.5)
     entity_cov: float  # share of the question's names, acronyms and numbers found in the sentence
     entity_cov_passage: float  # the same, in the whole passage
+    entity_cov_window: float  # the same, in the sentence and its neighbours
     term_cov: float  # share of all the question's content words found in the sentence
     noise: bool  # heading, navigation or boilerplate
     score: float = 0.0  # the selection score
@@ -38,7 +39,8 @@ class Judged:
     def features(self) -> dict[str, float]:
         return {
             "evidence": self.item.score, "similarity": self.similarity, "type_ok": self.type_ok, "entity_cov": self.entity_cov,
-            "entity_cov_passage": self.entity_cov_passage, "term_cov": self.term_cov, "noise": float(self.noise),
+            "entity_cov_passage": self.entity_cov_passage, "entity_cov_window": self.entity_cov_window, "term_cov": self.term_cov,
+            "noise": float(self.noise),
         }
 
 
@@ -49,6 +51,12 @@ def _coverage(terms, vocab: signals.Vocabulary) -> float:
 # Selection weights: the embedding score leads; lexical evidence breaks near-ties in favour of the sentence
 # that holds the answer. Chosen on XQuAD training articles and the seeds (evals/RESULTS.md).
 SELECT = {"type_ok": 0.04, "entity_cov": 0.03, "term_cov": 0.02, "noise": 0.2}
+
+
+def _window(it: Evidence, reach: int = 200) -> str:
+    """The sentence with up to ``reach`` characters of its passage on each side."""
+    text = it.passage.text
+    return text[max(0, it.start - reach) : it.end + reach]
 
 
 def judge(question: Question, items: list[Evidence]) -> list[Judged]:
@@ -68,6 +76,7 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
             type_ok=signals.type_match(question.kind, text, question.vocab),
             entity_cov=_coverage(entities, vocab),
             entity_cov_passage=_coverage(entities, passage_vocab[pid]),
+            entity_cov_window=_coverage(entities, signals.Vocabulary.of(_window(it))),
             term_cov=_coverage(question.terms, vocab),
             noise=signals.is_boilerplate(text) or signals.is_heading(text),
         )

@@ -80,10 +80,8 @@ def numbers(text: str, words: bool = True) -> set[float]:
     """Every quantity in ``text`` as a plain value: "13 Milliarden" -> 1.3e10, "fünf Milliarden" -> 5e9,
     "2023" -> 2023. ``words=False`` keeps number words only before a scale ("five million", not "one of")."""
     out: set[float] = set()
-    words = [(m.group(0).lower(), m.end()) for m in _WORD.finditer(text)]
-    following = {}
-    for i, (w, _end) in enumerate(words):
-        following[i] = words[i + 1][0] if i + 1 < len(words) else ""
+    tokens = [m.group(0).lower() for m in _WORD.finditer(text)]
+    following = {i: tokens[i + 1] if i + 1 < len(tokens) else "" for i in range(len(tokens))}
     for m in _NUMBER.finditer(text):
         value = _value(m.group(1))
         if value is None:
@@ -91,7 +89,7 @@ def numbers(text: str, words: bool = True) -> set[float]:
         rest = _WORD.match(text, m.end() + (1 if text[m.end() : m.end() + 1] in (" ", "\u00a0") else 0))
         scale = _SCALE_OF.get(rest.group(0).lower().rstrip("."), 0) if rest else 0
         out.add(round(value * 10**scale, 3))
-    for i, (w, _end) in enumerate(words):
+    for i, w in enumerate(tokens):
         if w in _WORD_NUMBERS:
             scale = _SCALE_OF.get(following[i], 0)
             if words or scale:
@@ -213,6 +211,18 @@ _BOILERPLATE = re.compile(
 )
 
 
+_BACKWARD = re.compile(
+    r"^[\W_]*(?:that'?s why|this is why|which is why|therefore|so\b|hence|deshalb|daher|darum|deswegen|aus diesem grund|"
+    r"поэтому|вот почему|потому-то|именно поэтому|c'est pour (?:cela|ça)|c[’']est pourquoi|voilà pourquoi|donc|per questo|perciò|quindi|ecco perché|por eso|por lo tanto)",
+    re.IGNORECASE,
+)
+
+
+def points_back(sentence: str) -> bool:
+    """The sentence starts with a connective whose reason is in the sentence before ("That's why they hired him.")."""
+    return bool(_BACKWARD.search(sentence))
+
+
 def is_boilerplate(sentence: str) -> bool:
     """Sign-up lines, ads and navigation: never quoted as evidence."""
     return bool(_BOILERPLATE.search(sentence))
@@ -263,7 +273,10 @@ class Question:
         return cls(text=text, kind=question_type(text), terms=tuple(key_terms(text)), vocab=Vocabulary.of(text))
 
 
-_UNIT = r"(?:\s?(?:%|percent|per cent|prozent|процент\w*|pour ?cent|per ?cento|dollars?|dollar|euros?|usd|eur|долл\w*|евро|рубл\w*|mitarbeiter\w*|employees|people|users|nutzer\w*|utilisateurs|utenti|пользовател\w*))?"
+_UNIT = (
+    r"(?:\s?(?:%|percent|per cent|prozent|процент\w*|pour ?cent|per ?cento|(?:us-?)?dollars?|(?:de |di )?(?:dollars?|dollari|euros?)|usd|eur|долл\w*|евро|рубл\w*"
+    r"|mitarbeiter\w*|employees|people|users|nutzer\w*|utilisateurs|utenti|пользовател\w*)\b)?"
+)
 _SCALE_WORDS = "|".join(sorted((re.escape(w) for words in _SCALES.values() for w in words), key=len, reverse=True))
 _AMOUNT = re.compile(
     r"(?:[$€£]\s?)?(?:\d{1,3}(?:[ ,.\u00a0\u202f]\d{3})+|\d+(?:[.,]\d+)?)(?:\s?(?:" + _SCALE_WORDS + r")\.?)?" + _UNIT

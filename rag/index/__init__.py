@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import StoreError
+from ..errors import StoreError, empty_corpus
 from .layout import Layout, chunk_signature, collection
 from .manifest import Manifest, check_embedder, check_spaces, spaces_of
 from .store import Store, open_client
@@ -45,6 +45,10 @@ def open_view(settings, embedder_name: str) -> IndexView:
     if m is None:
         raise StoreError(f"no index for corpus {settings.corpus_root}", hint="run `rag index`")
     try:
+        if m.chunk_count() == 0:
+            from ..load import suffixes
+
+            raise empty_corpus(settings.corpus_root, suffixes())
         check_embedder(m, embedder_name)
         check_spaces(m, settings.retrieval)
         client = open_client(settings.chroma_url, layout.chroma_path)

@@ -16,9 +16,12 @@ def _secret(value) -> str | None:
 
 
 def _openai(arg, s) -> LLM:
+    import os
+
     from .openai import OpenAICompatible
 
-    return OpenAICompatible(arg, s.llm_base_url, _secret(s.llm_api_key), s.llm_timeout, s.llm_retries)
+    key = _secret(s.llm_api_key) or os.environ.get("OPENAI_API_KEY")
+    return OpenAICompatible(arg, s.llm_base_url, key, s.llm_timeout, s.llm_retries)
 
 
 def _ollama(arg, s) -> LLM:
