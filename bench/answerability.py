@@ -32,7 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 TRAIN_ARTICLES = range(0, 24)
 EVAL_ARTICLES = range(24, 48)
 FEATURES = (
-    "evidence", "similarity", "type_ok", "entity_cov", "entity_cov_passage", "entity_cov_window", "term_cov", "noise", "top_evidence", "lead", "has_entities", "kind_known",
+    "evidence", "similarity", "type_ok", "entity_cov", "entity_cov_passage", "entity_cov_window", "term_cov", "noise", "top_evidence", "has_entities", "kind_known",
+    "cross_script",
 )
 
 
@@ -168,6 +169,8 @@ def selection_report(rows: list[dict], select: dict) -> None:
 def train(args) -> int:
     rows = [json.loads(line) for line in Path(args.data).read_text(encoding="utf-8").splitlines() if line.strip()]
     rows = [r for r in rows if "evidence" in r]
+    for r in rows:  # dumps made before the feature existed: English questions, so Cyrillic evidence is cross-script
+        r.setdefault("cross_script", float(r["set"] == "xquad-ru"))
     names = [f for f in FEATURES if f not in args.drop.split(",")]
     fit_rows = [r for r in rows if r["split"] == "train"]
     x = np.array([[r[f] for f in names] for r in fit_rows], dtype=float)

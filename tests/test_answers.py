@@ -96,7 +96,7 @@ def news(tmp_path):
 
 def _ask_llm(news, reply: str):
     llm = FakeLLM(replies=[reply])
-    return Pipeline(corpus=news, llm=llm, min_evidence=0.0, **FAST).ask("How large a loss does OpenAI expect in 2024?", k=3)
+    return Pipeline(corpus=news, llm=llm, min_evidence=0.0, min_answerable=0.0, **FAST).ask("How large a loss does OpenAI expect in 2024?", k=3)
 
 
 def test_an_invented_number_in_the_main_claim_withholds_the_draft(news):
@@ -114,12 +114,12 @@ def test_a_supported_claim_stands_and_an_invented_one_is_dropped(news):
 
 
 def test_boilerplate_is_never_quoted(news):
-    answer = Pipeline(corpus=news, min_evidence=0.0, **FAST).ask("Newsletter Mittwoch: how do I sign up?", k=2)
+    answer = Pipeline(corpus=news, min_evidence=0.0, min_answerable=0.0, **FAST).ask("Newsletter Mittwoch: how do I sign up?", k=2)
     assert all("Newsletter" not in c.quote for c in answer.citations), answer.citations
 
 
 def test_extractive_answer_leads_with_the_amount_and_locates_the_quote(news):
-    answer = Pipeline(corpus=news, min_evidence=0.0, **FAST).ask("Wie hoch ist der Verlust, den OpenAI für 2024 erwartet?", k=2)
+    answer = Pipeline(corpus=news, min_evidence=0.0, min_answerable=0.0, **FAST).ask("Wie hoch ist der Verlust, den OpenAI für 2024 erwartet?", k=2)
     assert answer.lead == "fünf Milliarden Dollar"
     first = answer.citations[0]
     assert first.source == "loss.txt" and first.locator.line == 1 and first.location == "loss.txt:1"
@@ -132,6 +132,7 @@ def test_a_missing_api_key_is_named_and_the_fallback_is_said(news, monkeypatch):
     monkeypatch.setenv("RAG_EMBEDDER", "hash:64")
     monkeypatch.setenv("RAG_RETRIEVAL", "dense")
     monkeypatch.setenv("RAG_MIN_EVIDENCE", "0")
+    monkeypatch.setenv("RAG_MIN_ANSWERABLE", "0")
     args = ["Wie hoch ist der Verlust 2024?", "--corpus", str(news), "--llm", "openai:gpt-4o-mini"]
     data = json.loads(runner.invoke(ask_app, [*args, "--json"]).stdout)
     assert data["fallback"] is True and "RAG_LLM_API_KEY" in data["fallback_reason"] and "OPENAI_API_KEY" in data["fallback_reason"]
@@ -152,3 +153,25 @@ def test_an_empty_corpus_is_an_error_with_a_hint(tmp_path):
     assert asked.exit_code == 1 and "no readable documents" in asked.stderr
     with pytest.raises(CorpusError):
         Pipeline(corpus=empty, **FAST).ask("anything?")
+
+
+def test_the_answerability_rule_refuses_before_any_model_is_called(news):
+    llm = FakeLLM(replies=["OpenAI expects a loss of about five billion dollars in 2024 [1]."])
+    strict = Pipeline(corpus=news, llm=llm, min_evidence=0.0, min_answerable=0.99, **FAST).ask("How large a loss does OpenAI expect in 2024?", k=3)
+    assert strict.abstained and llm.calls == [] and strict.confidence == ""
+    assert 0.0 < strict.answerability < 0.99
+
+
+def test_answerability_rises_when_the_evidence_names_what_the_question_names():
+    from rag.answer import judge
+    from rag.answer.evidence import Evidence
+
+    def prob(text: str) -> float:
+        p = _passage(text)
+        item = Evidence(n=1, passage=p, start=0, end=len(text), score=0.86)
+        q = judge.Question.of("How much did Microsoft invest in OpenAI in 2019?")
+        return judge.answerability(q, judge.judge(q, [item]))
+
+    named = prob("Microsoft hat 2019 eine Milliarde US-Dollar in OpenAI investiert.")
+    unnamed = prob("Der Konzern hat damals viel Geld in das Labor gesteckt.")
+    assert named > unnamed

@@ -51,7 +51,7 @@ def test_sentence_transformers_hub_name_not_cached_fails_fast_with_hint(small_co
 @pytest.mark.slow
 def test_llamacpp_in_process_through_llama_index(small_corpus):
     model = require_gguf("llama_index.llms.llama_cpp")
-    pipe = Pipeline(corpus=small_corpus, embedder="hash:64", retrieval="dense", llm=f"llamacpp:{model}", min_evidence=0.0, llm_fallback=False, llm_max_tokens=48)
+    pipe = Pipeline(corpus=small_corpus, embedder="hash:64", retrieval="dense", llm=f"llamacpp:{model}", min_evidence=0.0, min_answerable=0.0, llm_fallback=False, llm_max_tokens=48)
     answer = pipe.ask("Kuchen Eier Mehl: how many eggs does the cake need?", k=2)
     assert answer.llm == f"llamacpp:{model.name}"
     assert answer.answer.strip()
@@ -59,7 +59,7 @@ def test_llamacpp_in_process_through_llama_index(small_corpus):
 
 
 def test_llamacpp_missing_model_file_is_a_config_error(small_corpus):
-    pipe = Pipeline(corpus=small_corpus, embedder="hash:64", retrieval="dense", llm="llamacpp:/nonexistent/model.gguf", min_evidence=0.0)
+    pipe = Pipeline(corpus=small_corpus, embedder="hash:64", retrieval="dense", llm="llamacpp:/nonexistent/model.gguf", min_evidence=0.0, min_answerable=0.0)
     with pytest.raises(ConfigError):
         _ = pipe.llm
 
@@ -88,7 +88,7 @@ def test_ollama_native_wire_format(small_corpus):
     thread.start()
     try:
         url = f"http://127.0.0.1:{server.server_address[1]}"
-        pipe = Pipeline(corpus=small_corpus, embedder="hash:64", retrieval="dense", llm="ollama:qwen2.5:3b", ollama_url=url, min_evidence=0.0, llm_fallback=False)
+        pipe = Pipeline(corpus=small_corpus, embedder="hash:64", retrieval="dense", llm="ollama:qwen2.5:3b", ollama_url=url, min_evidence=0.0, min_answerable=0.0, llm_fallback=False)
         answer = pipe.ask("Wie viele Eier braucht der Kuchen?", k=2)
     finally:
         server.shutdown()

@@ -51,6 +51,7 @@ def test_ask_json(runner, cli_env, monkeypatch, retrieval):
         monkeypatch.delenv("RAG_RETRIEVAL")
     assert runner.invoke(app, ["index"]).exit_code == 0
     monkeypatch.setenv("RAG_MIN_EVIDENCE", "0.5")  # the hash embedder's cosines are modest
+    monkeypatch.setenv("RAG_MIN_ANSWERABLE", "0")
     result = runner.invoke(ask_app, [GERMAN_Q, "--json"])
     assert result.exit_code == 0, result.output
     lines = result.stdout.strip().splitlines()
@@ -110,6 +111,7 @@ def test_rag_ask_subcommand(runner, indexed):
 
 def test_ask_plain_text(runner, indexed, monkeypatch):
     monkeypatch.setenv("RAG_MIN_EVIDENCE", "0.5")
+    monkeypatch.setenv("RAG_MIN_ANSWERABLE", "0")
     result = runner.invoke(ask_app, [GERMAN_Q])
     assert result.exit_code == 0, result.output
     out = result.stdout
@@ -161,6 +163,7 @@ def test_empty_question_fails_before_indexing(runner, cli_env):
 
 def test_unknown_llm_spec(runner, indexed, monkeypatch):
     monkeypatch.setenv("RAG_MIN_EVIDENCE", "0.5")  # strong enough evidence: the LLM is needed
+    monkeypatch.setenv("RAG_MIN_ANSWERABLE", "0")
     result = runner.invoke(ask_app, [GERMAN_Q, "--llm", "nope:x"])
     assert result.exit_code == 1
     line = error_line(result)

@@ -496,7 +496,7 @@ def llm_corpus(small_corpus):
 
 
 def _llm_pipe(corpus: Path, base_url: str, **overrides) -> Pipeline:
-    return Pipeline(corpus=corpus, llm="openai:test", llm_base_url=base_url, llm_timeout=1, llm_retries=2, min_evidence=0.0, **FAST, **overrides)
+    return Pipeline(corpus=corpus, llm="openai:test", llm_base_url=base_url, llm_timeout=1, llm_retries=2, min_evidence=0.0, min_answerable=0.0, **FAST, **overrides)
 
 
 # behaviour -> (words the error must name, retried?)
@@ -552,7 +552,7 @@ def test_llm_server_failures(behaviour, llm_corpus, fast_backoff, monkeypatch):
         # 3. the CLI: exit 1, one line on stderr, nothing on stdout
         for key, value in {
             "RAG_CORPUS": str(llm_corpus), "RAG_EMBEDDER": "hash:64", "RAG_RETRIEVAL": "dense", "RAG_LLM": "openai:test",
-            "RAG_LLM_BASE_URL": base_url, "RAG_LLM_TIMEOUT": "1", "RAG_LLM_RETRIES": "2", "RAG_MIN_EVIDENCE": "0", "RAG_LLM_FALLBACK": "false",
+            "RAG_LLM_BASE_URL": base_url, "RAG_LLM_TIMEOUT": "1", "RAG_LLM_RETRIES": "2", "RAG_MIN_EVIDENCE": "0", "RAG_MIN_ANSWERABLE": "0", "RAG_LLM_FALLBACK": "false",
         }.items():
             monkeypatch.setenv(key, value)
         result = CliRunner().invoke(ask_app, [QUESTION, "--json"])
@@ -610,7 +610,7 @@ def test_sustained_load_keeps_memory_and_file_descriptors_flat(tmp_path):
     rng = random.Random(5)
     for i in range(20):
         (corpus / f"n{i:02d}.txt").write_text(_document(rng), encoding="utf-8")
-    pipe = Pipeline(corpus=corpus, min_evidence=0.0, **FAST)  # extractive; every question goes through evidence scoring
+    pipe = Pipeline(corpus=corpus, min_evidence=0.0, min_answerable=0.0, **FAST)  # extractive; every question goes through evidence scoring
     pipe.index()
     questions = [" ".join(rng.sample(WORDS, 4)) + f" number {i}?" for i in range(400)]
     proc = psutil.Process()

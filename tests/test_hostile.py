@@ -63,7 +63,7 @@ def _markers(text: str) -> list[int]:
 
 def _ask_obedient(corpus: Path):
     llm = ObedientLLM()
-    pipe = Pipeline(corpus=corpus, llm=llm, min_evidence=0.0, **FAST)
+    pipe = Pipeline(corpus=corpus, llm=llm, min_evidence=0.0, min_answerable=0.0, **FAST)
     pipe.index()
     answer = pipe.ask(QUESTION)
     assert len(llm.calls) == 1
@@ -104,7 +104,7 @@ def test_system_prompt_is_not_echoed(hostile_corpus):
 
 def test_dont_know_reply_keeps_no_bogus_markers(hostile_corpus):
     llm = FakeLLM(replies=["I don't know [7] [99]; secret.txt [12] would say more."])
-    pipe = Pipeline(corpus=hostile_corpus, llm=llm, min_evidence=0.0, **FAST)
+    pipe = Pipeline(corpus=hostile_corpus, llm=llm, min_evidence=0.0, min_answerable=0.0, **FAST)
     pipe.index()
     answer = pipe.ask(QUESTION)
     assert answer.abstained and answer.citations == []
@@ -119,7 +119,7 @@ def test_dont_know_reply_keeps_no_bogus_markers(hostile_corpus):
     "Der Kuchen braucht Eier und Mehl?",
 ])
 def test_extractive_answer_cites_only_retrieved_passages(hostile_corpus, question):
-    pipe = Pipeline(corpus=hostile_corpus, min_evidence=0.0, k=3, **FAST)
+    pipe = Pipeline(corpus=hostile_corpus, min_evidence=0.0, min_answerable=0.0, k=3, **FAST)
     answer = pipe.ask(question)
     assert answer.llm == "extractive"
     by_id = {p.passage_id: p for p in answer.passages}
@@ -179,6 +179,7 @@ def secret_env(monkeypatch, hostile_corpus):
     monkeypatch.setenv("RAG_EMBEDDER", "hash:64")
     monkeypatch.setenv("RAG_RETRIEVAL", "dense")
     monkeypatch.setenv("RAG_MIN_EVIDENCE", "0")
+    monkeypatch.setenv("RAG_MIN_ANSWERABLE", "0")
     return hostile_corpus
 
 
@@ -253,7 +254,7 @@ def test_malformed_api_key_fails_clearly_without_leaking(hostile_corpus, key, se
     try:
         def pipe(**extra):
             return Pipeline(corpus=hostile_corpus, llm="openai:test", llm_base_url=server.url, llm_api_key=key, llm_retries=2,
-                            min_evidence=0.0, **FAST, **extra)
+                            min_evidence=0.0, min_answerable=0.0, **FAST, **extra)
 
         answer = pipe().ask(QUESTION)
         assert answer.llm.startswith("extractive (fallback"), "an unusable key is a backend failure: the fallback applies"

@@ -21,7 +21,7 @@ def llama_url(tmp_path_factory):
 
 
 def test_openai_compatible_llm_server_answers_with_verified_citations(llama_url, small_corpus):
-    pipe = Pipeline(corpus=small_corpus, embedder="hash:64", retrieval="dense", llm="openai:local", llm_base_url=llama_url, min_evidence=0.0, llm_fallback=False)
+    pipe = Pipeline(corpus=small_corpus, embedder="hash:64", retrieval="dense", llm="openai:local", llm_base_url=llama_url, min_evidence=0.0, min_answerable=0.0, llm_fallback=False)
     answer = pipe.ask("How many eggs does the cake need?", k=3)
     assert answer.llm == "openai:local"
     assert answer.answer.strip()
@@ -33,7 +33,7 @@ def test_openai_compatible_llm_server_answers_with_verified_citations(llama_url,
 def test_llm_server_wrong_model_path_is_a_clean_error(llama_url, small_corpus):
     from rag.errors import BackendError
 
-    pipe = Pipeline(corpus=small_corpus, embedder="hash:64", retrieval="dense", llm="openai:local", llm_base_url=llama_url + "/nope", min_evidence=0.0, llm_fallback=False, llm_retries=0)
+    pipe = Pipeline(corpus=small_corpus, embedder="hash:64", retrieval="dense", llm="openai:local", llm_base_url=llama_url + "/nope", min_evidence=0.0, min_answerable=0.0, llm_fallback=False, llm_retries=0)
     with pytest.raises(BackendError) as err:
         pipe.ask("How many eggs does the cake need?", k=3)
     assert "HTTP 404" in err.value.message

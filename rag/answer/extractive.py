@@ -11,18 +11,20 @@ from .evidence import MAX_QUOTES, Evidence, SentenceVectors
 from .judge import Assessment, Judged
 
 
-def pick(judged: list[Judged], vectors: SentenceVectors, limit: int = MAX_QUOTES, slack: float = 0.04) -> list[Judged]:
+def pick(judged: list[Judged], vectors: SentenceVectors, limit: int = MAX_QUOTES, slack: float = 0.05) -> list[Judged]:
     """The best sentences by selection score, without noise (headings, boilerplate), near-duplicates
-    (the same fact in another language) or a weak tail."""
+    (the same fact in another language) or a weak tail (evidence more than ``slack`` below the best)."""
     chosen: list[Judged] = []
     chosen_vecs: list[np.ndarray] = []
     usable = [j for j in judged if not j.noise]
     if not usable:
         return chosen
-    best = usable[0].score
-    for j in usable[: limit * 6]:
-        if len(chosen) >= limit or j.score < best - slack:
+    floor = max(j.item.score for j in usable) - slack
+    for j in usable[: limit * 8]:
+        if len(chosen) >= limit:
             break
+        if j.item.score < floor:
+            continue
         vec = vectors([j.item.text])[0]
         if any(float(vec @ other) > 0.93 for other in chosen_vecs):
             continue

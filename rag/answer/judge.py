@@ -34,7 +34,7 @@ class Judged:
     entity_cov_window: float  # the same, in the sentence and its neighbours
     term_cov: float  # share of all the question's content words found in the sentence
     noise: bool  # heading, navigation or boilerplate
-    score: float = 0.0  # the selection score
+    score: float = 0.0  # the selection score: how likely this sentence holds the answer (a linear score, not a probability)
 
     def features(self) -> dict[str, float]:
         return {
@@ -46,11 +46,6 @@ class Judged:
 
 def _coverage(terms, vocab: signals.Vocabulary) -> float:
     return sum(vocab.has(t) for t in terms) / len(terms) if terms else 1.0
-
-
-# Selection weights: the embedding score leads; lexical evidence breaks near-ties in favour of the sentence
-# that holds the answer. Chosen on XQuAD training articles and the seeds (evals/RESULTS.md).
-SELECT = {"type_ok": 0.04, "entity_cov": 0.03, "term_cov": 0.02, "noise": 0.2}
 
 
 def _window(it: Evidence, reach: int = 200) -> str:
@@ -80,7 +75,7 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
             term_cov=_coverage(question.terms, vocab),
             noise=signals.is_boilerplate(text) or signals.is_heading(text),
         )
-        j.score = it.score + SELECT["type_ok"] * j.type_ok + SELECT["entity_cov"] * j.entity_cov + SELECT["term_cov"] * j.term_cov - SELECT["noise"] * j.noise
+        j.score = _linear(_model()["select"], {**j.features(), "passage_rank": float(it.n)})
         out.append(j)
     return sorted(out, key=lambda j: -j.score)
 
@@ -90,6 +85,11 @@ def _model() -> dict:
     return json.loads(MODEL_FILE.read_text(encoding="utf-8"))
 
 
+def _linear(part: dict, feats: dict[str, float]) -> float:
+    """A logistic model's linear score on standardised features (the weights come from bench/answerability.py)."""
+    return sum(w * (feats[name] - part["mean"][name]) / part["scale"][name] for name, w in part["weights"].items())
+
+
 def answer_features(question: Question, judged: list[Judged]) -> dict[str, float]:
     """The inputs of the answerability model: the best sentence's features plus how clearly it leads."""
     if not judged:
@@ -97,9 +97,10 @@ def answer_features(question: Question, judged: list[Judged]) -> dict[str, float
     best = judged[0]
     feats = best.features()
     feats["top_evidence"] = max(j.item.score for j in judged)
-    feats["lead"] = best.score - (judged[1].score if len(judged) > 1 else best.score - 0.1)
     feats["has_entities"] = float(any(t.entity for t in question.terms))
     feats["kind_known"] = float(question.kind != "other")
+    # e5 scores run lower between scripts (en->ru below en->de): let the model shift its bar
+    feats["cross_script"] = float(signals.script(question.text) != signals.script(best.item.text))
     return feats
 
 
@@ -108,8 +109,7 @@ def answerability(question: Question, judged: list[Judged]) -> float:
     feats = answer_features(question, judged)
     if not feats:
         return 0.0
-    model = _model()
-    z = model["bias"] + sum(w * (feats[name] - model["mean"][name]) / model["scale"][name] for name, w in model["weights"].items())
+    z = _model()["bias"] + _linear(_model(), feats)
     return 1.0 / (1.0 + math.exp(-z))
 
 

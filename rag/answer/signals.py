@@ -223,6 +223,17 @@ def points_back(sentence: str) -> bool:
     return bool(_BACKWARD.search(sentence))
 
 
+def script(text: str) -> str:
+    """The dominant script of a text: "cyrillic", "latin", "cjk" or "other" (embedding scores shift between scripts)."""
+    counts = {"cyrillic": 0, "latin": 0, "cjk": 0, "other": 0}
+    for ch in text:
+        if ch.isalpha():
+            code = ord(ch)
+            key = "cyrillic" if 0x400 <= code <= 0x4FF else "latin" if code < 0x250 else "cjk" if 0x3040 <= code <= 0x9FFF else "other"
+            counts[key] += 1
+    return max(counts, key=counts.get)
+
+
 def is_boilerplate(sentence: str) -> bool:
     """Sign-up lines, ads and navigation: never quoted as evidence."""
     return bool(_BOILERPLATE.search(sentence))
