@@ -63,7 +63,8 @@ class Passage:
     locator: Locator = NOWHERE
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in ("passage_id", "source", "score", "text", "language")}
+        out = {k: getattr(self, k) for k in ("passage_id", "source", "score", "text", "language")}
+        return out | self.locator.to_dict()  # page (1-based) and section path, null when the format has none
 
 
 @dataclass(kw_only=True)
