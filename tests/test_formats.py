@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import random
 import re
 import shutil
 import subprocess
@@ -266,6 +267,27 @@ def test_unreadable_document_is_skipped_with_one_warning(name, monkeypatch, smal
     assert "1 added" in result.stdout  # the rest is indexed
     chunks, _ = snapshot(small_corpus)
     assert chunks == before[0] + 1
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_damaged_documents_load_or_are_unreadable(name):
+    """Bytes overwritten, cut off or cut out: the loader returns units or raises Unreadable, nothing else."""
+    data = FIXTURES.joinpath(name).read_bytes()
+    rng = random.Random(name)
+    for i in range(30):
+        damaged = bytearray(data)
+        at = rng.randrange(len(data))
+        if i % 3 == 0:
+            for _ in range(rng.randint(1, 20)):
+                damaged[rng.randrange(len(data))] = rng.randrange(256)
+        elif i % 3 == 1:
+            damaged = damaged[:at] + (b"%%EOF" if name.endswith(".pdf") else b"")
+        else:
+            del damaged[at : at + rng.randint(1, 500)]
+        try:
+            units_of(name, bytes(damaged))
+        except load.Unreadable:
+            pass
 
 
 def test_a_missing_format_library_names_the_extra(monkeypatch, small_corpus):

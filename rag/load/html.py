@@ -78,13 +78,26 @@ def is_furniture(el, in_content: bool) -> bool:
     return tag not in ("body", "html", "main", "article") and any(FURNITURE.match(w) for w in _words(el.get("class")) + _words(el.get("id")))
 
 
-def _mostly_links(el) -> bool:
-    links = [a for a in el.iter() if local(a) == "a"]
-    if len(links) < 3:
-        return False
-    total = len(" ".join(el.itertext()).split())
-    linked = sum(len(" ".join(a.itertext()).split()) for a in links)
-    return total > 0 and linked / total > 0.6
+def link_heavy(root) -> set:
+    """Menu-like elements (lists, boxes, paragraphs with 3+ links) whose words are mostly link text.
+
+    One pass from the leaves up (a pre-order list reversed puts every element after its descendants),
+    so a large page costs linear time, not a walk of every subtree."""
+    stats: dict = {}  # element -> (words, words inside links, links)
+    heavy = set()
+    for el in reversed(list(root.iter())):
+        tag = local(el)
+        words = len((el.text or "").split()) if tag else 0
+        linked = links = 0
+        for child in el:
+            w, lw, n = stats.pop(child, (0, 0, 0))
+            words, linked, links = words + w + len((child.tail or "").split()), linked + lw, links + n
+        if tag == "a":
+            linked, links = words, links + 1
+        stats[el] = (words, linked, links)
+        if tag in LINKY_TAGS and links >= 3 and words and linked / words > 0.6:
+            heavy.add(el)
+    return heavy
 
 
 def main_content(root):
@@ -103,10 +116,11 @@ def main_content(root):
 class _Builder:
     """Collects inline text into the current paragraph and emits blocks."""
 
-    def __init__(self) -> None:
+    def __init__(self, heavy: set) -> None:
         self.blocks: list[Block] = []
         self.buffer: list[str] = []
         self.pre = 0
+        self.heavy = heavy  # elements that are mostly links (see link_heavy)
 
     def add(self, text: str | None, line_break: bool = False) -> None:
         """Inline text; source newlines are spaces except inside ``pre`` (a ``br`` is a real one)."""
@@ -122,9 +136,9 @@ class _Builder:
             self.blocks.append(Block(text=text))
 
 
-def _text_of(el, in_content: bool) -> str:
+def _text_of(el, heavy: set, in_content: bool) -> str:
     """The visible text of an element as one line (headings, table cells)."""
-    builder = _Builder()
+    builder = _Builder(heavy)
     _walk_inside(el, builder, in_content)
     builder.flush()
     return clean(" ".join(b.text for b in builder.blocks))
@@ -135,7 +149,7 @@ def _table(el, builder: _Builder, in_content: bool) -> None:
     for tr in el.iter():
         if local(tr) != "tr":
             continue
-        cells = [_text_of(td, in_content) for td in tr if local(td) in ("td", "th")]
+        cells = [_text_of(td, builder.heavy, in_content) for td in tr if local(td) in ("td", "th")]
         row = " | ".join(c for c in cells if c)
         if row:
             builder.blocks.append(Block(text=row, row=True))
@@ -148,11 +162,12 @@ def _walk(el, builder: _Builder, in_content: bool) -> None:
     in_content = in_content or tag in ("main", "article")
     if tag in HEADINGS:
         builder.flush()
-        builder.blocks.append(Block(text=_text_of(el, in_content), level=HEADINGS[tag]))
+        builder.blocks.append(Block(text=_text_of(el, builder.heavy, in_content), level=HEADINGS[tag]))
         return
-    if tag == "table" or (tag in LINKY_TAGS and _mostly_links(el)):
-        if tag == "table" and not _mostly_links(el):
-            _table(el, builder, in_content)
+    if el in builder.heavy:
+        return
+    if tag == "table":
+        _table(el, builder, in_content)
         return
     if tag == "br":
         builder.add(None, line_break=True)
@@ -175,7 +190,7 @@ def _walk_inside(el, builder: _Builder, in_content: bool) -> None:
 
 def blocks_of(root, in_content: bool = False) -> list[Block]:
     """The page's text as blocks (boilerplate dropped)."""
-    builder = _Builder()
+    builder = _Builder(link_heavy(root))
     try:
         _walk(root, builder, in_content)
     except RecursionError:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 from .files import Unreadable, require
 
@@ -42,7 +43,7 @@ def read_part(archive: zipfile.ZipFile, name: str, kind: str) -> bytes:
         raise Unreadable(f"{kind} part {name} expands to {info.file_size / 1e6:.0f} MB; refused as a likely zip bomb")
     try:
         return archive.read(info)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError) as exc:
         raise Unreadable(f"corrupt {kind} ({name}: {_reason(exc)})") from None
 
 
