@@ -82,7 +82,13 @@ def _pitch(lines: list[Line]) -> float:
     return statistics.median_low(steps) if steps else 0.0  # most steps are the line spacing; gaps are the few
 
 
-def _separator(a: Line, b: Line, lines: list[Line], pitch: float) -> str:
+def _char_width(lines: list[Line]) -> float:
+    """The page's typical character width, from lines on one baseline (not the ones joined at a hyphen)."""
+    widths = [(ln.x1 - ln.x0) / len(ln.text) for ln in lines if len(ln.text) >= 10 and abs(ln.y1 - ln.y0) < 1 and ln.x1 > ln.x0]
+    return statistics.median(widths) if widths else 0.0
+
+
+def _separator(a: Line, b: Line, lines: list[Line], pitch: float, char: float) -> str:
     """What goes between two lines: '' (a hyphenated word), ' ' (a wrapped line), '\\n' or a paragraph break."""
     if _LINE_END_HYPHEN.search(a.text) and b.text[:1].isalpha():
         return HYPHEN
@@ -93,11 +99,11 @@ def _separator(a: Line, b: Line, lines: list[Line], pitch: float) -> str:
         return "\n\n"  # a new column, or a gap wider than the line spacing
     if a.row or b.row or _BULLET.match(b.text):
         return "\n"
-    char = (a.x1 - a.x0) / max(len(a.text), 1)
+    char = char or (a.x1 - a.x0) / max(len(a.text), 1)
     word = len(b.text.split(" ", 1)[0])
-    # the next line's first word would have fitted (its width estimated low, as letters differ in width):
-    # this line ended on purpose
-    if a.x1 + 0.7 * (word + 1) * char < _column_right(a, lines) - char:
+    # the next line's first word would have fitted: this line ended on purpose. The word's width is
+    # estimated generously: a wrong join only merges two paragraphs, a wrong break cuts a sentence
+    if _column_right(a, lines) - a.x1 > 1.3 * (word + 1) * char + char:
         return "\n"
     if b.x0 - a.x0 > 0.8 * b.height and b.x0 > min(line.x0 for line in lines) + 0.8 * b.height:
         return "\n\n"  # a first-line indent starts a paragraph
@@ -108,10 +114,10 @@ def join_lines(lines: list[Line]) -> str:
     """One page's text; hyphen marks are left for :func:`dehyphenate`, which sees the whole document."""
     if not lines:
         return ""
-    pitch = _pitch(lines)
+    pitch, char = _pitch(lines), _char_width(lines)
     parts = [lines[0].text]
     for a, b in zip(lines, lines[1:]):
-        sep = _separator(a, b, lines, pitch)
+        sep = _separator(a, b, lines, pitch, char)
         if sep == HYPHEN:
             parts[-1] = parts[-1][:-1]
         parts += [sep, b.text]
