@@ -20,7 +20,6 @@ from typer.testing import CliRunner
 from rag import load
 from rag.api import Pipeline
 from rag.chunk import chunk_units
-from rag.cli import app
 from rag.load.pdflayout import HYPHEN, Line, compounds, dehyphenate, join_lines, place_outline, strip_furniture
 from rag.types import Locator, Passage
 
