@@ -134,8 +134,10 @@ def _split_long(text: str, start: int, end: int, limit: int) -> list[Span]:
     return out
 
 
-def units(text: str, max_tokens: int) -> list[Span]:
-    """Sentences with token counts; sentences longer than ``max_tokens`` are split."""
+def units(text: str, max_tokens: int, starts: frozenset[int] = frozenset()) -> list[Span]:
+    """Sentences with token counts; sentences longer than ``max_tokens`` are split.
+
+    ``starts`` are offsets where a loader saw a heading (a Word heading has no Markdown ``#``)."""
     enc = encoding()
     out: list[Span] = []
     for s, e in sentences(text):
@@ -143,13 +145,13 @@ def units(text: str, max_tokens: int) -> list[Span]:
         if n > max_tokens:
             out.extend(_split_long(text, s, e, max_tokens))
         else:
-            out.append(Span(s, e, n, heading=bool(_HEADING.match(text[s:e]))))
+            out.append(Span(s, e, n, heading=s in starts or bool(_HEADING.match(text[s:e]))))
     return out
 
 
-def chunk_spans(text: str, chunk_tokens: int, overlap: int) -> list[tuple[int, int]]:
+def chunk_spans(text: str, chunk_tokens: int, overlap: int, starts: frozenset[int] = frozenset()) -> list[tuple[int, int]]:
     """Pack sentences into chunks of about ``chunk_tokens``; repeat up to ``overlap`` tokens of whole sentences."""
-    us = units(text, chunk_tokens)
+    us = units(text, chunk_tokens, starts)
     spans: list[tuple[int, int]] = []
     i = 0
     while i < len(us):
@@ -179,12 +181,22 @@ def content_hash(text: str) -> str:
 UNIT_SEPARATOR = "\n\n"
 
 
+def _section_at(text: str, start: int, end: int, headings, default: str | None) -> str | None:
+    """The section a chunk starts in; a chunk that opens with a heading and its sub-heading gets the sub-heading's."""
+    index = next((i for i in range(len(headings) - 1, -1, -1) if headings[i][0] <= start), None)
+    if index is None:
+        return default
+    while index + 1 < len(headings) and headings[index + 1][0] < end and "\n\n" not in text[max(start, headings[index][0]) : headings[index + 1][0]].strip():
+        index += 1
+    return headings[index][1]
+
+
 def chunk_text(source: str, text: str, chunk_tokens: int, overlap: int, *, offset: int = 0, locator: Locator = Locator(), headings=()) -> list[Chunk]:
     """Chunks of one text, each with id, offsets (shifted by ``offset``), language, content hash and locator."""
     chunks = []
-    for start, end in chunk_spans(text, chunk_tokens, overlap):
+    for start, end in chunk_spans(text, chunk_tokens, overlap, frozenset(at for at, _ in headings)):
         body = text[start:end]
-        section = next((path for at, path in reversed(headings) if at <= start), locator.section)
+        section = _section_at(text, start, end, headings, locator.section)
         where = Locator(page=locator.page, section=section, line=text.count("\n", 0, start) + 1)
         a, b = start + offset, end + offset
         chunks.append(Chunk(id=f"{source}#{a}-{b}", source=source, start=a, end=b, text=body, language=lang.detect(body), hash=content_hash(body), locator=where))

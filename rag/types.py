@@ -78,6 +78,7 @@ class Passage:
     locator: Locator = NOWHERE
 
     def to_dict(self) -> dict[str, Any]:
+        # page (1-based), section path and line: null when the format has none
         return {**{k: getattr(self, k) for k in ("passage_id", "source", "score", "text", "language")}, **self.locator.to_dict()}
 
 

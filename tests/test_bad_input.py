@@ -140,8 +140,8 @@ def _temp_files(root: Path) -> None:
 
 
 def _unsupported(root: Path) -> None:
-    (root / "paper.pdf").write_bytes(b"%PDF-1.7\n" + b"cat mat " * 50)
-    (root / "letter.docx").write_bytes(b"PK\x03\x04" + b"\x00" * 64)
+    (root / "scan.tiff").write_bytes(b"II*\x00" + b"cat mat " * 50)
+    (root / "slides.pptx").write_bytes(b"PK\x03\x04" + b"\x00" * 64)
 
 
 FILE_CASES = {
@@ -163,7 +163,7 @@ FILE_CASES = {
     "symlink-loops": FileCase(_symlink_loops, "skipped", ("self.txt",), "cannot stat"),
     "hidden-file": FileCase(_write(".hidden.txt", b"The cat sat on the hidden mat.\n"), "ignored", (".hidden.txt",)),
     "temp-files": FileCase(_temp_files, "ignored", ("foo.txt~", ".#foo.txt", "foo.swp", "#foo.txt#", "~$report.md")),
-    "unsupported-formats": FileCase(_unsupported, "skipped", ("paper.pdf", "letter.docx"), "unsupported format"),
+    "unsupported-formats": FileCase(_unsupported, "skipped", ("scan.tiff", "slides.pptx"), "unsupported format"),
 }
 
 

@@ -7,28 +7,36 @@ entry-point group (the entry point's name is the suffix without the dot).
 """
 from __future__ import annotations
 
+import importlib
+
 from ..registry import Registry
 from .base import Loader, TextUnit
 from .files import FileEntry, Skipped, Unreadable, read_bytes, sha256
 
 
-def _text(arg: str, settings) -> Loader:
-    from .text import PlainText
+# suffix -> (module, class). A loader's module is imported when a file of its type is first loaded, so
+# `ask --help` and corpora without PDFs or Word files never import pypdfium2, python-docx or lxml.
+BUILT_IN = {
+    **dict.fromkeys(("txt", "text", "rst"), ("text", "PlainText")),
+    **dict.fromkeys(("md", "markdown"), ("text", "Markdown")),
+    "pdf": ("pdf", "Pdf"),
+    "docx": ("office", "Docx"),
+    "odt": ("office", "Odt"),
+    **dict.fromkeys(("html", "htm", "xhtml"), ("html", "Html")),
+    "epub": ("epub", "Epub"),
+}
 
-    return PlainText()
 
+def _lazy(module: str, cls: str):
+    def factory(arg: str, settings) -> Loader:
+        return getattr(importlib.import_module(f"{__name__}.{module}"), cls)()
 
-def _markdown(arg: str, settings) -> Loader:
-    from .text import Markdown
-
-    return Markdown()
+    return factory
 
 
 LOADERS: Registry[Loader] = Registry("loader", "rag.loaders", examples="a supported file suffix")
-for _suffix in ("txt", "text", "rst"):
-    LOADERS.register(_suffix, _text)
-for _suffix in ("md", "markdown"):
-    LOADERS.register(_suffix, _markdown)
+for _suffix, (_module, _cls) in BUILT_IN.items():
+    LOADERS.register(_suffix, _lazy(_module, _cls))
 
 
 def suffixes() -> tuple[str, ...]:

@@ -48,7 +48,7 @@ def scan(root: Path, max_bytes: int, suffixes: tuple[str, ...]) -> tuple[list[Fi
     if not root.exists():
         raise CorpusError(f"corpus folder not found: {root}", hint="pass --corpus DIR or set RAG_CORPUS")
     if not root.is_dir():
-        raise CorpusError(f"corpus is not a folder: {root}", hint="pass a folder with .txt or .md files")
+        raise CorpusError(f"corpus is not a folder: {root}", hint="pass a folder of documents")
     entries: list[FileEntry] = []
     skipped: list[Skipped] = []
 
@@ -93,6 +93,19 @@ def sha256(data: bytes) -> str:
 
 class Unreadable(Exception):
     """A file that cannot be used as text; the message is the reason."""
+
+
+def require(module: str, package: str, extra: str = "formats"):
+    """Import a format library, or raise :class:`Unreadable` naming the extra that installs it."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        from ..errors import missing_extra
+
+        err = missing_extra(package, extra)
+        raise Unreadable(f"{err.message} (hint: {err.hint})") from None
 
 
 def read_bytes(path: Path) -> bytes:
