@@ -172,7 +172,8 @@ def train(args) -> int:
     for r in rows:  # dumps made before the feature existed: English questions, so Cyrillic evidence is cross-script
         r.setdefault("cross_script", float(r["set"] == "xquad-ru"))
     names = [f for f in FEATURES if f not in args.drop.split(",")]
-    fit_rows = [r for r in rows if r["split"] == "train"]
+    # the model decides after the min_evidence rule: it learns to separate what that rule lets through
+    fit_rows = [r for r in rows if r["split"] == "train" and r["top_evidence"] >= args.min_evidence]
     x = np.array([[r[f] for f in names] for r in fit_rows], dtype=float)
     y = np.array([float(r["answerable"]) for r in fit_rows])
     mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
@@ -181,16 +182,16 @@ def train(args) -> int:
     model = {
         "weights": dict(zip(names, map(float, w))), "bias": b, "mean": dict(zip(names, map(float, mean))), "scale": dict(zip(names, map(float, scale))),
         "select": select,
-        "trained_on": f"{len(fit_rows)} XQuAD training-article questions (held-out articles and swapped near misses as negatives)",
+        "trained_on": f"{len(fit_rows)} XQuAD training-article questions with evidence >= {args.min_evidence} (held-out articles and swapped near misses as negatives)",
     }
     selection_report(rows, select)
     Path(args.model).write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
-    report(rows, model)
+    report(rows, model, args.min_evidence)
     return 0
 
 
-def report(rows: list[dict], model: dict) -> None:
-    """Correct and false refusal per set at a sweep of thresholds."""
+def report(rows: list[dict], model: dict, min_evidence: float = 0.78) -> None:
+    """Correct and false refusal per set at a sweep of thresholds, after the min_evidence rule."""
     def prob(r: dict) -> float:
         z = model["bias"] + sum(w * (r[n] - model["mean"][n]) / model["scale"][n] for n, w in model["weights"].items())
         return 1 / (1 + np.exp(-z))
@@ -199,13 +200,13 @@ def report(rows: list[dict], model: dict) -> None:
     for r in rows:
         groups.setdefault(f"{r['set']}/{r['split']}", []).append(r)
     print("weights:", {k: round(v, 2) for k, v in model["weights"].items()})
-    for t in (0.2, 0.3, 0.4, 0.5, 0.6):
+    for t in (0.0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5):
         cells = []
         for name, rs in sorted(groups.items()):
             un = [r for r in rs if not r["answerable"]]
             ans = [r for r in rs if r["answerable"]]
-            cr = sum(prob(r) < t for r in un) / max(len(un), 1)
-            fr = sum(prob(r) < t for r in ans) / max(len(ans), 1)
+            cr = sum(r["top_evidence"] < min_evidence or prob(r) < t for r in un) / max(len(un), 1)
+            fr = sum(r["top_evidence"] < min_evidence or prob(r) < t for r in ans) / max(len(ans), 1)
             cells.append(f"{name} {cr:.2f}/{fr:.2f}")
         print(f"t={t}: " + "  ".join(cells))
 
@@ -222,6 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--data", default=str(ROOT / "evals" / "out" / "answerability.jsonl"))
     t.add_argument("--model", default=str(judge.MODEL_FILE))
     t.add_argument("--drop", default="", help="features to leave out (comma-separated)")
+    t.add_argument("--min-evidence", type=float, default=0.78, help="train on the questions this evidence rule lets through")
     args = parser.parse_args(argv)
     return dump(args) if args.command == "dump" else train(args)
 

@@ -22,6 +22,9 @@ from rag.settings import load_settings
 from rag.eval import file_ranking
 
 
+HELD_OUT_FROM = 24  # articles 0-23 train the answerability model; abstention is measured on 24-47
+
+
 def default_data_dir() -> Path:
     env = os.environ.get("RAG_XQUAD_DIR")
     if env:
@@ -68,8 +71,10 @@ def run(
     items = [(qa["question"], i, qa["id"]) for i, p in enumerate(questions) for qa in p["qas"]]
     if limit:
         items = items[:limit]
-    hit1 = hit5 = rr = span = 0.0
+    hit1 = hit5 = rr = span = first = 0.0
     latencies = []
+    # quote quality is measured on every question: no abstention threshold hides a bad quote
+    quoting = Pipeline(corpus=corpus, home=workdir / "home", **{**(pipe_options or {}), "min_evidence": 0.0, "min_answerable": 0.0})
     for question, gold, qid in items:
         t = time.perf_counter()
         passages = pipe.retrieve(question, max(20, k))
@@ -81,14 +86,15 @@ def run(
         hit5 += rank is not None and rank <= 5
         rr += 1 / rank if rank else 0.0
         if answers:
-            answer = pipe.ask(question, k=k)
+            answer = quoting.ask(question, k=k)
             evidence = " ".join(c.quote for c in answer.citations)
             span += any(a in evidence for a in gold_answers.get(qid, []))
+            first += bool(answer.citations) and any(a in answer.citations[0].quote for a in gold_answers.get(qid, []))
     n = len(items)
     return {
         "doc_lang": doc_lang, "question_lang": question_lang, "questions": n, "paragraphs": len(docs),
         "chunks": report.chunks_total, "hit1": round(hit1 / n, 4), "hit5": round(hit5 / n, 4), "mrr": round(rr / n, 4),
-        "evidence_has_answer": round(span / n, 4) if answers else None,
+        "evidence_has_answer": round(span / n, 4) if answers else None, "first_quote_has_answer": round(first / n, 4) if answers else None,
         "retrieve_ms_p50": round(statistics.median(latencies), 1), "index_s": round(index_s, 1),
         "embedder": pipe.embedder.name, "retrieval": pipe.settings.retrieval, "chunk_tokens": pipe.settings.chunk_tokens,
     }
@@ -98,36 +104,41 @@ def abstention(
     doc_lang: str, workdir: Path, data_dir: Path | None = None, pipe_options: dict[str, Any] | None = None, limit: int | None = None,
     sweep: tuple[float, ...] = (0.76, 0.78, 0.79, 0.80, 0.81, 0.82, 0.84),
 ) -> dict[str, Any]:
-    """Index only the even-numbered articles; questions about the odd ones have no answer in the corpus.
+    """Index the even-numbered articles of XQuAD's last 24 (the first 24 train the answerability model:
+    bench/answerability.py); questions about the odd ones have no answer in the corpus.
 
-    Reports the configured rule and a sweep of ``min_evidence`` thresholds over the same runs."""
+    Reports the configured rule (min_evidence and min_answerable) and a sweep of thresholds over the same runs."""
     data_dir = data_dir or default_data_dir()
     docs = load(data_dir, doc_lang)
-    questions = load(data_dir, "en")
-    kept = {p["article"] for p in docs if p["article"] % 2 == 0}
+    questions = [p for p in load(data_dir, "en") if p["article"] >= HELD_OUT_FROM]
+    kept = {p["article"] for p in docs if p["article"] % 2 == 0 and p["article"] >= HELD_OUT_FROM}
     corpus = workdir / f"xquad-half-{doc_lang}"
     write_corpus(docs, corpus, kept)
-    threshold = load_settings(**(pipe_options or {})).min_evidence
-    # min_evidence 0: every question is answered and scored, the thresholds are applied below
-    pipe = Pipeline(corpus=corpus, home=workdir / "home", **{**(pipe_options or {}), "min_evidence": 0.0})
+    settings = load_settings(**(pipe_options or {}))
+    # thresholds 0: every question is answered and scored, the thresholds are applied below
+    pipe = Pipeline(corpus=corpus, home=workdir / "home", **{**(pipe_options or {}), "min_evidence": 0.0, "min_answerable": 0.0})
     pipe.index()
     items = [(qa["question"], p["article"] in kept) for p in questions for qa in p["qas"]]
     if limit:
         items = items[:: max(1, len(items) // limit)]
-    scores: dict[bool, list[float]] = {True: [], False: []}
+    scores: dict[bool, list[tuple[float, float]]] = {True: [], False: []}
     for question, answerable in items:
-        scores[answerable].append(pipe.ask(question).evidence_score)
+        answer = pipe.ask(question)
+        scores[answerable].append((answer.evidence_score, answer.answerability))
 
-    def rates(t: float) -> tuple[float, float]:
+    def rates(min_evidence: float, min_answerable: float = 0.0) -> tuple[float, float]:
+        refused = lambda s: s[0] < min_evidence or s[1] < min_answerable  # noqa: E731
         return (
-            round(sum(s < t for s in scores[False]) / max(len(scores[False]), 1), 4),
-            round(sum(s < t for s in scores[True]) / max(len(scores[True]), 1), 4),
+            round(sum(map(refused, scores[False])) / max(len(scores[False]), 1), 4),
+            round(sum(map(refused, scores[True])) / max(len(scores[True]), 1), 4),
         )
 
-    correct, false = rates(threshold)
+    correct, false = rates(settings.min_evidence, settings.min_answerable)
     return {
-        "doc_lang": doc_lang, "answerable": len(scores[True]), "unanswerable": len(scores[False]), "min_evidence": threshold,
-        "correct_abstain": correct, "false_abstain": false, "sweep": {str(t): rates(t) for t in sweep},
+        "doc_lang": doc_lang, "answerable": len(scores[True]), "unanswerable": len(scores[False]),
+        "min_evidence": settings.min_evidence, "min_answerable": settings.min_answerable, "correct_abstain": correct, "false_abstain": false,
+        "evidence_only": rates(settings.min_evidence), "sweep_min_evidence": {str(t): rates(t) for t in sweep},
+        "sweep_min_answerable": {str(t): rates(settings.min_evidence, t) for t in (0.05, 0.1, 0.15, 0.2, 0.3)},
     }
 
 

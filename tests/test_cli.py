@@ -297,3 +297,9 @@ def test_rag_help_lists_commands(runner):
     assert result.exit_code == 0
     for command in ("ask", "index", "status"):
         assert command in result.stdout
+
+
+def test_help_shows_flags_without_type_noise(runner):
+    text = runner.invoke(ask_app, ["--help"]).stdout
+    assert "--json" in text and "--width" in text and "--show-passages" in text
+    assert "<bool>" not in text, "a flag takes no value"
