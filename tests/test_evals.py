@@ -103,3 +103,15 @@ def crosscheck(cases, pipe, k: int = 5) -> dict[str, float]:
         "ours_hit_rate": sum(ours_hit) / n, "llama_index_hit_rate": sum(theirs_hit) / n,
         "ours_mrr": sum(ours_rr) / n, "llama_index_mrr": sum(theirs_rr) / n,
     }
+
+
+def test_every_gate_ci_uses_is_in_the_thresholds_file():
+    import re
+    import tomllib
+
+    script = (EVALS.parent / "scripts" / "test.sh").read_text(encoding="utf-8")
+    profiles = set(re.findall(r"--gate (\w+)", script)) | ({"llm"} if "llm_eval.py --gate" in script else set())
+    data = tomllib.loads((EVALS / "thresholds.toml").read_text(encoding="utf-8"))
+    assert profiles and profiles <= set(data), (profiles, set(data))
+    for name in profiles:
+        assert all(isinstance(v, (int, float)) for v in data[name].values()), name
