@@ -172,10 +172,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chunk-tokens", type=int, default=None)
     parser.add_argument("--embedder", default=None)
     parser.add_argument("--json", type=Path, default=None, help="write the results here")
+    parser.add_argument("--workdir", type=Path, default=None, help="keep corpora and indexes here (reused by the next run) instead of a temporary folder")
+    parser.add_argument("--set", dest="sets", action="append", default=[], help="any other setting=value (repeatable)")
+    parser.add_argument("--patch", action="append", default=[], help="module.CONSTANT=json value, for screening (repeatable)")
     args = parser.parse_args(argv)
+    from bench.retrieval import apply_patches, parse_sets
+
+    apply_patches(args.patch)
     options = {k: v for k, v in {"retrieval": args.retrieval, "rerank": args.rerank, "chunk_tokens": args.chunk_tokens, "embedder": args.embedder}.items() if v is not None}
+    options.update(parse_sets(args.sets))
     results = []
-    with tempfile.TemporaryDirectory(prefix="rag-xquad-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="rag-xquad-") as scratch:
+        tmp = str(args.workdir or scratch)
         for doc_lang in [x.strip() for x in args.langs.split(",") if x.strip()]:
             row = run(doc_lang, Path(tmp), args.data, args.question_lang, args.k, args.limit, not args.no_answers, options)
             if args.abstention:

@@ -203,14 +203,52 @@ def chunk_text(source: str, text: str, chunk_tokens: int, overlap: int, *, offse
     return chunks
 
 
-def chunk_units(source: str, units, chunk_tokens: int, overlap: int) -> list[Chunk]:
-    """Chunks of a loaded document (a list of :class:`rag.load.TextUnit`), offsets into the joined text."""
+def chunk_units(source: str, units, chunk_tokens: int, overlap: int, contextual: bool = False) -> list[Chunk]:
+    """Chunks of a loaded document (a list of :class:`rag.load.TextUnit`), offsets into the joined text.
+
+    With ``contextual``, each chunk also gets the document's title and its section path as
+    ``context`` (embedded with the text, never quoted), and its hash covers both, so a chunk whose
+    heading changes is embedded again.
+    """
     chunks: list[Chunk] = []
     offset = 0
     for unit in units:
         chunks += chunk_text(source, unit.text, chunk_tokens, overlap, offset=offset, locator=unit.locator, headings=unit.headings)
         offset += len(unit.text) + len(UNIT_SEPARATOR)
+    if contextual:
+        title = document_title(units)
+        for c in chunks:
+            c.context = context_of(title, c.locator.section)
+            if c.context:
+                c.hash = content_hash(representation(c))
     return chunks
+
+
+CONTEXT_SEPARATOR = " › "
+
+
+def document_title(units) -> str:
+    """The document's title: the top of its first heading path (none for text without headings)."""
+    for unit in units:
+        for _, path in unit.headings:
+            return path.split(CONTEXT_SEPARATOR)[0]
+        if unit.locator.section:
+            return unit.locator.section.split(CONTEXT_SEPARATOR)[0]
+    return ""
+
+
+def context_of(title: str, section: str | None) -> str:
+    """"Title › Section › Sub" without repeating the title when the section path starts with it."""
+    if not section:
+        return title
+    if not title or section == title or section.startswith(title + CONTEXT_SEPARATOR):
+        return section
+    return title + CONTEXT_SEPARATOR + section
+
+
+def representation(chunk: Chunk) -> str:
+    """What the chunk spaces embed: the context, then the text (the stored and quoted text stays ``chunk.text``)."""
+    return f"{chunk.context}: {chunk.text}" if chunk.context else chunk.text
 
 
 def sentence_units(text: str) -> list[str]:

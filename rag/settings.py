@@ -58,6 +58,15 @@ class Settings(BaseSettings):
     bm25_weight: float = Field(0.5, ge=0.0, le=5.0, description="Weight of the BM25 ranking in hybrid fusion.")
     chunk_tokens: int = Field(160, ge=16, le=2048, description="Target chunk size in tiktoken tokens.")
     chunk_overlap: int = Field(32, ge=0, le=1024, description="Tokens of whole sentences repeated between chunks.")
+    contextual: bool = Field(
+        True, description="Embed each chunk together with its document's title and section path (kept out of the quoted text and offsets)."
+    )
+    hub_weight: float = Field(
+        0.0,
+        ge=0.0,
+        le=5.0,
+        description="fusion: subtract this x each chunk's hub score (closeness to generic questions in the question's language; CSLS) from its chunk cosines. 0 = off (see evals/RESULTS.md).",
+    )
     max_file_mb: float = Field(10.0, gt=0, description="Files larger than this are skipped with a warning.")
     threads: int = Field(
         1, ge=1, le=64, description="CPU threads for the in-process embedders (1 keeps queries steady when other work shares the CPU; 2+ indexes faster on an idle machine)."
@@ -66,6 +75,10 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(None, description="Use a Chroma server (http://127.0.0.1:8000) instead of the embedded store.")
     embed_base_url: str = Field("http://127.0.0.1:8000/v1", description="Base URL for openai:<model> embedders.")
     embed_api_key: SecretStr | None = Field(None, description="API key for the embeddings server.")
+    embed_query_prefix: str = Field(
+        "", description="Text put before every question sent to an openai:<model> embedder (e.g. 'query: ' for e5, an instruction for instruction-tuned models)."
+    )
+    embed_passage_prefix: str = Field("", description="Text put before every passage sent to an openai:<model> embedder (e.g. 'passage: ' for e5).")
     llm_base_url: str = Field("https://api.openai.com/v1", description="Base URL for openai:<model> answerers.")
     llm_api_key: SecretStr | None = Field(None, description="API key for the LLM server (never logged).")
     ollama_url: str = Field("http://127.0.0.1:11434", description="Base URL of a native Ollama server.")

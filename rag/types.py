@@ -55,6 +55,7 @@ class Chunk:
     hash: str
     n_sentences: int = 0
     locator: Locator = NOWHERE
+    context: str = ""  # document title and section path, embedded with the text (never quoted)
 
 
 @dataclass(kw_only=True)
@@ -62,7 +63,11 @@ class Passage:
     """A retrieved chunk.
 
     ``score`` always means the same thing: the cosine similarity between the question and the chunk
-    under the index's main embedder (query side vs passage side), whatever retriever ranked it.
+    under the index's main embedder (query side vs passage side), whatever retriever ranked it. The
+    chunk side is the chunk as embedded: with ``contextual`` (the default) that is its text preceded
+    by its document's title and section path ("Title › Section: text"), for a chunk without headings
+    (plain text) its text alone; ``text`` is always the plain quoted slice. Hub corrections and
+    fusion change ``rank_score`` only.
     ``rank_score`` is the retriever's own ranking value (a fused z-score, a reciprocal-rank sum or
     the cosine again); it orders passages but is not comparable across retrievers.
     """

@@ -16,4 +16,5 @@ export RAG_HOME="$(mktemp -d)"             # evals index from scratch, never int
 trap 'rm -rf "$RAG_HOME"' EXIT
 python -m pytest -q
 rag eval --gate extractive --json evals/out/extractive.json
+rag eval --corpus evals/techdocs/corpus --cases evals/techdocs/cases.jsonl --gate techdocs --json evals/out/techdocs.json
 python evals/llm_eval.py --gate --out evals/out/llm.json

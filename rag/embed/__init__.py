@@ -44,7 +44,9 @@ def _st(arg, s):
 def _openai(arg, s):
     from .openai import OpenAIEmbedder
 
-    return OpenAIEmbedder(arg, s.embed_base_url, _secret(s.embed_api_key), retries=s.llm_retries)
+    return OpenAIEmbedder(
+        arg, s.embed_base_url, _secret(s.embed_api_key), retries=s.llm_retries, query_prefix=s.embed_query_prefix, passage_prefix=s.embed_passage_prefix
+    )
 
 
 def _hash(arg, s):
@@ -81,7 +83,7 @@ def validate_spec(spec: str) -> None:
 def get_embedder(spec: str, settings) -> Embedder:
     """The embedder for ``spec``; one instance per spec, thread count and server, reused across calls."""
     EMBEDDERS.validate(spec)
-    key = (spec, settings.threads, settings.embed_base_url)
+    key = (spec, settings.threads, settings.embed_base_url, settings.embed_query_prefix, settings.embed_passage_prefix)
     with _cache_lock:
         if key not in _cache:
             _cache[key] = EMBEDDERS.create(spec, settings)

@@ -35,8 +35,7 @@ class SentenceTransformerEmbedder:
         self.name = f"st:{model}"
         getter = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         self.dim = int(getter())
-        is_e5 = "e5" in model.lower()
-        self._qp, self._pp = ("query: ", "passage: ") if is_e5 else ("", "")
+        self._qp, self._pp = _prompts(self._model, model)
 
     def _embed(self, texts: list[str], prefix: str) -> np.ndarray:
         if not texts:
@@ -49,6 +48,17 @@ class SentenceTransformerEmbedder:
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         return self._embed(texts, self._pp)
+
+
+def _prompts(st_model, spec: str) -> tuple[str, str]:
+    """The query and passage prompts: the model's own (``prompts`` in its sentence-transformers config,
+    the ones ``encode_query``/``encode_document`` apply), else e5's prefixes for e5 models, else none."""
+    prompts = getattr(st_model, "prompts", None) or {}
+    query = prompts.get("query")
+    passage = next((prompts[k] for k in ("document", "passage", "corpus") if prompts.get(k) is not None), None)
+    if query is not None or passage is not None:
+        return query or "", passage or ""
+    return ("query: ", "passage: ") if "e5" in spec.lower() else ("", "")
 
 
 def _resolve_st_path(model: str) -> str:

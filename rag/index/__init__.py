@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import StoreError, empty_corpus
+from . import hubs
 from .layout import Layout, chunk_signature, collection
 from .manifest import Manifest, check_embedder, check_spaces, spaces_of
 from .store import Store, open_client
@@ -71,6 +72,8 @@ def is_stale(settings) -> bool:
     try:
         if m.get("dirty") == "1" or m.get("chunking") != chunk_signature(settings):
             return True
+        if hubs.wanted(settings) and not Layout.of(settings).hubs(m.get("collection") or "").exists():
+            return True  # a hub weight was set on an index built without hub scores
         known = m.files()
     finally:
         m.close()

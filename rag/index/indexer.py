@@ -25,8 +25,8 @@ from ..embed import MUSE_SPEC, Embedder, get_embedder
 from ..errors import IndexBusyError, StoreError
 from ..settings import Settings
 from ..types import Chunk, IndexReport
-from . import lexical
-from .layout import ALL_SPACES, Layout, chunk_signature, collection, spaces_for
+from . import hubs, lexical
+from .layout import ALL_SPACES, HUB_SPACES, Layout, chunk_signature, collection, spaces_for
 from .manifest import SCHEMA_VERSION, Manifest, check_embedder, check_spaces, remove_sqlite, spaces_of
 from .spaces import Space, Stores, make_spaces
 from .store import StoreClient, open_client
@@ -186,7 +186,7 @@ class Indexer:
             # recorded with no chunks, so an unchanged skipped file is not read again on every run
             m.commit_file(entry.source, entry.size, entry.mtime_ns, sha, [])
             return None
-        chunks = chunk_units(entry.source, units, self.settings.chunk_tokens, self.settings.chunk_overlap)
+        chunks = chunk_units(entry.source, units, self.settings.chunk_tokens, self.settings.chunk_overlap, contextual=self.settings.contextual)
         for c in chunks:
             c.n_sentences = len(sentence_units(c.text))
         return _FileJob(entry, sha, chunks, m.chunk_ids(entry.source), is_new=rec is None)
@@ -251,6 +251,10 @@ class Indexer:
         target = self.layout.lexical(m.get("collection") or "")
         if s.retrieval in lexical.NEEDED_BY and (self.report.touched or self.force_rechunk or not target.exists()):
             lexical.build(m, target)
+        hub_target = self.layout.hubs(m.get("collection") or "")
+        hub_spaces = {sp.key: (store.by_key[sp.key], sp.embedder) for sp in store.spaces if sp.key in HUB_SPACES}
+        if hubs.wanted(s) and (self.report.touched or self.force_rechunk or not hub_target.exists()):
+            hubs.build(hub_spaces, hub_target)
         m.set(dirty=0)
         if not swap:
             return
@@ -277,11 +281,15 @@ class Indexer:
     def _drop_stale_collections(self, old: str | None) -> None:
         client: StoreClient = open_client(self.settings.chroma_url, self.layout.chroma_path)
         current = Manifest(self.layout.manifest, readonly=True)
-        keep = {collection(current.get("collection") or "", key) for key in spaces_of(current)}
+        current_base = current.get("collection") or ""
+        keep = {collection(current_base, key) for key in spaces_of(current)}
         current.close()
         for name in client.names():
             if name.startswith(self.layout.collection_prefix) and name not in keep:
                 client.drop(name)
+        for stale in self.layout.index_dir.glob("hubs-*.npz"):
+            if stale.name != self.layout.hubs(current_base).name:
+                stale.unlink(missing_ok=True)
         if old and old not in keep:  # with a Chroma server the old collection may not carry our prefix
             for key in ALL_SPACES:
                 client.drop(collection(old, key))

@@ -22,6 +22,7 @@ SPACES_FOR = {"dense": ("",), "hybrid": ("",), "fusion": ("", "s", "m", "ms")}
 ALL_SPACES = ("", "s", "m", "ms")
 MUSE_SPACES = ("m", "ms")
 SENTENCE_SPACES = ("s", "ms")
+HUB_SPACES = ("", "m")  # chunk spaces whose hub scores fusion reads
 
 
 def spaces_for(retrieval: str) -> tuple[str, ...]:
@@ -66,6 +67,10 @@ class Layout:
     def lexical(self, base: str) -> Path:
         return self.index_dir / f"bm25-{base}"
 
+    def hubs(self, base: str) -> Path:
+        """Hub scores of the chunk spaces (see :mod:`rag.index.hubs`)."""
+        return self.index_dir / f"hubs-{base}.npz"
+
 
 def collection(base: str, key: str) -> str:
     """The Chroma collection of space ``key`` in the index whose chunk collection is ``base``."""
@@ -73,9 +78,10 @@ def collection(base: str, key: str) -> str:
 
 
 def chunk_signature(settings) -> str:
-    """Everything that decides chunk boundaries; a change re-chunks every file on the next run."""
-    # "loc2": chunks carry page, section and line; an older index re-chunks once (its vectors are reused by content)
-    return f"{chunk.ENCODING}/{settings.chunk_tokens}/{settings.chunk_overlap}/loc2"
+    """Everything that decides chunk boundaries, locators and what is embedded; a change re-chunks every file on
+    the next run (chunks whose content hash is unchanged keep their vectors). "loc2": chunks carry page, section, line."""
+    base = f"{chunk.ENCODING}/{settings.chunk_tokens}/{settings.chunk_overlap}/loc2"
+    return base + "/ctx1" if settings.contextual else base
 
 
 def sentence_ids(chunk_id: str, n: int) -> list[str]:

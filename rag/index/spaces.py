@@ -5,11 +5,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..chunk import sentence_units
+from ..chunk import representation, sentence_units
 from ..embed import Embedder
 from ..types import Chunk
 from .layout import MUSE_SPACES, SENTENCE_SPACES, chunk_of, collection, sentence_ids
 from .store import StoreClient
+
+
+SENTENCE_CONTEXT: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -67,10 +70,14 @@ class Stores:
                 store.upsert([c.id for c in chunks], vectors[sp.key], [c.text for c in chunks], [chunk_meta(c) for c in chunks])
 
     def embed(self, chunks: list[Chunk]) -> dict[str, np.ndarray]:
+        """Chunk spaces embed each chunk with its context (title, section path); sentence spaces embed the
+        sentences, prefixed by the context only in ``SENTENCE_CONTEXT`` spaces (see evals/RESULTS.md)."""
         out = {}
-        sentences = [u for c in chunks for u in sentence_units(c.text)] if any(sp.sentences for sp in self.spaces) else []
         for sp in self.spaces:
-            texts = sentences if sp.sentences else [c.text for c in chunks]
+            if sp.sentences:
+                texts = [(f"{c.context}: " if c.context and sp.key in SENTENCE_CONTEXT else "") + u for c in chunks for u in sentence_units(c.text)]
+            else:
+                texts = [representation(c) for c in chunks]
             out[sp.key] = sp.embedder.embed_passages(texts) if texts else None
         return out
 

@@ -6,13 +6,15 @@ import time
 import numpy as np
 
 from ..embed import Embedder
-from ..index import IndexView
+from ..index import IndexView, hubs
 from ..index.layout import chunk_of
+from ..lang import detect
 from .base import Retrieval, committed_passages
 from .dense import DenseRetriever
 
 FUSION_WEIGHTS = {"": 1.0, "s": 1.0, "m": 0.5, "ms": 0.5}
 FUSION_DEPTH = {"chunks": 30, "sentences": 60}
+HUB_KEYS = ("", "m")  # the chunk lists get the hub correction (sentence-level scores measured worse)
 
 
 def zscores(scores: dict[str, float]) -> tuple[dict[str, float], float]:
@@ -32,10 +34,22 @@ class FusionRetriever:
 
     name = "fusion"
 
-    def __init__(self, dense: DenseRetriever, view: IndexView, muse: Embedder):
+    def __init__(self, dense: DenseRetriever, view: IndexView, muse: Embedder, hub_weight: float = 0.0):
         self.dense = dense
         self.view = view
         self.muse = muse
+        self.hub_weight = hub_weight
+        self.hubs = hubs.load(view.layout.hubs(view.manifest.get("collection") or "")) if hub_weight else {}
+
+    def _descaled(self, key: str, scores: dict[str, float], lang: str) -> dict[str, float]:
+        """Chunk-list cosines minus ``hub_weight`` x the chunk's hub score for the question's language
+        (CSLS local scaling, see :mod:`rag.index.hubs`); chunks without a score get the mean."""
+        by_lang = self.hubs.get(key) if key in HUB_KEYS else None
+        r = (by_lang.get(lang) or by_lang.get(hubs.ANY)) if by_lang else None
+        if not r:
+            return scores
+        fallback = float(np.mean(list(r.values())))
+        return {cid: v - self.hub_weight * r.get(cid, fallback) for cid, v in scores.items()}
 
     def _sentence_hits(self, key: str, vector: np.ndarray, n: int) -> dict[str, float]:
         best: dict[str, float] = {}
@@ -53,13 +67,14 @@ class FusionRetriever:
         qe = self.dense.embedder.embed_queries([question])[0]
         qm = self.muse.embed_queries([question])[0]
         t1 = time.perf_counter()
+        lang = detect(question) if self.hubs else ""
         depth_c = max(FUSION_DEPTH["chunks"], k)
         depth_s = max(FUSION_DEPTH["sentences"], 2 * k)
         dense = {p.passage_id: p for p in self.dense.search(qe, depth_c)}
         lists = {
-            "": {cid: p.score for cid, p in dense.items()},
+            "": self._descaled("", {cid: p.score for cid, p in dense.items()}, lang),
             "s": self._sentence_hits("s", qe, depth_s),
-            "m": self._chunk_hits("m", qm, depth_c),
+            "m": self._descaled("m", self._chunk_hits("m", qm, depth_c), lang),
             "ms": self._sentence_hits("ms", qm, depth_s),
         }
         committed = self.view.committed
