@@ -175,3 +175,13 @@ def test_answerability_rises_when_the_evidence_names_what_the_question_names():
     named = prob("Microsoft hat 2019 eine Milliarde US-Dollar in OpenAI investiert.")
     unnamed = prob("Der Konzern hat damals viel Geld in das Labor gesteckt.")
     assert named > unnamed
+
+
+@pytest.mark.parametrize(
+    "line,heading",
+    [("Microsoft heuert neues Team an", True), ("# Setup", True), ("Le démarrage du système", True),
+     ("$ journalctl -b -u ssh", False), ("/etc/hostname", False), ("systemctl set-default multi-user.target", False),
+     ('GRUB_CMDLINE_LINUX_DEFAULT="quiet"', False), ("The proxy is set with HTTP_PROXY.", False)],
+)
+def test_headings_are_told_from_commands(line, heading):
+    assert signals.is_heading(line) is heading

@@ -239,11 +239,17 @@ def is_boilerplate(sentence: str) -> bool:
     return bool(_BOILERPLATE.search(sentence))
 
 
+_CODE = re.compile(r"[$/\\=_`{}\[\]<>|*~]|--|^\s*-|\w\.\w")
+
+
 def is_heading(sentence: str) -> bool:
-    """A title line: short, no sentence-final punctuation, or Markdown heading syntax."""
+    """A title line: Markdown heading syntax, or a short capitalised line with no sentence-final punctuation.
+    Commands, options, paths and code are not titles ("$ journalctl -b -u ssh", "/etc/hostname")."""
     text = sentence.strip()
     if text.startswith("#") or re.fullmatch(r".+\n[=-]{3,}", text):
         return True
+    if not text or _CODE.search(text) or not text[0].isupper():
+        return False
     words = _WORD.findall(text)
     return len(words) <= 12 and not re.search(r"[.!?…:;。！？»\"”)]$", text)
 
