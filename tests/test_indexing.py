@@ -357,7 +357,7 @@ def test_changing_chunk_tokens_rechunks(pipe, small_corpus, mode):
     assert small.status()["chunks"] == len(chunks) == report.chunks_total
     m = indexer.open_manifest(small.settings)
     try:
-        assert m.get("chunking") == f"{chunking.ENCODING}/16/0/ctx1"
+        assert m.get("chunking") == f"{chunking.ENCODING}/16/0/struct1/ctx1"
         texts = [row[3] for row in m.iter_chunks()]
     finally:
         m.close()
