@@ -4,9 +4,12 @@ then re-fuse them under many weightings without touching the store again.
 
     python -m bench.weights collect --corpus DIR --cases FILE --home DIR --out lists.pkl
     python -m bench.weights collect --xquad de --workdir DIR [--limit N] --out lists.pkl
-    python -m bench.weights score lists.pkl [more.pkl ...] --weights 1,1,0.5,0.5 --weights 1,1,1,1 [--hub 0.5]
+    python -m bench.weights score lists.pkl [more.pkl ...] --weights 1,1,0.5,0.5 --weights 1,1,1,1 [--hub 0.5] [--by-lang]
+    python -m bench.weights grid lists.pkl [more.pkl ...]
 
-``score`` prints file hit@1/hit@5/MRR per list file and weighting.
+``score`` prints file hit@1/hit@5/MRR per list file and weighting; ``grid`` tries 144 weightings
+with language hub scores and prints, per combination, the change in questions at hit@1 against
+1, 1, 0.5, 0.5 without hub correction, for every list file.
 """
 from __future__ import annotations
 
@@ -118,6 +121,16 @@ def _questions(args) -> tuple[Pipeline, list[tuple[str, list[str]]]]:
     return pipe, [(c.question, c.sources, c.lang) for c in load_cases(args.cases) if c.answerable]
 
 
+def grid(datas: dict[str, dict]) -> None:
+    import itertools
+
+    base = {name: score(d, dict(zip(KEYS, (1, 1, 0.5, 0.5)))) for name, d in datas.items()}
+    for es, mc, ms, hub in itertools.product((0.75, 1, 1.25), (0.5, 0.75, 1), (0.25, 0.5, 0.75, 1), (0.2, 0.3, 0.4, 0.5)):
+        weights = dict(zip(KEYS, (1, es, mc, ms)))
+        delta = {name: round((score(d, weights, hub, True)["hit1"] - base[name]["hit1"]) * base[name]["n"]) for name, d in datas.items()}
+        print(f"1,{es},{mc},{ms} hub {hub}", delta, flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -134,7 +147,12 @@ def main() -> None:
     s.add_argument("--weights", action="append", default=[])
     s.add_argument("--hub", type=float, default=0.0)
     s.add_argument("--by-lang", action="store_true", help="hub scores from the probe questions in the question's language")
+    g = sub.add_parser("grid")
+    g.add_argument("files", type=Path, nargs="+")
     args = ap.parse_args()
+    if args.cmd == "grid":
+        grid({f.name: pickle.loads(f.read_bytes()) for f in args.files})
+        return
     if args.cmd == "collect":
         pipe, items = _questions(args)
         args.out.write_bytes(pickle.dumps(collect(pipe, items)))

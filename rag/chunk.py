@@ -19,6 +19,7 @@ from . import lang
 from .types import Chunk, Locator
 
 ENCODING = "o200k_base"
+STRUCTURE = True  # structure-aware packing (tables, blocks and lead-in lines); part of the chunking signature
 
 # Sentence end: terminal punctuation (plus closing quotes/brackets), whitespace, then a
 # character that does not continue a sentence in lower case.
@@ -59,6 +60,8 @@ class Span:
     end: int
     tokens: int = 0
     heading: bool = False
+    block: bool = False  # starts a table, a fenced block or a list after running text
+    lead: bool = False  # introduces what follows ("Tipp:", "Table 3.1. …", "the options are:")
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -134,8 +137,13 @@ def _split_long(text: str, start: int, end: int, limit: int) -> list[Span]:
     return out
 
 
+_BLOCK_LINE = re.compile(r"(?:\||```|~~~|[-*+•]\s|\d+[.)]\s)")
+_LEAD = re.compile(r":$")
+_CAPTION = re.compile(r"^(?:Table|Tabelle|Tableau|Tabella|Tabla|Таблица|Figure|Abbildung|Figura)\s+\d+(?:\.\d+)*\.?(?:\s|$)")
+
+
 def units(text: str, max_tokens: int, starts: frozenset[int] = frozenset()) -> list[Span]:
-    """Sentences with token counts; sentences longer than ``max_tokens`` are split.
+    """Sentences with token counts and structure marks; sentences longer than ``max_tokens`` are split.
 
     ``starts`` are offsets where a loader saw a heading (a Word heading has no Markdown ``#``)."""
     enc = encoding()
@@ -144,24 +152,36 @@ def units(text: str, max_tokens: int, starts: frozenset[int] = frozenset()) -> l
         n = len(enc.encode(text[s:e], disallowed_special=()))
         if n > max_tokens:
             out.extend(_split_long(text, s, e, max_tokens))
-        else:
-            out.append(Span(s, e, n, heading=s in starts or bool(_HEADING.match(text[s:e]))))
+            continue
+        piece = text[s:e]
+        prev = text[out[-1].start : out[-1].end] if out else ""
+        in_block = bool(_BLOCK_LINE.match(prev))
+        # "Tabelle 3.1." and the caption's title (cut after the number) both lead into the table
+        lead = bool(_LEAD.search(piece) or _CAPTION.match(piece) or (_CAPTION.match(prev) and prev.rstrip().endswith(".") and len(prev) < 20))
+        heading = s in starts or bool(_HEADING.match(piece))
+        out.append(Span(s, e, n, heading=heading, block=bool(_BLOCK_LINE.match(piece)) and not in_block, lead=lead))
     return out
 
 
 def chunk_spans(text: str, chunk_tokens: int, overlap: int, starts: frozenset[int] = frozenset()) -> list[tuple[int, int]]:
     """Pack sentences into chunks of about ``chunk_tokens``; repeat up to ``overlap`` tokens of whole sentences."""
     us = units(text, chunk_tokens, starts)
+    block_size = _block_sizes(text, us)
     spans: list[tuple[int, int]] = []
     i = 0
     while i < len(us):
         j, total = i, 0
         while j < len(us) and (j == i or total + us[j].tokens <= chunk_tokens):
-            # a heading starts a new chunk once the current one has some substance
-            if j > i and us[j].heading and total >= chunk_tokens // 3:
+            # a heading starts a new chunk once the current one has some substance; so does a table, fenced block
+            # or list that would not fit in what is left but fits in a chunk of its own (it then stays whole)
+            whole = STRUCTURE and us[j].block and total + block_size[j] > chunk_tokens >= block_size[j]
+            if j > i and (us[j].heading or whole) and total >= chunk_tokens // 3:
                 break
             total += us[j].tokens
             j += 1
+        # a line that introduces what follows ("Tipp:", a table caption) goes with it, not at a chunk's end
+        while STRUCTURE and j < len(us) and j - 1 > i and us[j - 1].lead:
+            j -= 1
         spans.append((us[i].start, us[j - 1].end))
         if j >= len(us):
             break
@@ -172,6 +192,19 @@ def chunk_spans(text: str, chunk_tokens: int, overlap: int, starts: frozenset[in
             k -= 1
         i = k
     return spans
+
+
+def _block_sizes(text: str, us: list[Span]) -> dict[int, int]:
+    """Tokens of the table, fenced block or list that starts at each block-starting unit."""
+    sizes = {}
+    for i, u in enumerate(us):
+        if u.block:
+            j, total = i, 0
+            while j < len(us) and (j == i or _BLOCK_LINE.match(text[us[j].start : us[j].end])):
+                total += us[j].tokens
+                j += 1
+            sizes[i] = total
+    return sizes
 
 
 def content_hash(text: str) -> str:

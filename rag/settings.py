@@ -62,10 +62,10 @@ class Settings(BaseSettings):
         True, description="Embed each chunk together with its document's title and section path (kept out of the quoted text and offsets)."
     )
     hub_weight: float = Field(
-        0.0,
+        0.4,
         ge=0.0,
         le=5.0,
-        description="fusion: subtract this x each chunk's hub score (closeness to generic questions in the question's language; CSLS) from its chunk cosines. 0 = off (see evals/RESULTS.md).",
+        description="fusion: subtract this x each chunk's hub score (closeness to generic questions in the question's language; CSLS) from its chunk cosines; 0 turns it off (chosen in evals/RESULTS.md).",
     )
     max_file_mb: float = Field(10.0, gt=0, description="Files larger than this are skipped with a warning.")
     threads: int = Field(

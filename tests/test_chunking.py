@@ -346,3 +346,40 @@ def test_numbered_list_item_is_one_unit():
     text = "Steps:\n1. Create a virtual environment.\n2. Activate it with your shell.\n"
     texts = [text[s:e] for s, e in chunking.sentences(text)]
     assert texts == ["Steps:", "1. Create a virtual environment.", "2. Activate it with your shell."]
+
+
+# --- structure: tables, blocks and lead-in lines -------------------------------------------------
+def _words(n: int, seed: str) -> str:
+    return " ".join(f"{seed}{i}" for i in range(n)) + "."
+
+
+def test_a_table_that_fits_a_chunk_is_not_cut():
+    rows = "\n".join(f"| --opt{i} | sets option number {i} of the tool |" for i in range(6))
+    text = f"{_words(30, 'intro')}\n\nTable 3.1. Options of the tool\n\n{rows}\n\n{_words(40, 'outro')}\n"
+    table = (text.index("Table 3.1."), text.index("of the tool |", text.index("| --opt5")) + len("of the tool |"))
+    spans = chunking.chunk_spans(text, 120, 16)
+    assert any(s <= table[0] and table[1] <= e for s, e in spans), spans
+    chunking.STRUCTURE = False
+    try:
+        plain = chunking.chunk_spans(text, 120, 16)
+    finally:
+        chunking.STRUCTURE = True
+    assert not any(s <= table[0] and table[1] <= e for s, e in plain)  # without the rule the table is cut
+
+
+def test_a_lead_in_line_goes_with_what_it_introduces():
+    text = f"{_words(40, 'a')}\n\nTipp:\n\n{_words(25, 'b')}\n"
+    spans = chunking.chunk_spans(text, 120, 0)
+    assert [text[s:e].split()[0] for s, e in spans] == ["a0", "Tipp:"]
+    chunking.STRUCTURE = False
+    try:
+        plain = chunking.chunk_spans(text, 120, 0)
+    finally:
+        chunking.STRUCTURE = True
+    assert text[plain[0][0] : plain[0][1]].endswith("Tipp:")  # without the rule it ends the first chunk
+
+
+@pytest.mark.parametrize("name,text", DOCS, ids=DOC_IDS)
+def test_structure_rules_keep_every_chunk_a_slice(name, text):
+    for c in chunking.chunk_text(name, text, 64, 16):
+        assert text[c.start : c.end] == c.text

@@ -57,7 +57,6 @@ def test_cases_file_covers_every_language_pair():
     assert sum(not c.answerable for c in cases) >= 10
 
 
-@pytest.mark.slow
 def test_techdocs_cases_name_existing_sections_that_hold_their_facts():
     corpus = EVALS / "techdocs" / "corpus"
     cases = evals.load_cases(EVALS / "techdocs" / "cases.jsonl")
@@ -72,6 +71,7 @@ def test_techdocs_cases_name_existing_sections_that_hold_their_facts():
     assert thresholds["hit1"] > 0 and thresholds["hit5"] > 0
 
 
+@pytest.mark.slow
 def test_our_metrics_agree_with_llama_index_retriever_evaluator(seeds_pipeline):
     cases = evals.load_cases(EVALS / "cases.jsonl")[:30]
     result = crosscheck(cases, seeds_pipeline, k=5)

@@ -475,9 +475,9 @@ def hub_file(pipe: Pipeline) -> Path:
 def test_hub_scores_follow_the_index_only_when_a_hub_weight_is_set(small_corpus):
     from rag.index import hubs
 
-    plain = make_pipe(small_corpus)
+    plain = make_pipe(small_corpus, hub_weight=0.0)
     index(plain)
-    assert not hub_file(plain).exists()  # off by default: nothing computed
+    assert not hub_file(plain).exists()  # switched off: nothing computed
     pipe = make_pipe(small_corpus, raw_embedder(plain), hub_weight=0.5)
     assert pipe.needs_index()  # the weight needs scores this index lacks
     report, embedded = index(pipe)
@@ -488,10 +488,20 @@ def test_hub_scores_follow_the_index_only_when_a_hub_weight_is_set(small_corpus)
     assert set(scores[""]) == {hubs.ANY, "en", "de", "fr", "it", "es", "ru"}
     assert all(set(by_id) == committed for space in scores.values() for by_id in space.values())
     (small_corpus / "c.txt").unlink()
-    index(pipe)
-    left = set(manifest_chunks(pipe))
-    assert left < committed and set(hubs.load(hub_file(pipe))[""]["en"]) == left
+    (small_corpus / "a.txt").write_text("A dog slept under the table.\n", encoding="utf-8")
+    report, embedded = index(pipe)
+    assert report.chunks_embedded == 1 and embedded == 2  # the new chunk and its sentence; the probes are not embedded again
+    left = manifest_chunks(pipe)
+    after = hubs.load(hub_file(pipe))
+    assert set(after[""]["en"]) == set(left)
+    kept = [cid for cid in left if cid.startswith("b.md")]
+    assert kept and all(after[key][lang][cid] == scores[key][lang][cid] for key in scores for lang in scores[key] for cid in kept)
     assert pipe.retrieve("cake recipe", k=2)
+    other = small_corpus.parent / "other"
+    other.mkdir()
+    (other / "n.txt").write_text("Ein kurzer Satz.\n", encoding="utf-8")
+    report, embedded = index(make_pipe(other, raw_embedder(pipe), hub_weight=0.5))
+    assert embedded == 2  # a second index on this machine reuses the embedded probe questions
 
 
 def test_probe_scores_rank_the_chunk_near_every_question_highest():
@@ -514,7 +524,7 @@ def test_missing_hub_file_reads_as_no_correction(tmp_path):
     from rag.index import hubs
 
     assert hubs.load(tmp_path / "none.npz") == {}
-    hubs.save(tmp_path / "h.npz", {"": {"*": {"a#0-1": 0.5}, "en": {"a#0-1": 0.25}}, "m": {"*": {}}})
+    hubs.save(tmp_path / "h.npz", {"": {"*": {"a#0-1": 0.5}, "en": {"a#0-1": 0.25}}, "m": {"*": {}}}, {"a#0-1": "abc"}, {})
     assert hubs.load(tmp_path / "h.npz") == {"": {"*": {"a#0-1": 0.5}, "en": {"a#0-1": 0.25}}, "m": {"*": {}}}
 
 
@@ -524,6 +534,7 @@ def test_fusion_subtracts_the_hub_score_of_the_questions_language():
     f = FusionRetriever.__new__(FusionRetriever)
     f.hub_weight = 0.5
     f.hubs = {"": {"*": {"a": 0.2, "b": 0.4}, "de": {"a": 0.6, "b": 0.2}}}
+    f.hub_means = {("", "*"): 0.3, ("", "de"): 0.4}
     scores = {"a": 0.9, "b": 0.9, "c": 0.9}
     assert f._descaled("", scores, "de") == pytest.approx({"a": 0.6, "b": 0.8, "c": 0.9 - 0.5 * 0.4})  # c: the mean
     assert f._descaled("", scores, "pt") == pytest.approx({"a": 0.8, "b": 0.7, "c": 0.9 - 0.5 * 0.3})  # no Portuguese probes

@@ -14,6 +14,8 @@ also evens out the pull of chunks in the question's own language.
 """
 from __future__ import annotations
 
+import hashlib
+import os
 from pathlib import Path
 
 import numpy as np
@@ -52,51 +54,101 @@ def probe_scores(vectors: np.ndarray, probes: np.ndarray, k: int) -> np.ndarray:
 def space_scores(vectors: np.ndarray, embedder) -> dict[str, np.ndarray]:
     """Per probe language (and :data:`ANY`), each row's hub score."""
     probes = probe_questions()
-    matrix = embedder.embed_queries([q for _, q in probes])
-    langs = np.array([lang for lang, _ in probes])
-    out = {ANY: probe_scores(vectors, matrix, K_ANY)}
-    for lang in sorted(set(langs.tolist())):
-        out[lang] = probe_scores(vectors, matrix[langs == lang], K_LANG)
-    return out
+    return _scores(vectors, embedder.embed_queries([q for _, q in probes]), np.array([lang for lang, _ in probes]))
 
 
-def save(path: Path, scores: dict[str, dict[str, dict[str, float]]]) -> None:
-    """Write ``{space key: {language: {chunk id: score}}}`` atomically (a reader never sees half a file)."""
-    arrays = {}
+def save(path: Path, scores: dict[str, dict[str, dict[str, float]]], hashes: dict[str, str], probes: dict[str, tuple[str, np.ndarray]]) -> None:
+    """Write ``{space key: {language: {chunk id: score}}}``, the content hash each score was computed for and
+    each space's probe vectors (with the embedder's name), atomically: a reader never sees half a file."""
+    arrays: dict[str, np.ndarray] = {"hash_ids": np.array(list(hashes), dtype=str), "hash_values": np.array(list(hashes.values()), dtype=str)}
     for key, by_lang in scores.items():
+        space = key or "chunks"
         for lang, by_id in by_lang.items():
-            name = f"{key or 'chunks'}@{lang}"
-            arrays[f"ids_{name}"] = np.array(list(by_id), dtype=str)
-            arrays[f"r_{name}"] = np.fromiter(by_id.values(), dtype=np.float32, count=len(by_id))
+            arrays[f"ids_{space}@{lang}"] = np.array(list(by_id), dtype=str)
+            arrays[f"r_{space}@{lang}"] = np.fromiter(by_id.values(), dtype=np.float32, count=len(by_id))
+        if key in probes:
+            arrays[f"probename_{space}"] = np.array([probes[key][0]])
+            arrays[f"probes_{space}"] = probes[key][1]
     tmp = path.with_suffix(".tmp.npz")
     np.savez(tmp, **arrays)
     tmp.replace(path)
 
 
+def _read(path: Path):
+    try:
+        return np.load(path)
+    except (OSError, ValueError):
+        return None
+
+
 def load(path: Path) -> dict[str, dict[str, dict[str, float]]]:
     """The scores :func:`save` wrote; empty when there are none (an older index, or nothing indexed yet)."""
-    try:
-        data = np.load(path)
-    except (OSError, ValueError):
-        return {}
+    data = _read(path)
     out: dict[str, dict[str, dict[str, float]]] = {}
-    for name in data.files:
+    for name in data.files if data is not None else []:
         if name.startswith("ids_"):
             space, _, lang = name[4:].rpartition("@")
             out.setdefault("" if space == "chunks" else space, {})[lang] = dict(zip(data[name].tolist(), data[f"r_{name[4:]}"].tolist()))
     return out
 
 
-def build(spaces: dict, path: Path) -> None:
-    """Compute and save the hub scores of every space in ``spaces`` (space key -> (store, embedder))."""
+def _probe_vectors(data, key: str, embedder, cache_dir: Path | None) -> np.ndarray:
+    """The probe questions embedded by ``embedder``: from the index's last run, else from the per-machine
+    cache (``<home>/cache``: every index of one embedder shares them), else embedded now and cached."""
+    space = key or "chunks"
+    questions = [q for _, q in probe_questions()]
+    if data is not None and f"probes_{space}" in data.files and data[f"probename_{space}"][0] == embedder.name:
+        if len(data[f"probes_{space}"]) == len(questions):
+            return data[f"probes_{space}"]
+    digest = hashlib.sha1("\n".join([embedder.name, *questions]).encode()).hexdigest()[:16]
+    cached = cache_dir / f"probes-{digest}.npy" if cache_dir else None
+    if cached is not None and cached.exists():
+        try:
+            return np.load(cached)
+        except (OSError, ValueError):
+            pass
+    matrix = embedder.embed_queries(questions)
+    if cached is not None:
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cached.with_suffix(f".{os.getpid()}.tmp.npy")
+            np.save(tmp, matrix)
+            tmp.replace(cached)
+        except OSError:
+            pass  # a read-only home only loses the cache
+    return matrix
+
+
+def build(spaces: dict, path: Path, hashes: dict[str, str], cache_dir: Path | None = None) -> None:
+    """Bring the hub scores of every space in ``spaces`` (space key -> (store, embedder)) up to date with the
+    committed chunks (``hashes``: chunk id -> content hash). A score depends on its chunk alone, so only
+    chunks that are new or whose content changed are scored; the others keep theirs."""
+    data = _read(path)
+    old = load(path)
+    old_hashes = dict(zip(data["hash_ids"].tolist(), data["hash_values"].tolist())) if data is not None and "hash_ids" in data.files else {}
+    same = {cid for cid, h in hashes.items() if old_hashes.get(cid) == h}
     scores: dict[str, dict[str, dict[str, float]]] = {}
+    probes: dict[str, tuple[str, np.ndarray]] = {}
+    langs = np.array([lang for lang, _ in probe_questions()])
     for key, (store, embedder) in spaces.items():
-        ids = sorted(store.ids())
-        found = store.vectors(ids) if ids else {}
-        ids = [i for i in ids if i in found]
-        if not ids:
-            scores[key] = {ANY: {}}
-            continue
-        by_lang = space_scores(np.stack([found[i] for i in ids]), embedder)
-        scores[key] = {lang: dict(zip(ids, r.tolist())) for lang, r in by_lang.items()}
-    save(path, scores)
+        matrix = _probe_vectors(data, key, embedder, cache_dir)
+        probes[key] = (embedder.name, matrix)
+        kept = old.get(key, {})
+        reuse = {cid for cid in same if all(cid in by_id for by_id in kept.values())} if kept else set()
+        todo = sorted(set(hashes) - reuse)
+        found = store.vectors(todo) if todo else {}
+        todo = [cid for cid in todo if cid in found]
+        fresh = _scores(np.stack([found[c] for c in todo]), matrix, langs) if todo else {}
+        scores[key] = {}
+        for lang in [ANY, *sorted(set(langs.tolist()))]:
+            by_id = {cid: kept[lang][cid] for cid in reuse if lang in kept}
+            by_id.update(zip(todo, fresh[lang].tolist()) if todo else [])
+            scores[key][lang] = by_id
+    save(path, scores, hashes, probes)
+
+
+def _scores(vectors: np.ndarray, matrix: np.ndarray, langs: np.ndarray) -> dict[str, np.ndarray]:
+    out = {ANY: probe_scores(vectors, matrix, K_ANY)}
+    for lang in sorted(set(langs.tolist())):
+        out[lang] = probe_scores(vectors, matrix[langs == lang], K_LANG)
+    return out

@@ -111,6 +111,10 @@ class Manifest:
             self.db.execute("DELETE FROM files WHERE source=?", (source,))
         return ids
 
+    def chunk_hashes(self) -> dict[str, str]:
+        """id -> content hash of every committed chunk."""
+        return dict(self.db.execute("SELECT id, hash FROM chunks"))
+
     def all_chunk_ids(self) -> set[str]:
         return {r[0] for r in self.db.execute("SELECT id FROM chunks")}
 

@@ -12,9 +12,9 @@ from ..lang import detect
 from .base import Retrieval, committed_passages
 from .dense import DenseRetriever
 
-FUSION_WEIGHTS = {"": 1.0, "s": 1.0, "m": 0.5, "ms": 0.5}
+FUSION_WEIGHTS = {"": 1.0, "s": 0.75, "m": 0.5, "ms": 0.25}  # chosen on five corpora, evals/RESULTS.md
 FUSION_DEPTH = {"chunks": 30, "sentences": 60}
-HUB_KEYS = ("", "m")  # the chunk lists get the hub correction (sentence-level scores measured worse)
+HUB_KEYS = ("", "m")  # the chunk lists get the hub correction
 
 
 def zscores(scores: dict[str, float]) -> tuple[dict[str, float], float]:
@@ -28,8 +28,9 @@ class FusionRetriever:
     """Each space searched in the store; per-chunk scores z-normalised per space and summed with weights.
 
     Sentence-level matches find the one sentence that answers a question inside a longer chunk;
-    mUSE adds a more language-neutral opinion. ``rank_score`` is the fused z-score.
-    Measured on XQuAD (README): en->de hit@1 0.84 -> 0.91.
+    mUSE adds a more language-neutral opinion. Before normalising, the two chunk lists lose
+    ``hub_weight`` x each chunk's hub score for the question's language (:mod:`rag.index.hubs`).
+    ``rank_score`` is the fused z-score. Measured on five corpora in evals/RESULTS.md.
     """
 
     name = "fusion"
@@ -40,15 +41,18 @@ class FusionRetriever:
         self.muse = muse
         self.hub_weight = hub_weight
         self.hubs = hubs.load(view.layout.hubs(view.manifest.get("collection") or "")) if hub_weight else {}
+        self.hub_means = {(key, lang): float(np.mean(list(r.values()))) for key, by_lang in self.hubs.items() for lang, r in by_lang.items() if r}
 
     def _descaled(self, key: str, scores: dict[str, float], lang: str) -> dict[str, float]:
         """Chunk-list cosines minus ``hub_weight`` x the chunk's hub score for the question's language
         (CSLS local scaling, see :mod:`rag.index.hubs`); chunks without a score get the mean."""
         by_lang = self.hubs.get(key) if key in HUB_KEYS else None
-        r = (by_lang.get(lang) or by_lang.get(hubs.ANY)) if by_lang else None
+        if by_lang and not by_lang.get(lang):
+            lang = hubs.ANY
+        r = by_lang.get(lang) if by_lang else None
         if not r:
             return scores
-        fallback = float(np.mean(list(r.values())))
+        fallback = self.hub_means[(key, lang)]
         return {cid: v - self.hub_weight * r.get(cid, fallback) for cid, v in scores.items()}
 
     def _sentence_hits(self, key: str, vector: np.ndarray, n: int) -> dict[str, float]:
