@@ -6,11 +6,12 @@ run has not committed. Only :mod:`rag.index.store` imports chromadb.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import StoreError, empty_corpus
-from .layout import Layout, chunk_signature, collection
+from .distinct import DistinctSpace
+from .layout import SENTENCE_SPACES, Layout, chunk_signature, collection
 from .manifest import Manifest, check_embedder, check_spaces, spaces_of
 from .store import Store, open_client
 
@@ -23,6 +24,10 @@ class IndexView:
     manifest: Manifest
     spaces: dict[str, Store]
     committed: set[str] | None  # set while a run is in progress or crashed: only these chunks may be returned
+    copies: dict[str, str] = field(default_factory=dict)  # chunk id -> its canonical copy (see distinct.py)
+
+    def canonical(self, chunk_id: str) -> str:
+        return self.copies.get(chunk_id, chunk_id)
 
     @property
     def chunks(self) -> Store:
@@ -51,14 +56,17 @@ def open_view(settings, embedder_name: str) -> IndexView:
             raise empty_corpus(settings.corpus_root, suffixes())
         check_embedder(m, embedder_name)
         check_spaces(m, settings.retrieval)
+        committed = m.all_chunk_ids() if m.get("dirty") == "1" else None
         client = open_client(settings.chroma_url, layout.chroma_path)
         base = m.get("collection") or ""
         spaces = {key: client.open(collection(base, key)) for key in spaces_of(m)}
-        committed = m.all_chunk_ids() if m.get("dirty") == "1" else None
+        copies = m.copies() if m.get("copies") != "0" or committed is not None else {}
+        if copies:
+            spaces = {key: DistinctSpace(store, copies, m, key in SENTENCE_SPACES) for key, store in spaces.items()}
     except BaseException:
         m.close()
         raise
-    return IndexView(layout=layout, manifest=m, spaces=spaces, committed=committed)
+    return IndexView(layout=layout, manifest=m, spaces=spaces, committed=committed, copies=copies)
 
 
 def is_stale(settings) -> bool:

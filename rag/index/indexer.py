@@ -196,7 +196,41 @@ class Indexer:
         self.report.removed += 1
 
     def _embed_jobs(self, m: Manifest, store: Stores, jobs: list[_FileJob]) -> None:
-        # 1. chunks whose vectors exist already: same id and content, same content elsewhere, or a resumed upsert
+        needed = self._reuse(m, store, jobs)
+        # 2. embed the rest in batches that cross file boundaries; commit each file once it is complete
+        total = len(needed)
+        done = 0
+        self.progress("embed", 0, total)
+        pending = [job for job in jobs if job.missing]
+        for job in jobs:
+            if not job.missing:
+                self._commit(m, store, job)
+        store.plan([c for _, c in needed])  # equal texts anywhere in this run are embedded once
+        first_seen: set[str] = set()
+        batch = self.settings.embed_batch
+        for i in range(0, total, batch):
+            part = [c for _, c in needed[i : i + batch]]
+            store.upsert(part, store.embed(part))
+            for job, c in needed[i : i + batch]:
+                job.missing.discard(c.id)
+            done += len(part)
+            fresh = {c.hash for c in part} - first_seen
+            first_seen |= fresh
+            self.report.chunks_embedded += len(fresh)
+            self.report.chunks_reused += len(part) - len(fresh)
+            self.progress("embed", done, total)
+            still = []
+            for job in pending:
+                if job.missing:
+                    still.append(job)
+                else:
+                    self._commit(m, store, job)
+            pending = still
+        self.report.texts_embedded += store.once.embedded
+
+    def _reuse(self, m: Manifest, store: Stores, jobs: list[_FileJob]) -> list[tuple[_FileJob, Chunk]]:
+        """Give chunks the vectors that exist already (same id and content, same content elsewhere, or a
+        resumed upsert); returns the chunks still to embed."""
         needed: list[tuple[_FileJob, Chunk]] = []
         by_hash = m.ids_with_hashes(c.hash for job in jobs for c in job.chunks)
         for job in jobs:
@@ -209,31 +243,7 @@ class Indexer:
             self.report.chunks_reused += len(copied) + len(resumed)
             job.missing = {c.id for c in rest if c.id not in resumed}
             needed.extend((job, c) for c in rest if c.id in job.missing)
-
-        # 2. embed the rest in batches that cross file boundaries; commit each file once it is complete
-        total = len(needed)
-        done = 0
-        self.progress("embed", 0, total)
-        pending = [job for job in jobs if job.missing]
-        for job in jobs:
-            if not job.missing:
-                self._commit(m, store, job)
-        batch = self.settings.embed_batch
-        for i in range(0, total, batch):
-            part = [c for _, c in needed[i : i + batch]]
-            store.upsert(part, store.embed(part))
-            for job, c in needed[i : i + batch]:
-                job.missing.discard(c.id)
-            done += len(part)
-            self.report.chunks_embedded += len(part)
-            self.progress("embed", done, total)
-            still = []
-            for job in pending:
-                if job.missing:
-                    still.append(job)
-                else:
-                    self._commit(m, store, job)
-            pending = still
+        return needed
 
     def _commit(self, m: Manifest, store: Stores, job: _FileJob) -> None:
         e = job.entry
@@ -247,7 +257,7 @@ class Indexer:
 
     def _finish(self, m: Manifest, store: Stores, swap: bool) -> None:
         s = self.settings
-        m.set(chunking=chunk_signature(s), updated=time.time())
+        m.set(chunking=chunk_signature(s), updated=time.time(), copies=m.copy_count())
         target = self.layout.lexical(m.get("collection") or "")
         if s.retrieval in lexical.NEEDED_BY and (self.report.touched or self.force_rechunk or not target.exists()):
             lexical.build(m, target)

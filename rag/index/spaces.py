@@ -7,6 +7,7 @@ import numpy as np
 
 from ..chunk import sentence_units
 from ..embed import Embedder
+from ..embed.once import EmbedOnce
 from ..types import Chunk
 from .layout import MUSE_SPACES, SENTENCE_SPACES, chunk_of, collection, sentence_ids
 from .store import StoreClient
@@ -46,6 +47,7 @@ class Stores:
         self.spaces = spaces
         self.by_key = {sp.key: client.open(collection(base, sp.key), create=create) for sp in spaces}
         self.primary = self.by_key[""]
+        self.once = EmbedOnce()  # one run: each distinct text is embedded once per embedder
 
     def _ids(self, sp: Space, chunk_id: str, n_sentences: int) -> list[str]:
         return sentence_ids(chunk_id, n_sentences) if sp.sentences else [chunk_id]
@@ -66,12 +68,21 @@ class Stores:
             else:
                 store.upsert([c.id for c in chunks], vectors[sp.key], [c.text for c in chunks], [chunk_meta(c) for c in chunks])
 
+    @staticmethod
+    def texts(sp: Space, chunks: list[Chunk]) -> list[str]:
+        """What space ``sp`` embeds for ``chunks``: their sentences, or the chunks themselves."""
+        return [u for c in chunks for u in sentence_units(c.text)] if sp.sentences else [c.text for c in chunks]
+
+    def plan(self, chunks: list[Chunk]) -> None:
+        """Announce the chunks this run will embed, so that texts repeated anywhere in them are embedded once."""
+        for sp in self.spaces:
+            self.once.plan(sp.embedder, self.texts(sp, chunks))
+
     def embed(self, chunks: list[Chunk]) -> dict[str, np.ndarray]:
         out = {}
-        sentences = [u for c in chunks for u in sentence_units(c.text)] if any(sp.sentences for sp in self.spaces) else []
         for sp in self.spaces:
-            texts = sentences if sp.sentences else [c.text for c in chunks]
-            out[sp.key] = sp.embedder.embed_passages(texts) if texts else None
+            texts = self.texts(sp, chunks)
+            out[sp.key] = self.once.embed(sp.embedder, texts) if texts else None
         return out
 
     def copy(self, pairs: list[tuple[Chunk, str]]) -> set[str]:
