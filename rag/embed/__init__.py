@@ -32,7 +32,7 @@ def _e5(arg, s):
 def _muse(arg, s):
     from .muse import Muse
 
-    return Muse(threads=s.threads)
+    return Muse(threads=s.threads, cache_dir=s.cache_dir)
 
 
 def _st(arg, s):
@@ -81,7 +81,7 @@ def validate_spec(spec: str) -> None:
 def get_embedder(spec: str, settings) -> Embedder:
     """The embedder for ``spec``; one instance per spec, thread count and server, reused across calls."""
     EMBEDDERS.validate(spec)
-    key = (spec, settings.threads, settings.embed_base_url)
+    key = (spec, settings.threads, settings.embed_base_url, str(settings.cache_dir))
     with _cache_lock:
         if key not in _cache:
             _cache[key] = EMBEDDERS.create(spec, settings)

@@ -25,7 +25,7 @@ from ..embed import MUSE_SPEC, Embedder, get_embedder
 from ..errors import IndexBusyError, StoreError
 from ..settings import Settings
 from ..types import Chunk, IndexReport
-from . import lexical
+from . import lexical, snapshot
 from .layout import ALL_SPACES, Layout, chunk_signature, collection, spaces_for
 from .manifest import SCHEMA_VERSION, Manifest, check_embedder, check_spaces, remove_sqlite, spaces_of
 from .spaces import Space, Stores, make_spaces
@@ -97,6 +97,7 @@ class Indexer:
             check_embedder(m, self.embedder.name)
             check_spaces(m, s.retrieval)
             store = Stores(client, m.get("collection") or "", self._spaces(spaces_of(m)), create=False)
+            self._started_clean = m.get("dirty") == "0"
             if m.get("dirty") == "1":
                 store.collect_garbage(m.all_chunk_ids())
             if m.get("chunking") != chunk_signature(s):
@@ -139,6 +140,7 @@ class Indexer:
         return m, Stores(client, name, self._spaces(spaces_for(s.retrieval))), True
 
     force_rechunk = False
+    _started_clean = False  # the live index was complete when this run began (its snapshot matched its store)
 
     # --- the work ----------------------------------------------------------------
     def _sync(self, m: Manifest, store: Stores, entries: list[load.FileEntry]) -> None:
@@ -261,8 +263,10 @@ class Indexer:
         target = self.layout.lexical(m.get("collection") or "")
         if s.retrieval in lexical.NEEDED_BY and (self.report.touched or self.force_rechunk or not target.exists()):
             lexical.build(m, target)
-        m.set(dirty=0)
+        token = self._snapshot(m, store)
+        m.set(dirty=0, snapshot=token)  # the snapshot becomes the index's in the transaction that completes the run
         if not swap:
+            snapshot.remove_stale(self.layout.index_dir, token)
             return
         live = self.layout.manifest
         old = None
@@ -282,7 +286,19 @@ class Indexer:
             except FileNotFoundError:
                 pass
         os.replace(self.layout.new_manifest, live)
+        snapshot.remove_stale(self.layout.index_dir, token)
         self._drop_stale_collections(old)
+
+    def _snapshot(self, m: Manifest, store: Stores) -> str:
+        """The token of a vector snapshot matching the finished run ("" for none: a server or a large index)."""
+        s = self.settings
+        if s.chroma_url or sum(st.count() for st in store.by_key.values()) > s.snapshot_max_vectors:
+            return ""
+        token = m.get("snapshot") or ""
+        unchanged = self._started_clean and not store.modified
+        if token and unchanged and (self.layout.index_dir / f"{snapshot.PREFIX}{token}").is_dir():
+            return token
+        return snapshot.write(self.layout.index_dir, store.by_key)
 
     def _drop_stale_collections(self, old: str | None) -> None:
         client: StoreClient = open_client(self.settings.chroma_url, self.layout.chroma_path)

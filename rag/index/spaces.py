@@ -48,12 +48,14 @@ class Stores:
         self.by_key = {sp.key: client.open(collection(base, sp.key), create=create) for sp in spaces}
         self.primary = self.by_key[""]
         self.once = EmbedOnce()  # one run: each distinct text is embedded once per embedder
+        self.modified = False  # any vector written or deleted through this object
 
     def _ids(self, sp: Space, chunk_id: str, n_sentences: int) -> list[str]:
         return sentence_ids(chunk_id, n_sentences) if sp.sentences else [chunk_id]
 
     def upsert(self, chunks: list[Chunk], vectors: dict[str, np.ndarray]) -> None:
         """Secondary spaces first, the chunk space last: a chunk present there has all its vectors."""
+        self.modified = True
         for sp in sorted(self.spaces, key=lambda sp: sp.key == ""):
             store = self.by_key[sp.key]
             if sp.sentences:
@@ -116,6 +118,7 @@ class Stores:
         """Delete chunks (id -> sentence count) from every space."""
         if not chunks:
             return
+        self.modified = True
         for sp in self.spaces:
             ids = [i for cid, n in chunks.items() for i in self._ids(sp, cid, n)]
             self.by_key[sp.key].delete(ids)
@@ -124,6 +127,7 @@ class Stores:
         for sp in self.spaces:
             store = self.by_key[sp.key]
             orphans = [i for i in store.ids() if (chunk_of(i) if sp.sentences else i) not in committed]
+            self.modified |= bool(orphans)
             store.delete(orphans)
 
     def upserted(self, chunks: list[Chunk]) -> set[str]:
