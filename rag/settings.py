@@ -69,9 +69,12 @@ class Settings(BaseSettings):
     chunk_overlap: int = Field(32, ge=0, le=1024, description="Tokens of whole sentences repeated between chunks.")
     max_file_mb: float = Field(10.0, gt=0, description="Files larger than this are skipped with a warning.")
     threads: int = Field(
-        1, ge=1, le=64, description="CPU threads for the in-process embedders (1 keeps queries steady when other work shares the CPU; 2+ indexes faster on an idle machine)."
+        1, ge=1, le=64, description="CPU threads of the in-process embedders for questions (1 keeps queries steady when other work shares the CPU)."
     )
-    embed_batch: int = Field(32, ge=1, le=1024, description="Chunks per embedding call while indexing.")
+    index_threads: int = Field(
+        0, ge=0, le=64, description="CPU threads of the main embedder while indexing (0: every core); questions keep `threads`. mUSE always runs on `threads`: its small matrices lose time to more."
+    )
+    embed_batch: int = Field(128, ge=1, le=1024, description="Chunks per embedding call while indexing (their sentences go in the same call; larger batches keep the cores busier).")
     snapshot_max_vectors: int = Field(
         50_000, ge=0, description="Indexes with at most this many vectors (all spaces together) also keep a memory-mapped copy of them, so a new process answers without opening Chroma (0: never)."
     )

@@ -131,3 +131,57 @@ def test_no_snapshot_while_a_run_is_unfinished_or_for_a_large_index(small_corpus
     small.index()
     assert small.retriever() and small._view.snapshot is None
     assert not [p for p in small.settings.index_dir.iterdir() if p.name.startswith("snapshot-")]
+
+
+class ThreadedEmbedder:
+    """A hashing embedder that records the thread count it embeds passages with."""
+
+    def __init__(self):
+        from rag.embed.hashing import HashEmbedder
+
+        self.inner = HashEmbedder(64)
+        self.name, self.dim = self.inner.name, self.inner.dim
+        self.count = 1
+        self.seen: list[int] = []
+
+    def use_threads(self, n: int) -> int:
+        previous, self.count = self.count, n
+        return previous
+
+    def embed_passages(self, texts):
+        self.seen.append(self.count)
+        return self.inner.embed_passages(texts)
+
+    def embed_queries(self, texts):
+        self.seen.append(-self.count)
+        return self.inner.embed_queries(texts)
+
+
+@pytest.mark.parametrize("index_threads, expected", [(0, None), (3, 3)])
+def test_indexing_uses_index_threads_and_questions_keep_theirs(small_corpus, index_threads, expected):
+    from rag.index.indexer import cores
+
+    emb = ThreadedEmbedder()
+    pipe = Pipeline(corpus=small_corpus, embedder=emb, retrieval="dense", index_threads=index_threads)
+    pipe.index()
+    assert set(emb.seen) == {expected or cores()}
+    assert emb.count == 1, "restored after the run"
+    emb.seen.clear()
+    pipe.retrieve("Kuchen", k=1)
+    assert emb.seen == [-1], "questions embed with the query thread count"
+
+
+def test_e5_thread_count_is_per_calling_thread():
+    import threading
+
+    from rag.embed.e5 import E5Small
+
+    e5 = E5Small(threads=1)
+    assert e5.use_threads(2) == 1
+    seen = []
+    worker = threading.Thread(target=lambda: seen.append(e5._model._lib.omp_get_max_threads()))
+    worker.start()
+    worker.join()
+    assert seen == [1], "another thread (a question) keeps its own count"
+    assert e5.use_threads(1) == 2
+

@@ -9,6 +9,7 @@ hashing embedder: instant, for smoke tests and CI). Third parties register more 
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -16,7 +17,7 @@ from ..errors import ConfigError
 from ..registry import Registry
 from .base import Embedder, normalise
 
-__all__ = ["EMBEDDERS", "MUSE_SPEC", "CachedQueries", "Embedder", "cached", "get_embedder", "normalise", "validate_spec"]
+__all__ = ["EMBEDDERS", "MUSE_SPEC", "CachedQueries", "Embedder", "cached", "get_embedder", "normalise", "threads", "validate_spec"]
 
 
 def _secret(value) -> str | None:
@@ -86,6 +87,18 @@ def get_embedder(spec: str, settings) -> Embedder:
         if key not in _cache:
             _cache[key] = EMBEDDERS.create(spec, settings)
         return _cache[key]
+
+
+@contextmanager
+def threads(embedder: Embedder, n: int):
+    """Run the block with ``n`` threads in ``embedder`` (if it can change them), then restore its count."""
+    setter = getattr(embedder, "use_threads", None)
+    previous = setter(n) if setter is not None else None
+    try:
+        yield
+    finally:
+        if previous is not None:
+            setter(previous)
 
 
 class CachedQueries:

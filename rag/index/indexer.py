@@ -21,7 +21,7 @@ from typing import Callable
 
 from .. import load
 from ..chunk import chunk_units, sentence_units
-from ..embed import MUSE_SPEC, Embedder, get_embedder
+from ..embed import MUSE_SPEC, Embedder, get_embedder, threads
 from ..errors import IndexBusyError, StoreError
 from ..settings import Settings
 from ..types import Chunk, IndexReport
@@ -32,6 +32,11 @@ from .spaces import Space, Stores, make_spaces
 from .store import StoreClient, open_client
 
 Progress = Callable[[str, int, int], None]
+
+
+def cores() -> int:
+    """The CPU cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 @dataclass
@@ -77,7 +82,8 @@ class Indexer:
             self.report.skipped = [str(x) for x in skipped]
             manifest, store, swap = self._open(rebuild)
             try:
-                self._sync(manifest, store, entries)
+                with threads(self.embedder, s.index_threads or cores()):
+                    self._sync(manifest, store, entries)
                 self._finish(manifest, store, swap)
             finally:
                 manifest.close()
