@@ -115,6 +115,8 @@ class Pipeline:
         from .retrieve import Context, make_retriever
 
         with self._lock:
+            if self._view is not None and not self._view.current():
+                self.close()  # another process replaced the snapshot this view reads
             if self._retriever is None:
                 view = index_stage.open_view(self.settings, self.embedder.name)
                 muse = lambda: get_embedder("muse", self.settings)  # noqa: E731

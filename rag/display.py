@@ -7,16 +7,16 @@ import typer
 
 
 def progress():
-    """A rich progress bar with ETA on stderr, started on the first event."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-
+    """A rich progress bar with ETA on stderr, started on the first event (rich is imported only then)."""
     state: dict = {}
 
     def callback(phase: str, done: int, total: int) -> None:
         if phase != "embed" or total == 0:
             return
         if "bar" not in state:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
             bar = Progress(
                 TextColumn("embedding chunks"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
                 console=Console(stderr=True), transient=True,

@@ -28,6 +28,12 @@ def default_home() -> Path:
     return Path(user_data_dir("rag-ask", appauthor=False))
 
 
+def default_cache() -> Path:
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("rag-ask", appauthor=False))
+
+
 def config_file() -> Path | None:
     """``RAG_CONFIG`` if set, else ``./rag.toml`` if present."""
     explicit = os.environ.get("RAG_CONFIG")
@@ -47,6 +53,9 @@ class Settings(BaseSettings):
 
     corpus: Path = Field(default_factory=default_corpus, description="Folder of documents to index and search.")
     home: Path = Field(default_factory=default_home, description="Where indexes live (one sub-folder per corpus).")
+    cache_dir: Path = Field(
+        default_factory=default_cache, description="Unpacked model files, memory-mapped on every start (mUSE's weights, ~110 MB); safe to delete."
+    )
     embedder: str = Field("e5-small", description="Embedder spec: e5-small, muse, st:<model or path>, openai:<model>.")
     llm: str = Field("extractive", description="Answerer spec: extractive, openai:<model>, ollama:<model>, llamacpp:<path.gguf>.")
     k: int = Field(5, ge=1, le=100, description="Passages retrieved and shown to the answerer.")
@@ -69,9 +78,15 @@ class Settings(BaseSettings):
     )
     max_file_mb: float = Field(10.0, gt=0, description="Files larger than this are skipped with a warning.")
     threads: int = Field(
-        1, ge=1, le=64, description="CPU threads for the in-process embedders (1 keeps queries steady when other work shares the CPU; 2+ indexes faster on an idle machine)."
+        1, ge=1, le=64, description="CPU threads of the in-process embedders for questions (1 keeps queries steady when other work shares the CPU)."
     )
-    embed_batch: int = Field(32, ge=1, le=1024, description="Chunks per embedding call while indexing.")
+    index_threads: int = Field(
+        0, ge=0, le=64, description="CPU threads of the main embedder while indexing (0: every core); questions keep `threads`. mUSE always runs on `threads`: its small matrices lose time to more."
+    )
+    embed_batch: int = Field(128, ge=1, le=1024, description="Chunks per embedding call while indexing (their sentences go in the same call; larger batches keep the cores busier).")
+    snapshot_max_vectors: int = Field(
+        50_000, ge=0, description="Indexes with at most this many vectors (all spaces together) also keep a memory-mapped copy of them, so a new process answers without opening Chroma (0: never)."
+    )
     chroma_url: str | None = Field(None, description="Use a Chroma server (http://127.0.0.1:8000) instead of the embedded store.")
     embed_base_url: str = Field("http://127.0.0.1:8000/v1", description="Base URL for openai:<model> embedders.")
     embed_api_key: SecretStr | None = Field(None, description="API key for the embeddings server.")
@@ -113,7 +128,7 @@ class Settings(BaseSettings):
             raise ValueError(f"{exc.message} (valid: {registry.examples})") from None
         return value
 
-    @field_validator("corpus", "home", mode="after")
+    @field_validator("corpus", "home", "cache_dir", mode="after")
     @classmethod
     def _expand(cls, value: Path) -> Path:
         return Path(value).expanduser()

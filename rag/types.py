@@ -166,8 +166,9 @@ class IndexReport:
     removed: int = 0
     unchanged: int = 0
     skipped: list[str] = field(default_factory=list)
-    chunks_embedded: int = 0
-    chunks_reused: int = 0
+    chunks_embedded: int = 0  # distinct chunk contents embedded by a model in this run
+    chunks_reused: int = 0  # chunks that got existing vectors: same content committed before, or a copy in this run
+    texts_embedded: int = 0  # texts a model embedded, over every vector space (chunks and sentences)
     chunks_total: int = 0
     seconds: float = 0.0
 

@@ -1,4 +1,4 @@
-"""Shared fixtures: every test gets its own RAG_HOME; nothing is written to the user's home."""
+"""Shared fixtures: every test gets its own RAG_HOME (and the session one RAG_CACHE_DIR); nothing is written to the user's home."""
 from __future__ import annotations
 
 import os
@@ -39,13 +39,20 @@ def require_gguf(module: str) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def model_cache(tmp_path_factory) -> Path:
+    """One cache of unpacked model files for the whole session (never the user's own cache)."""
+    return tmp_path_factory.mktemp("ragcache")
+
+
 @pytest.fixture(autouse=True)
-def _isolated(tmp_path_factory, monkeypatch):
+def _isolated(tmp_path_factory, monkeypatch, model_cache):
     home = tmp_path_factory.mktemp("raghome")
-    monkeypatch.setenv("RAG_HOME", str(home))
     for var in list(os.environ):
-        if var.startswith("RAG_") and var != "RAG_HOME":
+        if var.startswith("RAG_"):
             monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("RAG_HOME", str(home))
+    monkeypatch.setenv("RAG_CACHE_DIR", str(model_cache))
     monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))  # no stray ./rag.toml
     yield home
     from rag.index import store
@@ -75,13 +82,13 @@ def small_corpus(tmp_path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def seeds_pipeline(tmp_path_factory):
+def seeds_pipeline(tmp_path_factory, model_cache):
     """A pipeline over the real seeds with the real default embedder and embedded Chroma, indexed once."""
     from rag.api import Pipeline
     from rag.settings import Settings
 
     home = tmp_path_factory.mktemp("seedshome")
-    settings = Settings(corpus=SEEDS, home=home)
+    settings = Settings(corpus=SEEDS, home=home, cache_dir=model_cache)
     pipe = Pipeline(settings)
     pipe.index()
     return pipe

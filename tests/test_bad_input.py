@@ -445,8 +445,10 @@ DAMAGE = {
 
 
 @pytest.mark.parametrize("damage", list(DAMAGE))
-def test_damaged_index(damage, runner, env):
+def test_damaged_index(damage, runner, env, monkeypatch):
     rel, spoil, words = DAMAGE[damage]
+    if damage.startswith("chroma"):
+        monkeypatch.setenv("RAG_SNAPSHOT_MAX_VECTORS", "0")  # queries read Chroma itself (see the snapshot test below)
     index_ok(runner)
     fresh_process_state()  # the next command is a new process: nothing cached
     target = _index_dir() / rel
@@ -477,6 +479,29 @@ def test_damaged_index(damage, runner, env):
     else:
         assert rebuilt.exit_code == 1
         assert error_line(rebuilt)
+
+
+def test_damaged_chroma_behind_a_vector_snapshot(runner, env):
+    """A small index answers from its committed vector snapshot without opening Chroma; the damage shows
+    (one line, no traceback) when an index run needs the store, and the rebuild repairs or says why not."""
+    index_ok(runner)
+    before = snapshot(env)
+    fresh_process_state()
+    target = _index_dir() / "chroma" / "chroma.sqlite3"
+    _garbage(target)
+    asked = runner.invoke(ask_app, [QUERY, "--json"])
+    no_traceback(asked)
+    assert asked.exit_code == 0, asked.stderr
+    assert [p["passage_id"] for p in json.loads(asked.stdout)["passages"]] == [pid for pid, _ in before[1][:5]]
+    (env / "new.txt").write_text("A new note about the river.\n", encoding="utf-8")
+    fresh_process_state()
+    changed = runner.invoke(app, ["index"])
+    no_traceback(changed)
+    assert changed.exit_code == 1 and "cannot open the Chroma store" in error_line(changed)
+    fresh_process_state()
+    rebuilt = runner.invoke(app, ["index", "--rebuild"])
+    no_traceback(rebuilt)
+    assert rebuilt.exit_code in (0, 1) and (rebuilt.exit_code == 0 or error_line(rebuilt))
 
 
 def test_rebuild_recovers_from_a_garbage_manifest(runner, env):

@@ -9,6 +9,7 @@ hashing embedder: instant, for smoke tests and CI). Third parties register more 
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -16,7 +17,7 @@ from ..errors import ConfigError
 from ..registry import Registry
 from .base import Embedder, normalise
 
-__all__ = ["EMBEDDERS", "MUSE_SPEC", "CachedQueries", "Embedder", "cached", "get_embedder", "normalise", "validate_spec"]
+__all__ = ["EMBEDDERS", "MUSE_SPEC", "CachedQueries", "Embedder", "cached", "get_embedder", "normalise", "threads", "validate_spec"]
 
 
 def _secret(value) -> str | None:
@@ -32,7 +33,7 @@ def _e5(arg, s):
 def _muse(arg, s):
     from .muse import Muse
 
-    return Muse(threads=s.threads)
+    return Muse(threads=s.threads, cache_dir=s.cache_dir)
 
 
 def _st(arg, s):
@@ -83,11 +84,23 @@ def validate_spec(spec: str) -> None:
 def get_embedder(spec: str, settings) -> Embedder:
     """The embedder for ``spec``; one instance per spec, thread count and server, reused across calls."""
     EMBEDDERS.validate(spec)
-    key = (spec, settings.threads, settings.embed_base_url, settings.embed_query_prefix, settings.embed_passage_prefix)
+    key = (spec, settings.threads, settings.embed_base_url, settings.embed_query_prefix, settings.embed_passage_prefix, str(settings.cache_dir))
     with _cache_lock:
         if key not in _cache:
             _cache[key] = EMBEDDERS.create(spec, settings)
         return _cache[key]
+
+
+@contextmanager
+def threads(embedder: Embedder, n: int):
+    """Run the block with ``n`` threads in ``embedder`` (if it can change them), then restore its count."""
+    setter = getattr(embedder, "use_threads", None)
+    previous = setter(n) if setter is not None else None
+    try:
+        yield
+    finally:
+        if previous is not None:
+            setter(previous)
 
 
 class CachedQueries:

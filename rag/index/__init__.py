@@ -6,12 +6,13 @@ run has not committed. Only :mod:`rag.index.store` imports chromadb.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import StoreError, empty_corpus
-from . import hubs
-from .layout import Layout, chunk_signature, collection
+from . import hubs, snapshot
+from .distinct import DistinctSpace
+from .layout import SENTENCE_SPACES, Layout, chunk_signature, collection
 from .manifest import Manifest, check_embedder, check_spaces, spaces_of
 from .store import Store, open_client
 
@@ -24,6 +25,20 @@ class IndexView:
     manifest: Manifest
     spaces: dict[str, Store]
     committed: set[str] | None  # set while a run is in progress or crashed: only these chunks may be returned
+    copies: dict[str, str] = field(default_factory=dict)  # chunk id -> its canonical copy (see distinct.py)
+    snapshot: str | None = None  # the token of the vector snapshot the spaces read (see snapshot.py), None for Chroma
+
+    def current(self) -> bool:
+        """False once another run has replaced the snapshot this view reads (a Chroma view is always live)."""
+        if self.snapshot is None:
+            return True
+        try:
+            return self.manifest.get("snapshot") == self.snapshot and self.manifest.get("dirty") != "1"
+        except Exception:
+            return False
+
+    def canonical(self, chunk_id: str) -> str:
+        return self.copies.get(chunk_id, chunk_id)
 
     @property
     def chunks(self) -> Store:
@@ -52,14 +67,23 @@ def open_view(settings, embedder_name: str) -> IndexView:
             raise empty_corpus(settings.corpus_root, suffixes())
         check_embedder(m, embedder_name)
         check_spaces(m, settings.retrieval)
-        client = open_client(settings.chroma_url, layout.chroma_path)
-        base = m.get("collection") or ""
-        spaces = {key: client.open(collection(base, key)) for key in spaces_of(m)}
         committed = m.all_chunk_ids() if m.get("dirty") == "1" else None
+        # a lost store folder is reported as before, not hidden behind the snapshot
+        usable = committed is None and settings.snapshot_max_vectors > 0 and layout.chroma_path is not None and layout.chroma_path.is_dir()
+        token = m.get("snapshot") if usable else None
+        spaces = snapshot.open_spaces(layout.index_dir, token, spaces_of(m), m) if token else None
+        if spaces is None:
+            token = None
+            client = open_client(settings.chroma_url, layout.chroma_path)
+            base = m.get("collection") or ""
+            spaces = {key: client.open(collection(base, key)) for key in spaces_of(m)}
+        copies = m.copies() if m.get("copies") != "0" or committed is not None else {}
+        if copies:
+            spaces = {key: DistinctSpace(store, copies, m, key in SENTENCE_SPACES) for key, store in spaces.items()}
     except BaseException:
         m.close()
         raise
-    return IndexView(layout=layout, manifest=m, spaces=spaces, committed=committed)
+    return IndexView(layout=layout, manifest=m, spaces=spaces, committed=committed, copies=copies, snapshot=token)
 
 
 def is_stale(settings) -> bool:
@@ -74,6 +98,8 @@ def is_stale(settings) -> bool:
             return True
         if hubs.wanted(settings) and not Layout.of(settings).hubs(m.get("collection") or "").exists():
             return True  # a hub weight was set on an index built without hub scores
+        if m.get("snapshot") is None and not settings.chroma_url:
+            return True  # built before vector snapshots: one run decides whether it gets one
         known = m.files()
     finally:
         m.close()

@@ -21,17 +21,22 @@ from typing import Callable
 
 from .. import load
 from ..chunk import chunk_units, sentence_units
-from ..embed import MUSE_SPEC, Embedder, get_embedder
+from ..embed import MUSE_SPEC, Embedder, get_embedder, threads
 from ..errors import IndexBusyError, StoreError
 from ..settings import Settings
 from ..types import Chunk, IndexReport
-from . import hubs, lexical
+from . import hubs, lexical, snapshot
 from .layout import ALL_SPACES, HUB_SPACES, Layout, chunk_signature, collection, spaces_for
 from .manifest import SCHEMA_VERSION, Manifest, check_embedder, check_spaces, remove_sqlite, spaces_of
 from .spaces import Space, Stores, make_spaces
 from .store import StoreClient, open_client
 
 Progress = Callable[[str, int, int], None]
+
+
+def cores() -> int:
+    """The CPU cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 @dataclass
@@ -77,7 +82,8 @@ class Indexer:
             self.report.skipped = [str(x) for x in skipped]
             manifest, store, swap = self._open(rebuild)
             try:
-                self._sync(manifest, store, entries)
+                with threads(self.embedder, s.index_threads or cores()):
+                    self._sync(manifest, store, entries)
                 self._finish(manifest, store, swap)
             finally:
                 manifest.close()
@@ -97,6 +103,7 @@ class Indexer:
             check_embedder(m, self.embedder.name)
             check_spaces(m, s.retrieval)
             store = Stores(client, m.get("collection") or "", self._spaces(spaces_of(m)), create=False)
+            self._started_clean = m.get("dirty") == "0"
             if m.get("dirty") == "1":
                 store.collect_garbage(m.all_chunk_ids())
             if m.get("chunking") != chunk_signature(s):
@@ -139,6 +146,7 @@ class Indexer:
         return m, Stores(client, name, self._spaces(spaces_for(s.retrieval))), True
 
     force_rechunk = False
+    _started_clean = False  # the live index was complete when this run began (its snapshot matched its store)
 
     # --- the work ----------------------------------------------------------------
     def _sync(self, m: Manifest, store: Stores, entries: list[load.FileEntry]) -> None:
@@ -196,7 +204,41 @@ class Indexer:
         self.report.removed += 1
 
     def _embed_jobs(self, m: Manifest, store: Stores, jobs: list[_FileJob]) -> None:
-        # 1. chunks whose vectors exist already: same id and content, same content elsewhere, or a resumed upsert
+        needed = self._reuse(m, store, jobs)
+        # 2. embed the rest in batches that cross file boundaries; commit each file once it is complete
+        total = len(needed)
+        done = 0
+        self.progress("embed", 0, total)
+        pending = [job for job in jobs if job.missing]
+        for job in jobs:
+            if not job.missing:
+                self._commit(m, store, job)
+        store.plan([c for _, c in needed])  # equal texts anywhere in this run are embedded once
+        first_seen: set[str] = set()
+        batch = self.settings.embed_batch
+        for i in range(0, total, batch):
+            part = [c for _, c in needed[i : i + batch]]
+            store.upsert(part, store.embed(part))
+            for job, c in needed[i : i + batch]:
+                job.missing.discard(c.id)
+            done += len(part)
+            fresh = {c.hash for c in part} - first_seen
+            first_seen |= fresh
+            self.report.chunks_embedded += len(fresh)
+            self.report.chunks_reused += len(part) - len(fresh)
+            self.progress("embed", done, total)
+            still = []
+            for job in pending:
+                if job.missing:
+                    still.append(job)
+                else:
+                    self._commit(m, store, job)
+            pending = still
+        self.report.texts_embedded += store.once.embedded
+
+    def _reuse(self, m: Manifest, store: Stores, jobs: list[_FileJob]) -> list[tuple[_FileJob, Chunk]]:
+        """Give chunks the vectors that exist already (same id and content, same content elsewhere, or a
+        resumed upsert); returns the chunks still to embed."""
         needed: list[tuple[_FileJob, Chunk]] = []
         by_hash = m.ids_with_hashes(c.hash for job in jobs for c in job.chunks)
         for job in jobs:
@@ -209,31 +251,7 @@ class Indexer:
             self.report.chunks_reused += len(copied) + len(resumed)
             job.missing = {c.id for c in rest if c.id not in resumed}
             needed.extend((job, c) for c in rest if c.id in job.missing)
-
-        # 2. embed the rest in batches that cross file boundaries; commit each file once it is complete
-        total = len(needed)
-        done = 0
-        self.progress("embed", 0, total)
-        pending = [job for job in jobs if job.missing]
-        for job in jobs:
-            if not job.missing:
-                self._commit(m, store, job)
-        batch = self.settings.embed_batch
-        for i in range(0, total, batch):
-            part = [c for _, c in needed[i : i + batch]]
-            store.upsert(part, store.embed(part))
-            for job, c in needed[i : i + batch]:
-                job.missing.discard(c.id)
-            done += len(part)
-            self.report.chunks_embedded += len(part)
-            self.progress("embed", done, total)
-            still = []
-            for job in pending:
-                if job.missing:
-                    still.append(job)
-                else:
-                    self._commit(m, store, job)
-            pending = still
+        return needed
 
     def _commit(self, m: Manifest, store: Stores, job: _FileJob) -> None:
         e = job.entry
@@ -247,7 +265,7 @@ class Indexer:
 
     def _finish(self, m: Manifest, store: Stores, swap: bool) -> None:
         s = self.settings
-        m.set(chunking=chunk_signature(s), updated=time.time())
+        m.set(chunking=chunk_signature(s), updated=time.time(), copies=m.copy_count())
         target = self.layout.lexical(m.get("collection") or "")
         if s.retrieval in lexical.NEEDED_BY and (self.report.touched or self.force_rechunk or not target.exists()):
             lexical.build(m, target)
@@ -255,8 +273,10 @@ class Indexer:
         hub_spaces = {sp.key: (store.by_key[sp.key], sp.embedder) for sp in store.spaces if sp.key in HUB_SPACES}
         if hubs.wanted(s) and (self.report.touched or self.force_rechunk or not hub_target.exists()):
             hubs.build(hub_spaces, hub_target, m.chunk_hashes(), cache_dir=s.home / "cache")
-        m.set(dirty=0)
+        token = self._snapshot(m, store)
+        m.set(dirty=0, snapshot=token)  # the snapshot becomes the index's in the transaction that completes the run
         if not swap:
+            snapshot.remove_stale(self.layout.index_dir, token)
             return
         live = self.layout.manifest
         old = None
@@ -276,7 +296,19 @@ class Indexer:
             except FileNotFoundError:
                 pass
         os.replace(self.layout.new_manifest, live)
+        snapshot.remove_stale(self.layout.index_dir, token)
         self._drop_stale_collections(old)
+
+    def _snapshot(self, m: Manifest, store: Stores) -> str:
+        """The token of a vector snapshot matching the finished run ("" for none: a server or a large index)."""
+        s = self.settings
+        if s.chroma_url or sum(st.count() for st in store.by_key.values()) > s.snapshot_max_vectors:
+            return ""
+        token = m.get("snapshot") or ""
+        unchanged = self._started_clean and not store.modified
+        if token and unchanged and (self.layout.index_dir / f"{snapshot.PREFIX}{token}").is_dir():
+            return token
+        return snapshot.write(self.layout.index_dir, store.by_key)
 
     def _drop_stale_collections(self, old: str | None) -> None:
         client: StoreClient = open_client(self.settings.chroma_url, self.layout.chroma_path)

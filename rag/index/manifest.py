@@ -115,8 +115,23 @@ class Manifest:
         """id -> content hash of every committed chunk."""
         return dict(self.db.execute("SELECT id, hash FROM chunks"))
 
+    def copies(self) -> dict[str, str]:
+        """Chunks whose content another committed chunk also has: id -> the smallest id with that content."""
+        rows = self.db.execute("SELECT id, hash FROM chunks WHERE hash IN (SELECT hash FROM chunks GROUP BY hash HAVING count(*) > 1) ORDER BY hash, id")
+        canonical: dict[str, str] = {}
+        out: dict[str, str] = {}
+        for cid, sha in rows:
+            first = canonical.setdefault(sha, cid)
+            if first != cid:
+                out[cid] = first
+        return out
+
     def all_chunk_ids(self) -> set[str]:
         return {r[0] for r in self.db.execute("SELECT id FROM chunks")}
+
+    def copy_count(self) -> int:
+        """How many committed chunks repeat the content of another one."""
+        return int(self.db.execute("SELECT count(*) - count(DISTINCT hash) FROM chunks").fetchone()[0])
 
     def chunk_count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM chunks").fetchone()[0])

@@ -7,6 +7,7 @@ import numpy as np
 
 from ..chunk import representation, sentence_units
 from ..embed import Embedder
+from ..embed.once import EmbedOnce
 from ..types import Chunk
 from .layout import MUSE_SPACES, SENTENCE_SPACES, chunk_of, collection, sentence_ids
 from .store import StoreClient
@@ -49,12 +50,15 @@ class Stores:
         self.spaces = spaces
         self.by_key = {sp.key: client.open(collection(base, sp.key), create=create) for sp in spaces}
         self.primary = self.by_key[""]
+        self.once = EmbedOnce()  # one run: each distinct text is embedded once per embedder
+        self.modified = False  # any vector written or deleted through this object
 
     def _ids(self, sp: Space, chunk_id: str, n_sentences: int) -> list[str]:
         return sentence_ids(chunk_id, n_sentences) if sp.sentences else [chunk_id]
 
     def upsert(self, chunks: list[Chunk], vectors: dict[str, np.ndarray]) -> None:
         """Secondary spaces first, the chunk space last: a chunk present there has all its vectors."""
+        self.modified = True
         for sp in sorted(self.spaces, key=lambda sp: sp.key == ""):
             store = self.by_key[sp.key]
             if sp.sentences:
@@ -69,16 +73,26 @@ class Stores:
             else:
                 store.upsert([c.id for c in chunks], vectors[sp.key], [c.text for c in chunks], [chunk_meta(c) for c in chunks])
 
+    @staticmethod
+    def texts(sp: Space, chunks: list[Chunk]) -> list[str]:
+        """What space ``sp`` embeds for ``chunks``: their sentences (with the context only in ``SENTENCE_CONTEXT``
+        spaces), or the chunks with their context (title, section path)."""
+        if sp.sentences:
+            return [(f"{c.context}: " if c.context and sp.key in SENTENCE_CONTEXT else "") + u for c in chunks for u in sentence_units(c.text)]
+        return [representation(c) for c in chunks]
+
+    def plan(self, chunks: list[Chunk]) -> None:
+        """Announce the chunks this run will embed, so that texts repeated anywhere in them are embedded once."""
+        for sp in self.spaces:
+            self.once.plan(sp.embedder, self.texts(sp, chunks))
+
     def embed(self, chunks: list[Chunk]) -> dict[str, np.ndarray]:
         """Chunk spaces embed each chunk with its context (title, section path); sentence spaces embed the
         sentences, prefixed by the context only in ``SENTENCE_CONTEXT`` spaces (see evals/RESULTS.md)."""
         out = {}
         for sp in self.spaces:
-            if sp.sentences:
-                texts = [(f"{c.context}: " if c.context and sp.key in SENTENCE_CONTEXT else "") + u for c in chunks for u in sentence_units(c.text)]
-            else:
-                texts = [representation(c) for c in chunks]
-            out[sp.key] = sp.embedder.embed_passages(texts) if texts else None
+            texts = self.texts(sp, chunks)
+            out[sp.key] = self.once.embed(sp.embedder, texts) if texts else None
         return out
 
     def copy(self, pairs: list[tuple[Chunk, str]]) -> set[str]:
@@ -112,6 +126,7 @@ class Stores:
         """Delete chunks (id -> sentence count) from every space."""
         if not chunks:
             return
+        self.modified = True
         for sp in self.spaces:
             ids = [i for cid, n in chunks.items() for i in self._ids(sp, cid, n)]
             self.by_key[sp.key].delete(ids)
@@ -120,6 +135,7 @@ class Stores:
         for sp in self.spaces:
             store = self.by_key[sp.key]
             orphans = [i for i in store.ids() if (chunk_of(i) if sp.sentences else i) not in committed]
+            self.modified |= bool(orphans)
             store.delete(orphans)
 
     def upserted(self, chunks: list[Chunk]) -> set[str]:

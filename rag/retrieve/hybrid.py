@@ -36,7 +36,8 @@ class HybridRetriever:
         fused: dict[str, float] = {}
         for rank, p in enumerate(dense):
             fused[p.passage_id] = fused.get(p.passage_id, 0.0) + 1.0 / (RRF_K + rank + 1)
-        for rank, (cid, _) in enumerate(lexical):
+        ranked = list(dict.fromkeys(self.view.canonical(cid) for cid, _ in lexical))  # copies answer as one
+        for rank, cid in enumerate(ranked):
             fused[cid] = fused.get(cid, 0.0) + self.weight / (RRF_K + rank + 1)
         order = sorted(fused, key=lambda cid: -fused[cid])[:k]
         passages = committed_passages(self.view, [(cid, fused[cid]) for cid in order], {p.passage_id: p for p in dense}, vector)

@@ -1,0 +1,187 @@
+"""What makes a cold `ask` fast, checked by what it does rather than by how long it takes: mUSE's unpacked
+weights come from the cache, a small index answers from its vector snapshot without importing chromadb,
+and both give exactly what the slow paths give. (Timings live in bench/perf.py, never in tests.)
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import SEEDS, fresh_process_state
+
+from rag.api import Pipeline
+from rag.embed import muse_cache
+from rag.embed.muse import Muse
+from rag.index import open_view
+
+TEXTS = [p.read_text(encoding="utf-8")[:400] for p in sorted(SEEDS.iterdir())] + ["why did Microsoft hire Suleyman?", "Сколько денег?", "", "x" * 50]
+
+
+def test_muse_from_the_cache_gives_the_package_vectors(tmp_path):
+    package = Muse()
+    first = Muse(cache_dir=tmp_path)
+    assert np.array_equal(first.embed_queries(TEXTS), package.embed_queries(TEXTS)), "the start that writes the cache"
+    folders = list(tmp_path.iterdir())
+    assert [f.name for f in folders] == [muse_cache.folder(tmp_path).name], "one folder, no temporary leftovers"
+    cached = Muse(cache_dir=tmp_path)
+    assert np.array_equal(cached.embed_queries(TEXTS[-3:]), package.embed_queries(TEXTS[-3:]))
+    assert isinstance(cached._backend.sp._prefixes, muse_cache.CachedPieces), "a question is tokenised by binary search"
+    assert isinstance(cached._backend.table, np.memmap), "the table is mapped, not unpacked"
+    assert np.array_equal(cached.embed_passages(TEXTS * 3), package.embed_passages(TEXTS * 3))
+    assert isinstance(cached._backend.sp._prefixes, dict), "many passages switch to the package's dictionary"
+
+
+def test_a_damaged_muse_cache_falls_back_and_is_written_again(tmp_path):
+    Muse(cache_dir=tmp_path).embed_queries(["warm"])
+    folder = muse_cache.folder(tmp_path)
+    (folder / muse_cache.TABLE).write_bytes(b"truncated")
+    assert np.array_equal(Muse(cache_dir=tmp_path).embed_queries(TEXTS), Muse().embed_queries(TEXTS))
+    assert not folder.exists(), "the damaged folder is removed"
+    Muse(cache_dir=tmp_path).embed_queries(["again"])
+    assert (folder / muse_cache.TABLE).stat().st_size > 60_000_000
+
+
+WRITE_CACHE = "import sys; from pathlib import Path; from rag.embed.muse import Muse; print(Muse(cache_dir=Path(sys.argv[1])).embed_queries(['a question'])[0][:4].tolist())"
+
+
+def test_two_processes_writing_the_muse_cache_at_once(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    procs = [subprocess.Popen([sys.executable, "-c", WRITE_CACHE, str(tmp_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) for _ in range(2)]
+    outs = [p.communicate(timeout=300) for p in procs]
+    assert all(p.returncode == 0 for p in procs), outs
+    assert outs[0][0] == outs[1][0]
+    assert [f.name for f in tmp_path.iterdir()] == [muse_cache.folder(tmp_path).name]
+
+
+ASK_IMPORTS = """
+import json, sys
+from rag.cli import ask_main
+sys.argv = ["ask", "Kuchen Eier Mehl", "--json"]
+try:
+    ask_main()
+except SystemExit:
+    pass
+print(json.dumps(sorted(m for m in ("chromadb", "llama_index", "torch", "rich.progress") if m in sys.modules)), file=sys.stderr)
+"""
+
+
+def test_a_cold_ask_on_a_small_index_imports_no_chromadb(small_corpus):
+    env = {**os.environ, "RAG_CORPUS": str(small_corpus), "RAG_EMBEDDER": "hash:64", "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    first = subprocess.run([sys.executable, "-c", ASK_IMPORTS], capture_output=True, text=True, env=env, timeout=300)
+    assert first.returncode == 0, first.stderr
+    assert "chromadb" in json.loads(first.stderr.splitlines()[-1]), "the first ask indexes, through Chroma"
+    again = subprocess.run([sys.executable, "-c", ASK_IMPORTS], capture_output=True, text=True, env=env, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stderr.splitlines()[-1]) == [], "a cold ask on an unchanged small index imports none of these"
+    assert json.loads(again.stdout)["passages"] == json.loads(first.stdout)["passages"]
+
+
+@pytest.mark.parametrize("retrieval", ["dense", "fusion"])
+def test_the_snapshot_answers_exactly_what_chroma_answers(seeds_copy, retrieval):
+    snap = Pipeline(corpus=seeds_copy, embedder="hash:256", retrieval=retrieval)
+    snap.index()
+    chroma = Pipeline(corpus=seeds_copy, embedder="hash:256", retrieval=retrieval, snapshot_max_vectors=0, auto_index=False)
+    assert snap.retriever() and snap._view.snapshot is not None
+    assert chroma.retriever() and chroma._view.snapshot is None
+    for question in ("Microsoft Suleyman Inflection", "Сколько денег вложила Microsoft", "Le gouvernement français"):
+        a, b = snap.retrieve(question, k=8), chroma.retrieve(question, k=8)
+        assert [p.passage_id for p in a] == [p.passage_id for p in b]
+        assert [p.text for p in a] == [p.text for p in b]
+        assert [p.locator for p in a] == [p.locator for p in b]
+        assert np.allclose([p.score for p in a], [p.score for p in b], atol=1e-5)
+
+
+def test_a_snapshot_follows_the_committed_index(small_corpus):
+    pipe = Pipeline(corpus=small_corpus, embedder="hash:64", retrieval="dense")
+    pipe.index()
+    reader = Pipeline(corpus=small_corpus, embedder="hash:64", retrieval="dense", auto_index=False)
+    assert [p.source for p in reader.retrieve("giraffes necks", k=1)] != ["d.txt"]
+    first = reader._view.snapshot
+    assert first
+    (small_corpus / "d.txt").write_text("Giraffes have long necks.\n", encoding="utf-8")
+    Pipeline(corpus=small_corpus, embedder="hash:64", retrieval="dense").index()  # another writer
+    assert reader.retrieve("giraffes necks", k=1)[0].source == "d.txt", "the reader notices the new snapshot"
+    assert reader._view.snapshot not in (None, first)
+    folders = [p.name for p in reader.settings.index_dir.iterdir() if p.name.startswith("snapshot-")]
+    assert folders == [f"snapshot-{reader._view.snapshot}"], "the replaced snapshot is deleted"
+
+
+def test_no_snapshot_while_a_run_is_unfinished_or_for_a_large_index(small_corpus):
+    pipe = Pipeline(corpus=small_corpus, embedder="hash:64", retrieval="dense")
+    pipe.index()
+    m = pipe.settings.index_dir / "manifest.sqlite"
+    import sqlite3
+
+    db = sqlite3.connect(m)
+    db.execute("UPDATE meta SET value='1' WHERE key='dirty'")  # as a killed run leaves it
+    db.commit()
+    db.close()
+    fresh_process_state()
+    view = open_view(pipe.settings, "hash:64")
+    try:
+        assert view.snapshot is None and view.committed is not None
+    finally:
+        view.close()
+    small = Pipeline(corpus=small_corpus, embedder="hash:64", retrieval="dense", snapshot_max_vectors=2)
+    small.index()
+    assert small.retriever() and small._view.snapshot is None
+    assert not [p for p in small.settings.index_dir.iterdir() if p.name.startswith("snapshot-")]
+
+
+class ThreadedEmbedder:
+    """A hashing embedder that records the thread count it embeds passages with."""
+
+    def __init__(self):
+        from rag.embed.hashing import HashEmbedder
+
+        self.inner = HashEmbedder(64)
+        self.name, self.dim = self.inner.name, self.inner.dim
+        self.count = 1
+        self.seen: list[int] = []
+
+    def use_threads(self, n: int) -> int:
+        previous, self.count = self.count, n
+        return previous
+
+    def embed_passages(self, texts):
+        self.seen.append(self.count)
+        return self.inner.embed_passages(texts)
+
+    def embed_queries(self, texts):
+        self.seen.append(-self.count)
+        return self.inner.embed_queries(texts)
+
+
+@pytest.mark.parametrize("index_threads, expected", [(0, None), (3, 3)])
+def test_indexing_uses_index_threads_and_questions_keep_theirs(small_corpus, index_threads, expected):
+    from rag.index.indexer import cores
+
+    emb = ThreadedEmbedder()
+    pipe = Pipeline(corpus=small_corpus, embedder=emb, retrieval="dense", index_threads=index_threads)
+    pipe.index()
+    assert set(emb.seen) == {expected or cores()}
+    assert emb.count == 1, "restored after the run"
+    emb.seen.clear()
+    pipe.retrieve("Kuchen", k=1)
+    assert emb.seen == [-1], "questions embed with the query thread count"
+
+
+def test_e5_thread_count_is_per_calling_thread():
+    import threading
+
+    from rag.embed.e5 import E5Small
+
+    e5 = E5Small(threads=1)
+    assert e5.use_threads(2) == 1
+    seen = []
+    worker = threading.Thread(target=lambda: seen.append(e5._model._lib.omp_get_max_threads()))
+    worker.start()
+    worker.join()
+    assert seen == [1], "another thread (a question) keeps its own count"
+    assert e5.use_threads(1) == 2
+
