@@ -68,8 +68,8 @@ def open_view(settings, embedder_name: str) -> IndexView:
         check_embedder(m, embedder_name)
         check_spaces(m, settings.retrieval)
         committed = m.all_chunk_ids() if m.get("dirty") == "1" else None
-        # a lost store folder is reported as before, not hidden behind the snapshot
-        usable = committed is None and settings.snapshot_max_vectors > 0 and layout.chroma_path is not None and layout.chroma_path.is_dir()
+        # a lost (or recreated) store folder is reported as before, not hidden behind the snapshot
+        usable = committed is None and settings.snapshot_max_vectors > 0 and m.get("store") == layout.store_stamp() != ""
         token = m.get("snapshot") if usable else None
         spaces = snapshot.open_spaces(layout.index_dir, token, spaces_of(m), m) if token else None
         if spaces is None:
@@ -86,8 +86,24 @@ def open_view(settings, embedder_name: str) -> IndexView:
     return IndexView(layout=layout, manifest=m, spaces=spaces, committed=committed, copies=copies, snapshot=token)
 
 
-def is_stale(settings) -> bool:
-    """True if files were added, changed or removed since the last index run (stat only, no reads)."""
+def store_intact(settings, layout: Layout) -> bool:
+    """The embedded store folder is the one the last complete run wrote (a server is only known by asking it)."""
+    stamp = layout.store_stamp()
+    if not stamp:
+        return False
+    m = open_manifest(settings)
+    if m is None:
+        return False
+    try:
+        return m.get("store") == stamp
+    finally:
+        m.close()
+
+
+def is_stale(settings, entries=None) -> bool:
+    """True if files were added, changed or removed since the last index run (stat only, no reads).
+
+    ``entries`` is a scan of the corpus already made (see :func:`rag.load.scan`)."""
     from .. import load
 
     m = open_manifest(settings)
@@ -101,9 +117,15 @@ def is_stale(settings) -> bool:
         known = m.files()
     finally:
         m.close()
-    entries, _ = load.scan(settings.corpus_root, int(settings.max_file_mb * 1e6))
-    current = {e.source: (e.size, e.mtime_ns) for e in entries}
-    return current.keys() != known.keys() or any(known[s][:2] != v for s, v in current.items())
+    if entries is None:
+        entries, _ = load.scan(settings.corpus_root, int(settings.max_file_mb * 1e6))
+    if len(entries) != len(known):
+        return True
+    for e in entries:
+        rec = known.get(e.source)
+        if rec is None or rec[0] != e.size or rec[1] != e.mtime_ns:
+            return True
+    return False
 
 
 def describe(settings) -> dict[str, Any]:
