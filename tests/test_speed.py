@@ -234,3 +234,12 @@ def test_a_question_checks_the_corpus_once(small_corpus, monkeypatch):
     assert len(scans) == 1, "the CLI checks, then asks: one scan"
     pipe.ask("Kuchen Eier")
     assert len(scans) == 2, "every later question checks again"
+
+
+def test_a_snapshot_reader_follows_a_rebuild(small_corpus):
+    Pipeline(corpus=small_corpus, embedder="hash:64", retrieval="dense").index()
+    reader = Pipeline(corpus=small_corpus, embedder="hash:64", retrieval="dense", auto_index=False)
+    assert reader.retrieve("cat mat", k=1)[0].source == "a.txt" and reader._view.snapshot
+    (small_corpus / "a.txt").unlink()
+    Pipeline(corpus=small_corpus, embedder="hash:64", retrieval="dense").index(rebuild=True)  # swaps in a new manifest file
+    assert all(p.source != "a.txt" for p in reader.retrieve("cat mat", k=5))

@@ -6,6 +6,7 @@ run has not committed. Only :mod:`rag.index.store` imports chromadb.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,13 +28,15 @@ class IndexView:
     committed: set[str] | None  # set while a run is in progress or crashed: only these chunks may be returned
     copies: dict[str, str] = field(default_factory=dict)  # chunk id -> its canonical copy (see distinct.py)
     snapshot: str | None = None  # the token of the vector snapshot the spaces read (see snapshot.py), None for Chroma
+    manifest_file: int = 0  # the inode of the manifest when opened (a rebuild swaps in another file)
 
     def current(self) -> bool:
         """False once another run has replaced the snapshot this view reads (a Chroma view is always live)."""
         if self.snapshot is None:
             return True
         try:
-            return self.manifest.get("snapshot") == self.snapshot and self.manifest.get("dirty") != "1"
+            same_file = os.stat(self.manifest.path).st_ino == self.manifest_file
+            return same_file and self.manifest.get("snapshot") == self.snapshot and self.manifest.get("dirty") != "1"
         except Exception:
             return False
 
@@ -61,6 +64,7 @@ def open_view(settings, embedder_name: str) -> IndexView:
     if m is None:
         raise StoreError(f"no index for corpus {settings.corpus_root}", hint="run `rag index`")
     try:
+        inode = os.stat(m.path).st_ino
         if m.chunk_count() == 0:
             from ..load import suffixes
 
@@ -83,7 +87,7 @@ def open_view(settings, embedder_name: str) -> IndexView:
     except BaseException:
         m.close()
         raise
-    return IndexView(layout=layout, manifest=m, spaces=spaces, committed=committed, copies=copies, snapshot=token)
+    return IndexView(layout=layout, manifest=m, spaces=spaces, committed=committed, copies=copies, snapshot=token, manifest_file=inode)
 
 
 def store_intact(settings, layout: Layout) -> bool:
@@ -114,18 +118,12 @@ def is_stale(settings, entries=None) -> bool:
             return True
         if m.get("snapshot") is None and not settings.chroma_url:
             return True  # built before vector snapshots: one run decides whether it gets one
-        known = m.files()
+        known = m.stamps()
     finally:
         m.close()
     if entries is None:
         entries, _ = load.scan(settings.corpus_root, int(settings.max_file_mb * 1e6))
-    if len(entries) != len(known):
-        return True
-    for e in entries:
-        rec = known.get(e.source)
-        if rec is None or rec[0] != e.size or rec[1] != e.mtime_ns:
-            return True
-    return False
+    return len(entries) != len(known) or any(known.get(e.source) != (e.size, e.mtime_ns) for e in entries)
 
 
 def describe(settings) -> dict[str, Any]:
