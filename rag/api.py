@@ -59,6 +59,7 @@ class Pipeline:
         self._retriever = None
         self._answerer = None
         self._vectors = None
+        self._checked = False  # ensure_index just ran: the next question skips its own check
 
     def _validate(self, embedder_spec: bool, llm_spec: bool) -> None:
         """Fail fast on a bad spec, before any indexing or retrieval work."""
@@ -148,22 +149,32 @@ class Pipeline:
         return index_stage.is_stale(self.settings)
 
     def ensure_index(self, progress=None) -> IndexReport | None:
+        """Index when files changed (a stat of each file); the next question relies on this check."""
+        self._checked = True
         if self.settings.auto_index and self.needs_index():
             return self.index(progress=progress)
         return None
+
+    def _ensure_index_once(self) -> None:
+        """Check the corpus before a question, unless ``ensure_index`` has just done so."""
+        if self._checked:
+            self._checked = False
+        else:
+            self.ensure_index()
+            self._checked = False
 
     # --- questions ---------------------------------------------------------------------------
     def retrieve(self, question: str, k: int | None = None) -> list[Passage]:
         """The ``k`` passages most relevant to ``question``, best first."""
         question = clean_question(question)
-        self.ensure_index()
+        self._ensure_index_once()
         return self.retriever().retrieve(question, k or self.settings.k).passages
 
     def ask(self, question: str, k: int | None = None, retrieve_only: bool = False) -> Answer:
         """Answer ``question`` in its language from the corpus, with verified citations."""
         t0 = time.perf_counter()
         question = clean_question(question)
-        self.ensure_index()
+        self._ensure_index_once()
         timings = {"index_check": (time.perf_counter() - t0) * 1000}
         got = self.retriever().retrieve(question, k or self.settings.k)
         timings.update(got.timings_ms)

@@ -185,3 +185,61 @@ def test_e5_thread_count_is_per_calling_thread():
     assert seen == [1], "another thread (a question) keeps its own count"
     assert e5.use_threads(1) == 2
 
+
+INDEX_IMPORTS = """
+import sys
+from rag.cli import main
+sys.argv = ["rag", "index"]
+try:
+    main()
+except SystemExit:
+    pass
+print("chromadb" in sys.modules, file=sys.stderr)
+"""
+
+
+def test_an_unchanged_corpus_is_checked_without_opening_the_store(small_corpus):
+    env = {**os.environ, "RAG_CORPUS": str(small_corpus), "RAG_EMBEDDER": "hash:64", "RAG_RETRIEVAL": "dense", "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    runs = [subprocess.run([sys.executable, "-c", INDEX_IMPORTS], capture_output=True, text=True, env=env, timeout=300) for _ in range(2)]
+    assert "3 added" in runs[0].stdout and runs[0].stderr.splitlines()[-1] == "True"
+    assert "0 added, 0 changed, 0 removed, 3 unchanged files; 0 chunks embedded" in runs[1].stdout
+    assert runs[1].stderr.splitlines()[-1] == "False", "an unchanged corpus needs no lock, no store and no write"
+
+
+def test_a_file_changed_inside_an_unchanged_folder_is_seen(small_corpus):
+    pipe = Pipeline(corpus=small_corpus, embedder="hash:64", retrieval="dense")
+    pipe.index()
+    folder = os.stat(small_corpus)
+    path = small_corpus / "a.txt"
+    path.write_text("The dog slept under the table.\n", encoding="utf-8")
+    later = path.stat().st_mtime_ns + 2_000_000_000
+    os.utime(path, ns=(later, later))
+    os.utime(small_corpus, ns=(folder.st_atime_ns, folder.st_mtime_ns))  # the folder's mtime says nothing changed
+    assert pipe.needs_index()
+    report = pipe.index()
+    assert report.changed == 1 and report.chunks_embedded == 1
+    assert pipe.retrieve("dog table", k=1)[0].source == "a.txt"
+
+
+def test_a_question_checks_the_corpus_once(small_corpus, monkeypatch):
+    from rag import load
+
+    pipe = Pipeline(corpus=small_corpus, embedder="hash:64", retrieval="dense")
+    pipe.index()
+    scans = []
+    real = load.scan
+    monkeypatch.setattr(load, "scan", lambda *a, **k: scans.append(1) or real(*a, **k))
+    pipe.ensure_index()
+    pipe.ask("Kuchen Eier")
+    assert len(scans) == 1, "the CLI checks, then asks: one scan"
+    pipe.ask("Kuchen Eier")
+    assert len(scans) == 2, "every later question checks again"
+
+
+def test_a_snapshot_reader_follows_a_rebuild(small_corpus):
+    Pipeline(corpus=small_corpus, embedder="hash:64", retrieval="dense").index()
+    reader = Pipeline(corpus=small_corpus, embedder="hash:64", retrieval="dense", auto_index=False)
+    assert reader.retrieve("cat mat", k=1)[0].source == "a.txt" and reader._view.snapshot
+    (small_corpus / "a.txt").unlink()
+    Pipeline(corpus=small_corpus, embedder="hash:64", retrieval="dense").index(rebuild=True)  # swaps in a new manifest file
+    assert all(p.source != "a.txt" for p in reader.retrieve("cat mat", k=5))

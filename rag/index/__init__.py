@@ -6,6 +6,7 @@ run has not committed. Only :mod:`rag.index.store` imports chromadb.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,13 +28,15 @@ class IndexView:
     committed: set[str] | None  # set while a run is in progress or crashed: only these chunks may be returned
     copies: dict[str, str] = field(default_factory=dict)  # chunk id -> its canonical copy (see distinct.py)
     snapshot: str | None = None  # the token of the vector snapshot the spaces read (see snapshot.py), None for Chroma
+    manifest_file: int = 0  # the inode of the manifest when opened (a rebuild swaps in another file)
 
     def current(self) -> bool:
         """False once another run has replaced the snapshot this view reads (a Chroma view is always live)."""
         if self.snapshot is None:
             return True
         try:
-            return self.manifest.get("snapshot") == self.snapshot and self.manifest.get("dirty") != "1"
+            same_file = os.stat(self.manifest.path).st_ino == self.manifest_file
+            return same_file and self.manifest.get("snapshot") == self.snapshot and self.manifest.get("dirty") != "1"
         except Exception:
             return False
 
@@ -61,6 +64,7 @@ def open_view(settings, embedder_name: str) -> IndexView:
     if m is None:
         raise StoreError(f"no index for corpus {settings.corpus_root}", hint="run `rag index`")
     try:
+        inode = os.stat(m.path).st_ino
         if m.chunk_count() == 0:
             from ..load import suffixes
 
@@ -68,8 +72,8 @@ def open_view(settings, embedder_name: str) -> IndexView:
         check_embedder(m, embedder_name)
         check_spaces(m, settings.retrieval)
         committed = m.all_chunk_ids() if m.get("dirty") == "1" else None
-        # a lost store folder is reported as before, not hidden behind the snapshot
-        usable = committed is None and settings.snapshot_max_vectors > 0 and layout.chroma_path is not None and layout.chroma_path.is_dir()
+        # a lost (or recreated) store folder is reported as before, not hidden behind the snapshot
+        usable = committed is None and settings.snapshot_max_vectors > 0 and m.get("store") == layout.store_stamp() != ""
         token = m.get("snapshot") if usable else None
         spaces = snapshot.open_spaces(layout.index_dir, token, spaces_of(m), m) if token else None
         if spaces is None:
@@ -83,11 +87,27 @@ def open_view(settings, embedder_name: str) -> IndexView:
     except BaseException:
         m.close()
         raise
-    return IndexView(layout=layout, manifest=m, spaces=spaces, committed=committed, copies=copies, snapshot=token)
+    return IndexView(layout=layout, manifest=m, spaces=spaces, committed=committed, copies=copies, snapshot=token, manifest_file=inode)
 
 
-def is_stale(settings) -> bool:
-    """True if files were added, changed or removed since the last index run (stat only, no reads)."""
+def store_intact(settings, layout: Layout) -> bool:
+    """The embedded store folder is the one the last complete run wrote (a server is only known by asking it)."""
+    stamp = layout.store_stamp()
+    if not stamp:
+        return False
+    m = open_manifest(settings)
+    if m is None:
+        return False
+    try:
+        return m.get("store") == stamp
+    finally:
+        m.close()
+
+
+def is_stale(settings, entries=None) -> bool:
+    """True if files were added, changed or removed since the last index run (stat only, no reads).
+
+    ``entries`` is a scan of the corpus already made (see :func:`rag.load.scan`)."""
     from .. import load
 
     m = open_manifest(settings)
@@ -100,12 +120,12 @@ def is_stale(settings) -> bool:
             return True  # a hub weight was set on an index built without hub scores
         if m.get("snapshot") is None and not settings.chroma_url:
             return True  # built before vector snapshots: one run decides whether it gets one
-        known = m.files()
+        known = m.stamps()
     finally:
         m.close()
-    entries, _ = load.scan(settings.corpus_root, int(settings.max_file_mb * 1e6))
-    current = {e.source: (e.size, e.mtime_ns) for e in entries}
-    return current.keys() != known.keys() or any(known[s][:2] != v for s, v in current.items())
+    if entries is None:
+        entries, _ = load.scan(settings.corpus_root, int(settings.max_file_mb * 1e6))
+    return len(entries) != len(known) or any(known.get(e.source) != (e.size, e.mtime_ns) for e in entries)
 
 
 def describe(settings) -> dict[str, Any]:

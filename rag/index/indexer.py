@@ -25,7 +25,7 @@ from ..embed import MUSE_SPEC, Embedder, get_embedder, threads
 from ..errors import IndexBusyError, StoreError
 from ..settings import Settings
 from ..types import Chunk, IndexReport
-from . import hubs, lexical, snapshot
+from . import hubs, is_stale, lexical, snapshot, store_intact
 from .layout import ALL_SPACES, HUB_SPACES, Layout, chunk_signature, collection, spaces_for
 from .manifest import SCHEMA_VERSION, Manifest, check_embedder, check_spaces, remove_sqlite, spaces_of
 from .spaces import Space, Stores, make_spaces
@@ -70,6 +70,9 @@ class Indexer:
         s = self.settings
         root = s.corpus_root
         entries, skipped = load.scan(root, int(s.max_file_mb * 1e6))
+        self.report.skipped = [str(x) for x in skipped]
+        if not rebuild and store_intact(s, self.layout) and not is_stale(s, entries):
+            return self._nothing_to_do(entries, started)
         s.index_dir.mkdir(parents=True, exist_ok=True)
         lock = FileLock(str(self.layout.lock))
         try:
@@ -79,7 +82,6 @@ class Indexer:
                 f"another index run holds the lock on {s.index_dir}", hint="wait for it to finish, or raise RAG_LOCK_TIMEOUT"
             ) from None
         try:
-            self.report.skipped = [str(x) for x in skipped]
             manifest, store, swap = self._open(rebuild)
             try:
                 with threads(self.embedder, s.index_threads or cores()):
@@ -89,6 +91,19 @@ class Indexer:
                 manifest.close()
         finally:
             lock.release()
+        self.report.seconds = time.perf_counter() - started
+        return self.report
+
+    def _nothing_to_do(self, entries: list[load.FileEntry], started: float) -> IndexReport:
+        """Every file has the size and mtime the clean manifest records: no lock, no store, no writes."""
+        m = Manifest(self.layout.manifest, readonly=True)
+        try:
+            check_embedder(m, self.embedder.name)  # the refusals an index run gives, without the run
+            check_spaces(m, self.settings.retrieval)
+            self.report.chunks_total = m.chunk_count()
+        finally:
+            m.close()
+        self.report.unchanged = len(entries)
         self.report.seconds = time.perf_counter() - started
         return self.report
 
@@ -274,7 +289,8 @@ class Indexer:
         if hubs.wanted(s) and (self.report.touched or self.force_rechunk or not hub_target.exists()):
             hubs.build(hub_spaces, hub_target, m.chunk_hashes(), cache_dir=s.home / "cache")
         token = self._snapshot(m, store)
-        m.set(dirty=0, snapshot=token)  # the snapshot becomes the index's in the transaction that completes the run
+        # the snapshot becomes the index's in the transaction that completes the run
+        m.set(dirty=0, snapshot=token, store=self.layout.store_stamp(create=True))
         if not swap:
             snapshot.remove_stale(self.layout.index_dir, token)
             return

@@ -13,6 +13,7 @@ Sentence ids are ``<chunk id>@<i>`` where ``i`` indexes ``chunk.sentences(chunk.
 """
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,6 +60,25 @@ class Layout:
     def chroma_path(self) -> Path | None:
         """The embedded store's folder (None with a Chroma server)."""
         return None if self.chroma_url else self.index_dir / "chroma"
+
+    @property
+    def store_mark(self) -> Path | None:
+        """A small file of ours inside the embedded store's folder: a lost and recreated folder lacks it."""
+        return None if self.chroma_path is None else self.chroma_path / ".rag-store"
+
+    def store_stamp(self, create: bool = False) -> str:
+        """The token in :attr:`store_mark` ("" when there is none); ``create`` writes one if it is missing."""
+        mark = self.store_mark
+        if mark is None:
+            return ""
+        try:
+            return mark.read_text(encoding="ascii").strip()
+        except (OSError, ValueError):
+            if not create:
+                return ""
+        token = uuid.uuid4().hex[:12]
+        mark.write_text(token, encoding="ascii")
+        return token
 
     @property
     def collection_prefix(self) -> str:

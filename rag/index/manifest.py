@@ -72,6 +72,10 @@ class Manifest:
     def files(self) -> dict[str, tuple[int, int, str, int]]:
         return {r[0]: (r[1], r[2], r[3], r[4]) for r in self.db.execute("SELECT source, size, mtime_ns, sha256, n_chunks FROM files")}
 
+    def stamps(self) -> dict[str, tuple[int, int]]:
+        """source -> (size, mtime_ns) of every committed file: what the change check compares."""
+        return {r[0]: (r[1], r[2]) for r in self.db.execute("SELECT source, size, mtime_ns FROM files")}
+
     def touch_file(self, source: str, size: int, mtime_ns: int) -> None:
         with self.db:
             self.db.execute("BEGIN")

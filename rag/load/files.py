@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,9 +17,13 @@ class FileEntry:
     """A candidate file found by the scan (not read yet)."""
 
     source: str  # path relative to the corpus root, with forward slashes
-    path: Path
+    location: str  # the file's path as found (a string: a scan makes thousands of these before every question)
     size: int
     mtime_ns: int
+
+    @property
+    def path(self) -> Path:
+        return Path(self.location)
 
 
 @dataclass
@@ -43,7 +48,8 @@ def scan(root: Path, max_bytes: int, suffixes: tuple[str, ...]) -> tuple[list[Fi
     """List indexable files under ``root``; hidden and temporary files are ignored silently.
 
     Directory symlinks are not followed (so loops cannot happen); file symlinks are
-    followed when they resolve to a regular file.
+    followed when they resolve to a regular file. One ``stat`` per file: this runs before every
+    question, so it walks with ``os.scandir`` and builds paths as strings.
     """
     if not root.exists():
         raise CorpusError(f"corpus folder not found: {root}", hint="pass --corpus DIR or set RAG_CORPUS")
@@ -51,33 +57,51 @@ def scan(root: Path, max_bytes: int, suffixes: tuple[str, ...]) -> tuple[list[Fi
         raise CorpusError(f"corpus is not a folder: {root}", hint="pass a folder of documents")
     entries: list[FileEntry] = []
     skipped: list[Skipped] = []
-
-    def onerror(err: OSError) -> None:
-        skipped.append(Skipped(_rel(root, Path(err.filename or root)), f"cannot list folder ({err.strerror})"))
-
-    for dirpath, dirnames, filenames in os.walk(root, onerror=onerror, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not _is_temp(d))
-        for name in sorted(filenames):
-            if _is_temp(name):
-                continue
-            path = Path(dirpath) / name
-            source = _rel(root, path)
-            if not name.lower().endswith(suffixes):
-                skipped.append(Skipped(source, "unsupported format (supported: " + ", ".join(suffixes) + ")"))
-                continue
-            try:
-                st = path.stat()  # follows file symlinks; a dangling or looping link raises
-            except OSError as exc:
-                skipped.append(Skipped(source, f"cannot stat ({exc.strerror or exc})"))
-                continue
-            if not path.is_file():
-                skipped.append(Skipped(source, "not a regular file"))
-                continue
-            if st.st_size > max_bytes:
-                skipped.append(Skipped(source, f"too large ({st.st_size / 1e6:.1f} MB > {max_bytes / 1e6:.1f} MB; raise RAG_MAX_FILE_MB)"))
-                continue
-            entries.append(FileEntry(source, path, st.st_size, st.st_mtime_ns))
+    _scan_dir(str(root), "", max_bytes, suffixes, entries, skipped)
     return entries, skipped
+
+
+def _scan_dir(folder: str, prefix: str, max_bytes: int, suffixes: tuple[str, ...], entries: list[FileEntry], skipped: list[Skipped]) -> None:
+    """Files of ``folder`` in name order, then its sub-folders in name order (as ``os.walk`` top-down)."""
+    try:
+        with os.scandir(folder) as it:
+            listed = sorted(it, key=lambda e: e.name)
+    except OSError as err:
+        skipped.append(Skipped(prefix.rstrip("/") or ".", f"cannot list folder ({err.strerror})"))
+        return
+    subfolders = []
+    for entry in listed:
+        if _is_temp(entry.name):
+            continue
+        try:
+            is_dir = entry.is_dir()  # follows symlinks, as os.walk sorts entries
+        except OSError:
+            is_dir = False
+        if is_dir:
+            if not entry.is_symlink():
+                subfolders.append(entry)
+            continue
+        _scan_file(entry, prefix + entry.name, max_bytes, suffixes, entries, skipped)
+    for entry in subfolders:
+        _scan_dir(entry.path, prefix + entry.name + "/", max_bytes, suffixes, entries, skipped)
+
+
+def _scan_file(entry: os.DirEntry, source: str, max_bytes: int, suffixes: tuple[str, ...], entries: list[FileEntry], skipped: list[Skipped]) -> None:
+    if not entry.name.lower().endswith(suffixes):
+        skipped.append(Skipped(source, "unsupported format (supported: " + ", ".join(suffixes) + ")"))
+        return
+    try:
+        st = entry.stat()  # follows file symlinks; a dangling or looping link raises
+    except OSError as exc:
+        skipped.append(Skipped(source, f"cannot stat ({exc.strerror or exc})"))
+        return
+    if not stat.S_ISREG(st.st_mode):
+        skipped.append(Skipped(source, "not a regular file"))
+        return
+    if st.st_size > max_bytes:
+        skipped.append(Skipped(source, f"too large ({st.st_size / 1e6:.1f} MB > {max_bytes / 1e6:.1f} MB; raise RAG_MAX_FILE_MB)"))
+        return
+    entries.append(FileEntry(source, entry.path, st.st_size, st.st_mtime_ns))
 
 
 def _rel(root: Path, path: Path) -> str:
