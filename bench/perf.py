@@ -119,6 +119,8 @@ def warm_query(workdir: Path, n_chunks: int, paragraphs: list[str], vectors: np.
         t = time.perf_counter()
         report = pipe.index()
         index_s = time.perf_counter() - t
+    # retrieval alone: the change check before each question is measured on its own (unchanged_corpus)
+    pipe = Pipeline(embedder=replay, retrieval="dense", auto_index=False, **options)
     for q in questions[:5]:
         pipe.retrieve(q, 5)
     samples = []
@@ -207,12 +209,31 @@ def run(workdir: Path, scales: list[int], cold_runs: int = 9, servers_too: bool 
 
 
 def scale(workdir: Path, scales: list[int]) -> list[dict[str, Any]]:
+    """Each scale in a new process, so that its peak RSS is that of indexing alone."""
+    import subprocess
+
+    out = []
+    workdir.mkdir(parents=True, exist_ok=True)
+    for n in scales:
+        target = workdir / f"scale-{n}.json"
+        subprocess.run([sys.executable, "-m", "bench.perf", "--scale-child", str(n), "--workdir", str(workdir), "--json", str(target)], check=True, cwd=parts.ROOT)
+        out.append({**json.loads(target.read_text()), "load": parts.load_avg()})
+    return out
+
+
+def scale_child(workdir: Path, n: int) -> dict[str, Any]:
     paragraphs = [p["context"] for lang in ("de", "ru", "es", "en") for p in xquad.load(xquad.default_data_dir(), lang)]
     questions = [qa["question"] for p in xquad.load(xquad.default_data_dir(), "en") for qa in p["qas"]][:200]
-    from rag.embed.e5 import E5Small
+    workdir.mkdir(parents=True, exist_ok=True)
+    cached = workdir / "paragraph-vectors.npy"
+    if cached.exists():
+        vectors = np.load(cached)
+    else:
+        from rag.embed.e5 import E5Small
 
-    vectors = E5Small(threads=2).embed_passages(paragraphs)
-    return [{**warm_query(workdir, n, paragraphs, vectors, questions), "load": parts.load_avg()} for n in scales]
+        vectors = E5Small(threads=2).embed_passages(paragraphs)
+        np.save(cached, vectors)
+    return warm_query(workdir, n, paragraphs, vectors, questions)
 
 
 def servers(workdir: Path, scales: list[int]) -> dict[str, Any]:
@@ -297,7 +318,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip", default="", help=f"comma-separated sections to leave out: {', '.join(SECTIONS)}")
     parser.add_argument("--workdir", type=Path, default=None, help="keep generated corpora and indexes here")
     parser.add_argument("--json", type=Path, default=None, help="write the results here")
+    parser.add_argument("--scale-child", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.scale_child:
+        args.json.write_text(json.dumps(scale_child(args.workdir, args.scale_child)))
+        return 0
     with tempfile.TemporaryDirectory(prefix="rag-perf-") as tmp:
         results = run(args.workdir or Path(tmp), [int(x) for x in args.scales.split(",") if x], args.cold_runs, args.servers, tuple(args.skip.split(",")))
     table = Table(title=f"bench.perf {results['date']}, {results['cores']} cores (load = 1-minute load average before/after)")

@@ -243,3 +243,11 @@ def test_a_snapshot_reader_follows_a_rebuild(small_corpus):
     (small_corpus / "a.txt").unlink()
     Pipeline(corpus=small_corpus, embedder="hash:64", retrieval="dense").index(rebuild=True)  # swaps in a new manifest file
     assert all(p.source != "a.txt" for p in reader.retrieve("cat mat", k=5))
+
+
+def test_switching_to_hybrid_on_an_unchanged_corpus_builds_bm25(small_corpus):
+    Pipeline(corpus=small_corpus, embedder="hash:64", retrieval="dense").index()
+    hybrid = Pipeline(corpus=small_corpus, embedder="hash:64", retrieval="hybrid")
+    report = hybrid.index()
+    assert report.unchanged == 3 and report.chunks_embedded == 0
+    assert list(hybrid.settings.index_dir.glob("bm25-*")), "the unchanged-corpus shortcut does not skip the BM25 build"

@@ -71,7 +71,7 @@ class Indexer:
         root = s.corpus_root
         entries, skipped = load.scan(root, int(s.max_file_mb * 1e6))
         self.report.skipped = [str(x) for x in skipped]
-        if not rebuild and store_intact(s, self.layout) and not is_stale(s, entries):
+        if not rebuild and store_intact(s, self.layout) and self._lexical_ready() and not is_stale(s, entries):
             return self._nothing_to_do(entries, started)
         s.index_dir.mkdir(parents=True, exist_ok=True)
         lock = FileLock(str(self.layout.lock))
@@ -93,6 +93,16 @@ class Indexer:
             lock.release()
         self.report.seconds = time.perf_counter() - started
         return self.report
+
+    def _lexical_ready(self) -> bool:
+        """False when the retrieval mode needs a BM25 index the live index lacks (a run builds it)."""
+        if self.settings.retrieval not in lexical.NEEDED_BY:
+            return True
+        m = Manifest(self.layout.manifest, readonly=True)
+        try:
+            return self.layout.lexical(m.get("collection") or "").exists()
+        finally:
+            m.close()
 
     def _nothing_to_do(self, entries: list[load.FileEntry], started: float) -> IndexReport:
         """Every file has the size and mtime the clean manifest records: no lock, no store, no writes."""
