@@ -3,11 +3,14 @@
     python -m bench.answerability dump  --out evals/out/answerability.jsonl   # features per question
     python -m bench.answerability train --data evals/out/answerability.jsonl  # writes rag/answer/answerability.json
 
-Training data never comes from the eval cases: it is XQuAD's first 24 articles (questions about
-indexed articles are answerable, about held-out articles unanswerable) plus near misses made by
-swapping a name, number or year of an answerable question for one from another article. The
-seeds eval cases and XQuAD's last 24 articles are dumped too, marked ``split = "eval"``, to
-measure the model, never to fit it.
+Training data never comes from the eval cases: it is XQuAD's first 24 articles. Half of them are
+indexed, and of those every fourth paragraph is left out: questions about an indexed paragraph are
+answerable; questions about a left-out paragraph of an indexed article are near misses (same topic,
+same names, the asked fact missing: the hardest kind); questions about an article left out entirely
+are off-topic; and near misses are also made by swapping a name, number or year of an answerable
+question for one from another article. The seeds and tech-docs eval cases and XQuAD's last 24
+articles (split the same way) are dumped too, marked ``split = "eval"``, to measure the model,
+never to fit it.
 """
 from __future__ import annotations
 
@@ -33,8 +36,9 @@ TRAIN_ARTICLES = range(0, 24)
 EVAL_ARTICLES = range(24, 48)
 FEATURES = (
     "evidence", "similarity", "type_ok", "entity_cov", "entity_cov_passage", "entity_cov_window", "term_cov", "noise", "top_evidence", "has_entities", "kind_known",
-    "cross_script",
+    "cross_script", "support", "entity_cov_all",
 )
+SIBLING_EVERY = 4  # of an indexed article, paragraphs 1, 5, 9 … are left out: questions about them are near misses
 
 
 def analyse(pipe: Pipeline, question: str, k: int = 5) -> tuple[dict[str, float], list[judge.Judged], list]:
@@ -44,7 +48,7 @@ def analyse(pipe: Pipeline, question: str, k: int = 5) -> tuple[dict[str, float]
     items = evidence(qvec, passages, pipe.sentence_vectors)
     q = judge.Question.of(question)
     judged = judge.judge(q, items)
-    return judge.answer_features(q, judged), judged, items
+    return {**judge.answer_features(q, judged), "qkind": f"{q.kind}:{q.unit}"}, judged, items
 
 
 def _sentences(judged: list[judge.Judged], holds) -> list[dict[str, Any]]:
@@ -69,19 +73,29 @@ def xquad_rows(lang: str, articles: range, split: str, workdir: Path, rng: rando
     docs = xquad.load(xquad.default_data_dir(), lang)
     questions = xquad.load(xquad.default_data_dir(), "en")
     indexed = {a for a in articles if a % 2 == 0}
+    position: dict[int, int] = {}
+    kept: set[int] = set()
+    for i, p in enumerate(docs):
+        n = position[p["article"]] = position.get(p["article"], -1) + 1
+        if p["article"] in indexed and n % SIBLING_EVERY != 1:
+            kept.add(i)
     corpus = workdir / f"{split}-{lang}"
-    xquad.write_corpus(docs, corpus, indexed)
+    if not corpus.exists():
+        corpus.mkdir(parents=True)
+        for i in kept:
+            (corpus / f"p{i:03d}.txt").write_text(docs[i]["context"], encoding="utf-8")
     pipe = Pipeline(corpus=corpus, home=workdir / "home", min_evidence=0.0)
     pipe.index()
-    items = [(qa, p) for i, p in enumerate(questions) if p["article"] in articles for qa in p["qas"]]
+    items = [(qa, i, p) for i, p in enumerate(questions) if p["article"] in articles for qa in p["qas"]]
     rng.shuffle(items)
-    pool = [m.group(0) for qa, p in items if p["article"] not in indexed for m in re.finditer(r"(?<=\s)[A-Z][\w'-]+|\b\d{3,4}\b", qa["question"])]
+    pool = [m.group(0) for qa, _, p in items if p["article"] not in indexed for m in re.finditer(r"(?<=\s)[A-Z][\w'-]+|\b\d{3,4}\b", qa["question"])]
     gold_text = {qa["id"]: [a["text"] for a in qa["answers"]] for p in docs for qa in p["qas"]}
-    for qa, p in items[:limit]:
-        answerable = p["article"] in indexed
+    for qa, i, p in items[:limit]:
+        answerable = i in kept
+        kind = "answerable" if answerable else "sibling" if p["article"] in indexed else "heldout"
         feats, judged, items_ev = analyse(pipe, qa["question"])
         gold = gold_text.get(qa["id"], [])
-        row = {"set": f"xquad-{lang}", "split": split, "kind": "heldout" if not answerable else "answerable", "answerable": answerable, **feats}
+        row = {"set": f"xquad-{lang}", "split": split, "kind": kind, "answerable": answerable, **feats}
         if answerable:
             row["first_ev_gold"] = bool(items_ev) and any(g in items_ev[0].text for g in gold)
             row["first_judged_gold"] = bool(judged) and any(g in judged[0].item.text for g in gold)
@@ -94,12 +108,13 @@ def xquad_rows(lang: str, articles: range, split: str, workdir: Path, rng: rando
         yield row
 
 
-def seed_rows(workdir: Path) -> Iterator[dict[str, Any]]:
-    pipe = Pipeline(corpus=ROOT / "seeds", home=workdir / "home", min_evidence=0.0)
+def case_rows(name: str, corpus: Path, cases: Path, workdir: Path) -> Iterator[dict[str, Any]]:
+    """Rows for an eval corpus and its cases (measured, never fitted)."""
+    pipe = Pipeline(corpus=corpus, home=workdir / "home", min_evidence=0.0)
     pipe.index()
-    for case in load_cases(ROOT / "evals" / "cases.jsonl"):
+    for case in load_cases(cases):
         feats, judged, items = analyse(pipe, case.question)
-        row = {"set": "seeds", "split": "eval", "kind": case.id, "answerable": case.answerable, **feats}
+        row = {"set": name, "split": "eval", "kind": case.id, "answerable": case.answerable, **feats}
         if case.answerable:
             row["sentences"] = _sentences(judged, lambda text: holds_fact(text, case.facts))
             row["first_ev_gold"] = bool(items) and holds_fact(items[0].text, case.facts)
@@ -113,8 +128,12 @@ def dump(args) -> int:
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="rag-answerability-") as tmp, out.open("w", encoding="utf-8") as fh:
-        work = Path(tmp)
-        sources = [seed_rows(work)] if "seeds" in args.sets else []
+        work = Path(args.work) if args.work else Path(tmp)
+        sources = []
+        if "seeds" in args.sets:
+            sources.append(case_rows("seeds", ROOT / "seeds", ROOT / "evals" / "cases.jsonl", work))
+        if "techdocs" in args.sets:
+            sources.append(case_rows("techdocs", ROOT / "evals" / "techdocs" / "corpus", ROOT / "evals" / "techdocs" / "cases.jsonl", work))
         for lang in args.langs.split(","):
             if "train" in args.sets:
                 sources.append(xquad_rows(lang, TRAIN_ARTICLES, "train", work, rng, args.limit))
@@ -125,6 +144,11 @@ def dump(args) -> int:
                 fh.write(json.dumps(row) + "\n")
                 fh.flush()
     return 0
+
+
+def ruled_out(row: dict) -> bool:
+    """The rule before the model: an amount or date question with nothing of the asked kind in the leading evidence."""
+    return row.get("qkind", ":").split(":")[0] in judge.EXACT_KINDS and row.get("type_any", 1) == 0
 
 
 def fit(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 4000, lr: float = 0.1) -> tuple[np.ndarray, float]:
@@ -173,7 +197,7 @@ def train(args) -> int:
         r.setdefault("cross_script", float(r["set"] == "xquad-ru"))
     names = [f for f in FEATURES if f not in args.drop.split(",")]
     # the model decides after the min_evidence rule: it learns to separate what that rule lets through
-    fit_rows = [r for r in rows if r["split"] == "train" and r["top_evidence"] >= args.min_evidence]
+    fit_rows = [r for r in rows if r["split"] == "train" and r["top_evidence"] >= args.min_evidence and not ruled_out(r)]
     x = np.array([[r[f] for f in names] for r in fit_rows], dtype=float)
     y = np.array([float(r["answerable"]) for r in fit_rows])
     mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
@@ -205,8 +229,8 @@ def report(rows: list[dict], model: dict, min_evidence: float = 0.78) -> None:
         for name, rs in sorted(groups.items()):
             un = [r for r in rs if not r["answerable"]]
             ans = [r for r in rs if r["answerable"]]
-            cr = sum(r["top_evidence"] < min_evidence or prob(r) < t for r in un) / max(len(un), 1)
-            fr = sum(r["top_evidence"] < min_evidence or prob(r) < t for r in ans) / max(len(ans), 1)
+            cr = sum(r["top_evidence"] < min_evidence or ruled_out(r) or prob(r) < t for r in un) / max(len(un), 1)
+            fr = sum(r["top_evidence"] < min_evidence or ruled_out(r) or prob(r) < t for r in ans) / max(len(ans), 1)
             cells.append(f"{name} {cr:.2f}/{fr:.2f}")
         print(f"t={t}: " + "  ".join(cells))
 
@@ -217,7 +241,8 @@ def main(argv: list[str] | None = None) -> int:
     d = sub.add_parser("dump")
     d.add_argument("--out", default=str(ROOT / "evals" / "out" / "answerability.jsonl"))
     d.add_argument("--langs", default="de,ru,es")
-    d.add_argument("--sets", default="seeds,train,eval")
+    d.add_argument("--sets", default="seeds,techdocs,train,eval")
+    d.add_argument("--work", default="", help="keep the indexes here and reuse them (default: a temporary directory)")
     d.add_argument("--limit", type=int, default=200, help="questions per language and split")
     t = sub.add_parser("train")
     t.add_argument("--data", default=str(ROOT / "evals" / "out" / "answerability.jsonl"))

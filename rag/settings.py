@@ -104,7 +104,7 @@ class Settings(BaseSettings):
     llm_threads: int = Field(1, ge=1, le=64, description="Threads for the in-process llama.cpp model.")
     min_evidence: float = Field(0.78, ge=0.0, le=1.0, description="Abstain when the best evidence sentence scores below this.")
     min_answerable: float = Field(
-        0.1, ge=0.0, le=1.0, description="Abstain when the answerability model gives the best evidence a lower probability of answering the question."
+        0.05, ge=0.0, le=1.0, description="Abstain when the answerability model gives the best evidence a lower probability of answering the question."
     )
     lock_timeout: float = Field(300.0, ge=0, description="Seconds to wait for another index run to finish.")
     auto_index: bool = Field(True, description="Bring the index up to date before answering.")

@@ -8,7 +8,7 @@ import pytest
 from fakes import FakeLLM
 from typer.testing import CliRunner
 
-from rag.answer import signals
+from rag.answer import asked, signals
 from rag.answer.citations import unsupported_claims
 from rag.api import Pipeline
 from rag.cli import app, ask_app
@@ -26,11 +26,15 @@ FAST = {"embedder": "hash:64", "retrieval": "dense"}
         ("In welchem Jahr wurde OpenAI gegründet?", "date"), ("Когда вышла модель?", "date"), ("Who leads the group?", "person"),
         ("Chi ha guidato OpenAI?", "person"), ("Where will the data centres be built?", "place"), ("Où seront-ils construits ?", "place"),
         ("Why did Microsoft hire Suleyman?", "reason"), ("Почему Microsoft наняла Сулеймана?", "reason"), ("Perché Microsoft ha assunto Suleyman?", "reason"),
-        ("Which option sorts numerically?", "other"),
+        ("Which option sorts numerically?", "other"), ("Quel salaire touche-t-il ?", "amount"), ("Какая зарплата у Альтмана?", "amount"),
+        ("Qual è il fatturato annuale di OpenAI?", "amount"), ("What was OpenAI valued at?", "amount"), ("On what exact date did they meet?", "date"),
+        ("Quelle est la date de lancement prévue ?", "date"), ("In welcher Stadt hat die Firma ihren Sitz?", "place"),
+        ("Quel est le nom du directeur technique ?", "person"), ("Which command lists units sorted by how long they took?", "other"),
+        ("Which command shows a user even when accounts come from LDAP?", "other"), ("What happened to the share price?", "other"),
     ],
 )
 def test_question_types_in_every_language(question, kind):
-    assert signals.question_type(question) == kind
+    assert asked.kind_of(question)[0] == kind
 
 
 @pytest.mark.parametrize(
@@ -45,7 +49,31 @@ def test_question_types_in_every_language(question, kind):
     ],
 )
 def test_the_short_answer_is_found_in_the_quote(kind, question, sentence, lead):
-    assert signals.lead_span(kind, sentence, signals.Vocabulary.of(question)) == lead
+    q = asked.Question.of(question)
+    assert q.kind == kind and q.lead(sentence) == lead
+
+
+@pytest.mark.parametrize(
+    "question,unit,sentence,found",
+    [
+        ("How much did Microsoft invest in 2019?", "money", "Microsoft invested in OpenAI in 2019 and again in 2023.", []),  # years are not money
+        ("How much did Microsoft invest?", "money", "Microsoft investierte 13 Milliarden in OpenAI.", ["13 Milliarden"]),
+        ("How much did Microsoft invest?", "money", "Microsoft hired 200 people.", []),  # a count is not money
+        ("How many parameters does the model have?", "count", "It was built to compete with GPT-4 in 2024.", []),  # GPT-4 holds no count
+        ("How many people use ChatGPT?", "count", "ChatGPT hat 300 Millionen wöchentliche Nutzer.", ["300 Millionen"]),
+        ("What share does Microsoft own?", "percent", "Microsoft hält 49 % der Anteile.", ["49 %"]),
+        ("What share does Microsoft own?", "percent", "Microsoft investierte 13 Milliarden Dollar.", []),
+        ("What was the loss in 2024?", "money", "OpenAI erwartet für 2024 einen Verlust von fünf Milliarden Dollar.", ["fünf Milliarden Dollar"]),
+    ],
+)
+def test_an_answer_of_the_asked_kind_is_found_and_nothing_else(question, unit, sentence, found):
+    q = asked.Question.of(question)
+    assert q.unit == unit and q.candidates(sentence) == found
+
+
+def test_a_where_question_about_software_is_answered_by_a_path():
+    q = asked.Question.of("Where can I set a different remote user name for a given SSH host?")
+    assert q.kind == "place" and q.lead("Put it in ~/.ssh/config under a Host entry.") == "~/.ssh/config"
 
 
 def test_numbers_compare_by_value_across_languages():

@@ -17,9 +17,13 @@ from pathlib import Path
 from . import signals
 from ..types import Passage
 from .evidence import Evidence
-from .signals import Question
+from .asked import Question
 
 MODEL_FILE = Path(__file__).with_name("answerability.json")
+SUPPORT_REACH = 5  # sentences (best selection score first) searched for an answer of the asked kind
+# Questions whose answer is recognisable in any language: with none of the asked kind in the leading evidence
+# the documents do not answer (measured: false refusal 0.00-0.02 on XQuAD, seeds and tech docs; evals/RESULTS.md)
+EXACT_KINDS = ("amount", "date")
 
 
 @dataclass(kw_only=True)
@@ -68,7 +72,7 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
         j = Judged(
             item=it,
             similarity=(it.score - 0.3 * it.passage.score) / 0.7,
-            type_ok=signals.type_match(question.kind, text, question.vocab),
+            type_ok=question.type_match(text),
             entity_cov=_coverage(entities, vocab),
             entity_cov_passage=_coverage(entities, passage_vocab[pid]),
             entity_cov_window=_coverage(entities, signals.Vocabulary.of(_window(it))),
@@ -97,6 +101,12 @@ def answer_features(question: Question, judged: list[Judged]) -> dict[str, float
     best = judged[0]
     feats = best.features()
     feats["top_evidence"] = max(j.item.score for j in judged)
+    # does any leading sentence hold an answer of the asked kind beside all the question's names and numbers?
+    leading = [j for j in judged if not j.noise][:SUPPORT_REACH] or judged[:1]
+    feats["support"] = max(j.type_ok * j.entity_cov_window for j in leading)
+    feats["type_any"] = max(j.type_ok for j in leading)
+    everything = signals.Vocabulary.of("\n".join(dict.fromkeys(j.item.passage.text for j in judged)))
+    feats["entity_cov_all"] = _coverage([t for t in question.terms if t.entity], everything)
     feats["has_entities"] = float(any(t.entity for t in question.terms))
     feats["kind_known"] = float(question.kind != "other")
     # e5 scores run lower between scripts (en->ru below en->de): let the model shift its bar
@@ -105,9 +115,11 @@ def answer_features(question: Question, judged: list[Judged]) -> dict[str, float
 
 
 def answerability(question: Question, judged: list[Judged]) -> float:
-    """Probability that the best sentence answers the question (0 when there is no evidence)."""
+    """Probability that the best sentence answers the question: 0 when there is no evidence, or when the
+    question asks for an amount or a date and no leading sentence holds one of the asked kind (a year is
+    not an amount, "GPT-4" holds no count); else the logistic model's output."""
     feats = answer_features(question, judged)
-    if not feats:
+    if not feats or (question.kind in EXACT_KINDS and feats["type_any"] == 0):
         return 0.0
     z = _model()["bias"] + _linear(_model(), feats)
     return 1.0 / (1.0 + math.exp(-z))

@@ -1,6 +1,6 @@
-"""What a question asks for and what a sentence holds, in every language we support.
+"""What a sentence holds, in every language we support: numbers, names, key terms, reasons, noise.
 
-Used to pick the sentence that answers (not just the one most similar to the question) and to
+Used (with :mod:`rag.answer.asked`, which reads what the question asks for) to pick the sentence that answers (not just the one most similar to the question) and to
 decide whether the evidence answers at all. Everything here is lexical and works across
 scripts: names are compared by a transliterated consonant skeleton (Suleyman ~ Сулейман,
 Microsoft ~ Майкрософт), numbers by value and scale (13 billion ~ 13 Milliarden ~ 13 млрд).
@@ -11,26 +11,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-
-# --- what the question asks for ------------------------------------------------------------------
-_TYPES = (
-    ("reason", r"\bwhy\b|\bwhat (?:was|is|were) the (?:reason|motive)|\bfor what reason|\bwarum\b|\bwieso\b|\bweshalb\b|\baus welchem grund|\bпочему\b|\bзачем\b|\bпо какой причине|\bpourquoi\b|\bpour quelle raison|\bperch[ée]\b|\bper quale (?:motivo|ragione)|\bpor qu[ée]\b"),
-    ("date", r"\bwhen\b|\b(?:in )?(?:what|which) year\b|\bwann\b|\bin welchem jahr|\bseit wann|\bкогда\b|\bв каком году|\bquand\b|\ben quelle année|\bquando\b|\bin che anno|\bcu[áa]ndo\b|\ben qu[ée] a[ñn]o"),
-    ("amount", r"\bhow (?:much|many|large|big|high|long|old)\b|\bwhat (?:is|was|were) the (?:price|cost|value|valuation|amount|number|size|share|percentage)|\bwhat percentage|\bwie (?:viel|viele|hoch|groß|lange|alt)\b|\bwieviel|\bwelchen (?:preis|betrag|anteil)|\bсколько\b|\bкаков[аоы]? (?:цена|стоимость|размер|доля)|\bкакой процент|\bcombien\b|\bquel(?:le)? (?:est|était) (?:le|la) (?:prix|montant|valeur|part)|\bquel pourcentage|\bquant[oiae]\b|\bquale percentuale|\bcu[áa]nt[oa]s?\b"),
-    ("person", r"\bwho\b|\bwhom\b|\bwhose\b|\bwer\b|\bwem\b|\bwen\b|\bwessen\b|\bкто\b|\bкого\b|\bкому\b|\bкем\b|\bqui\b|\bchi\b|\bqui[ée]n(?:es)?\b"),
-    ("place", r"\bwhere\b|\bwo\b|\bwohin\b|\bwoher\b|\bгде\b|\bкуда\b|\bоткуда\b|\bo[uù]\b|\bdove\b|\bd[óo]nde\b"),
-)
-_TYPE_RES = [(name, re.compile(pattern, re.IGNORECASE)) for name, pattern in _TYPES]
-
-
-def question_type(question: str) -> str:
-    """reason, date, amount, person, place, or other."""
-    low = question.lower()
-    for name, pattern in _TYPE_RES:
-        if pattern.search(low):
-            return name
-    return "other"
-
 
 # --- numbers ---------------------------------------------------------------------------------------
 _SCALES = {
@@ -52,6 +32,8 @@ _WORD_NUMBERS = {
     **dict.fromkeys("nine neun девять neuf nove nueve".split(), 9),
     **dict.fromkeys("ten zehn десять dix dieci diez".split(), 10),
     **dict.fromkeys("hundred hundert сто cent cento cien".split(), 100),
+    # Russian numerals in their oblique cases ("из шести дворов", "пяти правителей")
+    **{"двух": 2, "трех": 3, "трёх": 3, "четырех": 4, "четырёх": 4, "пяти": 5, "шести": 6, "семи": 7, "восьми": 8, "девяти": 9, "десяти": 10},
 }
 _NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[ ,.\u00a0\u202f]\d{3})+|\d+(?:[.,]\d+)?)(?![\w])")
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
@@ -122,7 +104,7 @@ def transliterate(word: str) -> str:
 def skeleton(word: str) -> str:
     """A consonant skeleton that survives transliteration: Microsoft/Майкрософт -> mkrsft, Suleyman/Сулейман -> slmn."""
     latin = transliterate(word)
-    latin = latin.replace("ph", "f").replace("kh", "h").replace("ck", "k").replace("c", "k").replace("q", "k").replace("x", "ks").replace("w", "v")
+    latin = latin.replace("sch", "sh").replace("ph", "f").replace("kh", "h").replace("ck", "k").replace("c", "k").replace("q", "k").replace("x", "ks").replace("w", "v")
     latin = re.sub(r"[aeiouy\W\d_]", "", latin)
     return re.sub(r"(.)\1+", r"\1", latin)
 
@@ -188,7 +170,24 @@ class Vocabulary:
     def has(self, term: Term) -> bool:
         if term.stem in self.stems:
             return True
-        return term.entity and len(term.skel) >= 3 and term.skel in self.skeletons
+        if not term.entity or len(term.skel) < 3:
+            return False
+        if term.skel in self.skeletons:
+            return True
+        # transliterations differ by a letter (Warsaw ~ Варшава: vrsv ~ vrshv): one edit, for longer names only
+        return len(term.skel) >= 4 and any(
+            s[0] == term.skel[0] and abs(len(s) - len(term.skel)) <= 1 and _one_edit(s, term.skel) for s in self.skeletons if s
+        )
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """``a`` and ``b`` differ by at most one inserted, deleted or replaced letter."""
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i + (len(a) == len(b)) :] == b[i + 1 :]
 
 
 # --- what a sentence is -------------------------------------------------------------------------------
@@ -254,44 +253,13 @@ def is_heading(sentence: str) -> bool:
     return len(words) <= 12 and not re.search(r"[.!?…:;。！？»\"”)]$", text)
 
 
-def has_name(sentence: str, exclude: Vocabulary) -> bool:
-    """A capitalised word (not the first) that the question does not already name."""
-    for i, m in enumerate(_WORD.finditer(sentence)):
-        word = m.group(0)
-        if i and word[0].isupper() and not exclude.has(Term(text=word, entity=True)):
-            return True
-    return False
-
-
-def type_match(kind: str, sentence: str, question_vocab: Vocabulary) -> float:
-    """1 when the sentence holds the kind of thing the question asks for, 0 when it does not, 0.5 when unknown."""
-    if kind == "amount":
-        return float(has_quantity(sentence))
-    if kind == "date":
-        return float(has_date(sentence))
-    if kind == "reason":
-        return float(bool(_CAUSAL.search(sentence)))
-    if kind in ("person", "place"):
-        return float(has_name(sentence, question_vocab))
-    return 0.5
-
-
-@dataclass(frozen=True, kw_only=True)
-class Question:
-    """A question with what it asks for and its key terms."""
-
-    text: str
-    kind: str
-    terms: tuple[Term, ...]
-    vocab: Vocabulary
-
-    @classmethod
-    def of(cls, text: str) -> "Question":
-        return cls(text=text, kind=question_type(text), terms=tuple(key_terms(text)), vocab=Vocabulary.of(text))
+def causal(sentence: str) -> bool:
+    """The sentence gives a reason (because, weil, потому что, parce que, perché, porque …)."""
+    return bool(_CAUSAL.search(sentence))
 
 
 _UNIT = (
-    r"(?:\s?(?:%|percent|per cent|prozent|процент\w*|pour ?cent|per ?cento|(?:us-?)?dollars?|(?:de |di )?(?:dollars?|dollari|euros?)|usd|eur|долл\w*|евро|рубл\w*"
+    r"(?:\s?%|\s?(?:percent|per cent|prozent|процент\w*|pour ?cent|per ?cento|(?:us-?)?dollars?|(?:de |di )?(?:dollars?|dollari|euros?)|usd|eur|долл\w*|евро|рубл\w*"
     r"|mitarbeiter\w*|employees|people|users|nutzer\w*|utilisateurs|utenti|пользовател\w*)\b)?"
 )
 _SCALE_WORDS = "|".join(sorted((re.escape(w) for words in _SCALES.values() for w in words), key=len, reverse=True))
@@ -303,21 +271,3 @@ _AMOUNT = re.compile(
 _MONTH_RE = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True))
 _DATE = re.compile(r"(?:\b\d{1,2}\.?\s)?(?:" + _MONTH_RE + r")\w*(?:\s(?:1[5-9]|20)\d\d)?|\b(?:1[5-9]|20)\d\d\b", re.IGNORECASE)
 _NAME = re.compile(r"(?:[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.-]*)(?:\s(?:(?:de|van|von|der|di|da|du|la|le)\s)?[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.-]*){0,3}")
-
-
-def lead_span(kind: str, sentence: str, question: Vocabulary) -> str:
-    """The short answer inside a quote (an amount, a date, a name) when the question asks for one, else ""."""
-    pattern = {"amount": _AMOUNT, "date": _DATE, "person": _NAME, "place": _NAME}.get(kind)
-    if pattern is None:
-        return ""
-    for m in pattern.finditer(sentence):
-        span = m.group(0).strip(" .,;:")
-        if kind in ("person", "place") and (m.start() == 0 or all(question.has(Term(text=w, entity=True)) for w in span.split())):
-            continue  # the sentence's first word, or a name the question already gives
-        if kind == "amount" and numbers(span) and numbers(span) <= numbers(" ".join(question.stems)):
-            continue  # a number the question itself mentions
-        if kind == "date" and _YEAR.search(span) and all(y in question.stems for y in _YEAR.findall(span)) and len(span) <= 4:
-            continue
-        if span and any(ch.isalnum() for ch in span):
-            return span
-    return ""

@@ -1,0 +1,248 @@
+"""What a question asks for, and where a sentence holds something of that kind.
+
+``kind`` is reason, date, amount, person, place or other; an amount also has a ``unit``: money,
+percent, count or any. Both come from the question's wording in English, German, Russian, French,
+Italian and Spanish: its question word ("how much", "сколько", "combien") or, for "what is the …"
+questions, the noun it asks about ("the salary", "das Gehalt", "la date", "la città").
+
+:func:`candidates` finds the spans of that kind in a sentence that the question does not already
+give: the answer a quote could lead with, and the test of whether the evidence holds an answer at
+all. A year is not an amount, "GPT-4" holds no count, and "500 Milliarden" answers "how much
+money" only because a scale or currency comes with it.
+"""
+from __future__ import annotations
+
+import re
+
+from dataclasses import dataclass
+
+from .signals import _AMOUNT, _DATE, _NAME, _SCALE_OF, _WORD, _WORD_NUMBERS, _YEAR, Term, Vocabulary, causal, key_terms, numbers
+
+
+def _any(*alternatives: str) -> re.Pattern:
+    return re.compile("|".join(alternatives), re.IGNORECASE)
+
+
+# --- question words, checked in this order --------------------------------------------------------
+_REASON = _any(
+    r"\bwhy\b", r"\bwhat (?:was|is|were) the (?:reason|motive)", r"\bfor what reason", r"\bwarum\b", r"\bwieso\b", r"\bweshalb\b",
+    r"\baus welchem grund", r"\bпочему\b", r"\bзачем\b", r"\bпо какой причине", r"\bpourquoi\b", r"\bpour quelle raison", r"\bperch[ée]\b",
+    r"\bper quale (?:motivo|ragione)", r"\bpor qu[ée]\b",
+)
+_DATE_Q = _any(
+    r"\bwhen\b", r"\b(?:in |on )?(?:what|which) (?:exact )?(?:year|date|day|month)\b", r"\bwann\b", r"\bin welchem jahr", r"\bseit wann",
+    r"\ban welchem (?:tag|datum)", r"\bin welchem monat", r"\bкогда\b", r"\bв каком году", r"\bкакого числа", r"\bв какой день", r"\bquand\b",
+    r"\ben quelle année", r"\bà quelle date", r"\bquel jour", r"\bquando\b", r"\bin che anno", r"\bin quale anno", r"\bin che giorno",
+    r"\bcu[áa]ndo\b", r"\ben qu[ée] a[ñn]o", r"\ben qu[ée] fecha",
+)
+_PERCENT_Q = _any(
+    r"\bwhat (?:share|percentage|proportion|stake|fraction|part)\b", r"\bhow (?:big|large) (?:a |is the )?(?:share|stake)",
+    r"\bwelchen anteil", r"\bwie viel prozent", r"\bwie hoch ist der anteil", r"\bкакую долю", r"\bкакой процент", r"\bкакая доля",
+    r"\bquelle (?:part|proportion)", r"\bquel pourcentage", r"\bquale (?:percentuale|quota|parte)", r"\bche (?:percentuale|quota)",
+    r"\bqu[ée] (?:porcentaje|parte|proporci[óo]n)",
+)
+_COUNT_Q = _any(
+    r"\bhow many\b", r"\bwie viele\b", r"\bwieviele\b", r"\bcombien d[e']", r"\bquant[ie]\b", r"\bcu[áa]nt[oa]s\b",
+    r"\bwhat (?:is|was) the number of", r"\bwie gro(?:ß|ss) ist die (?:zahl|anzahl)", r"\bquel est le nombre", r"\bqual è il numero",
+)
+_MONEY_Q = _any(
+    r"\bhow much money\b", r"\bhow much\b.*\b(?:pay|paid|cost|invest|spend|spent|raise|earn|charge|worth|price)",
+    r"\bvalued at\b", r"\bwie viel (?:geld|kostet|hat|haben|hatte|zahlt|zahlte|investiert|verdient|bezahlt)", r"\bwas kostet",
+    r"\bсколько\b.*(?:стоит|стоил|денег|заплатил|вложил|инвестировал|получил|зарабатыва|тратит|потратил)",
+    r"\bcombien (?:co[uû]te|a-t-il|a-t-elle|ont-ils|vaut|valait|gagne|paie|paye|a co[uû]t[ée])", r"\bcombien\b.*\b(?:investi|pay[ée]|d[ée]pens[ée]|lev[ée])",
+    r"\bquanto (?:costa|ha|hanno|vale|valeva|guadagna|paga|è costat)", r"\bcu[áa]nto (?:cuesta|cost[óo]|pag[óo]|invirti[óo]|vale)",
+)
+_AMOUNT_Q = _any(
+    r"\bhow (?:much|large|big|high|long|old|far|fast|heavy|tall|wide)\b", r"\bwie (?:viel|hoch|gro(?:ß|ss)|lange|alt|weit|schnell|schwer)\b",
+    r"\bwieviel", r"\bсколько\b", r"\bкаков[аоы]?\b", r"\bкакой величины", r"\bcombien\b", r"\bquant[oa]\b", r"\bcu[áa]nt[oa]\b",
+)
+_PERSON_Q = _any(r"\bwho\b", r"\bwhom\b", r"\bwhose\b", r"\bwer\b", r"\bwem\b", r"\bwen\b", r"\bwessen\b", r"\bкто\b", r"\bкого\b",
+                 r"\bкому\b", r"\bкем\b", r"\bqui\b(?! est-ce que)", r"\bchi\b", r"\bqui[ée]n(?:es)?\b")
+_PLACE_Q = _any(r"\bwhere\b", r"\bwo\b", r"\bwohin\b", r"\bwoher\b", r"\bгде\b", r"\bкуда\b", r"\bоткуда\b", r"\bo[uù]\b", r"\bdove\b",
+                r"\bd[óo]nde\b", r"\bin (?:what|which) (?:city|country|town|state|region)", r"\bin welche[mr]? (?:stadt|land|ort|region)",
+                r"\bв каком (?:городе|регионе)", r"\bв какой стране", r"\bdans quel(?:le)? (?:ville|pays|région)", r"\bin quale (?:città|paese|regione)",
+                r"\ben qu[ée] (?:ciudad|pa[íi]s|regi[óo]n)")
+# "what is the …" questions: the noun says what is asked
+_MONEY_NOUN = _any(
+    r"\b(?:(?<!share )price|cost|value|valued|valuation|salary|wage|revenue|turnover|sales|loss|profit|budget|fee|income|earnings)\b",
+    r"\b(?:preis|kosten|wert|bewertung|gehalt|summe|betrag|jahresgehalt|umsatz|verlust|gewinn|budget|gebühr|einkommen)\b",
+    r"\b(?:цена|цену|стоимость|сумм\w*|зарплата|зарплату|оклад|выручка|выручку|убыток|прибыль|бюджет|оценка|доход)\b",
+    r"\b(?:prix|co[uû]t|valeur|valorisation|salaire|somme|montant|chiffre d'affaires|perte|bénéfice|budget|revenu)\b",
+    r"\b(?:prezzo|costo|valore|valutazione|stipendio|somma|importo|fatturato|perdita|profitto|utile|budget|ricavi)\b",
+    r"\b(?:precio|coste|costo|valor|salario|suma|importe|sueldo|ingresos|facturaci[óo]n|p[ée]rdida|beneficio|presupuesto)\b",
+)
+_PERCENT_NOUN = _any(r"\b(?:share(?! price)|percentage|stake|proportion)\b", r"\b(?:anteil|prozentsatz|beteiligung)\b", r"\b(?:доля|долю|процент)\b",
+                     r"\b(?:pourcentage|participation)\b", r"\b(?:quota|percentuale|partecipazione)\b", r"\b(?:porcentaje|participaci[óo]n)\b")
+_COUNT_NOUN = _any(r"\bnumber of\b", r"\b(?:anzahl|zahl) (?:der|von)\b", r"\b(?:число|количество)\b", r"\bnombre d", r"\bnumero di\b", r"\bn[úu]mero de\b",
+                   r"\b(?:population|einwohner|население|habitants|abitanti|habitantes)\b")
+_DATE_NOUN = _any(r"\b(?:date|year|day|birthday|anniversary)\b", r"\b(?:datum|jahr|tag|geburtstag)\b", r"\b(?:дата|дату|год|день)\b",
+                  r"\b(?:date|année|jour)\b", r"\b(?:la data|anno|giorno)\b", r"\b(?:fecha|año|d[íi]a)\b")
+_PLACE_NOUN = _any(r"\b(?:city|town|country|place|location|headquarters)\b", r"\b(?:stadt|sitz|hauptsitz)\b",
+                   r"\b(?:город|страна|место|штаб-квартира)\b", r"\b(?:ville|pays|lieu|siège)\b", r"\b(?:città|paese|luogo|sede)\b",
+                   r"\b(?:ciudad|pa[íi]s|lugar|sede)\b")
+_PERSON_NOUN = _any(
+    r"\b(?:ceo|cto|cfo|chief \w+|director|founder|co-founder|president|chairman|head|leader|name of the (?:person|man|woman))\b",
+    r"\b(?:chef|chefin|gründer|mitgründer|vorsitzende[rn]?|direktor|leiter|geschäftsführer|präsident)\b",
+    r"\b(?:директор\w*|основател\w*|президент\w*|руководител\w*|глав\w+ компании|председател\w*)\b",
+    r"\b(?:directeur|directrice|fondateur|fondatrice|président|pdg|dirigeant)\b",
+    r"\b(?:direttore|fondatore|presidente|amministratore delegato|dirigente)\b", r"\b(?:director|fundador|presidente|jefe)\b",
+)
+# an opening that asks something else: "which command …", "how do I …", "comment …" (a later "when" or
+# "how long" belongs to a subordinate clause)
+_OPENER = _any(
+    r"\b(?:which|what|how (?:do|does|did|can|could|should|would|to|is|are)|is|are|can|should|does|do|was|welche[rsnm]?|wie (?!viel|hoch|gro|lange|alt|weit)\w+"
+    r"|womit|quel(?:le)?s?|qu['’]est-ce|comment|est-ce|qual(?:e|i)?|che|cosa|come|как(?:ой|ая|ое|ие|ую|ов\w*)?|что|чем|qu[ée]|cu[áa]l(?:es)?|c[óo]mo)\b",
+)
+_NOUN_REACH = 4  # the asked noun of "what is the … / quel est le …" comes within this many words of the question word
+_NAME_OF = _any(r"\b(?:name|nom|nome|nombre|имя|название|namen?)\b")  # "what is the name of the chief …": reach further
+
+
+def _first(patterns, q: str) -> tuple[int, str, str] | None:
+    found = [(m.start(), kind, unit) for pattern, kind, unit in patterns if (m := pattern.search(q))]
+    return min(found, key=lambda f: f[0]) if found else None
+
+
+_TYPED = ((_DATE_Q, "date", ""), (_PERCENT_Q, "amount", "percent"), (_MONEY_Q, "amount", "money"), (_COUNT_Q, "amount", "count"),
+          (_AMOUNT_Q, "amount", "any"), (_PERSON_Q, "person", ""), (_PLACE_Q, "place", ""))
+_NOUNS = ((_PERCENT_NOUN, "amount", "percent"), (_MONEY_NOUN, "amount", "money"), (_COUNT_NOUN, "amount", "count"), (_DATE_NOUN, "date", ""),
+          (_PLACE_NOUN, "place", ""), (_PERSON_NOUN, "person", ""))
+
+
+def kind_of(question: str) -> tuple[str, str]:
+    """``(kind, unit)``: what the question asks for, and for amounts which kind of amount."""
+    q = question.strip()
+    if _REASON.search(q):
+        return "reason", ""
+    opener = _OPENER.search(q)
+    if opener and len(q[: opener.start()].split()) > 2:
+        opener = None  # a "was"/"что"/"che" deep inside the question is not how it opens
+    typed = _first(_TYPED, q)
+    if typed and (opener is None or typed[0] <= opener.start()):
+        _, kind, unit = typed
+        if kind == "amount" and unit == "any":
+            unit = "money" if _MONEY_NOUN.search(q) else "percent" if _PERCENT_NOUN.search(q) else "any"
+        return kind, unit
+    if opener:  # "what is the salary …", "quelle est la date …", "какая зарплата …"
+        words = q[opener.start() :].split()
+        reach = _NOUN_REACH + (3 if _NAME_OF.search(" ".join(words[: _NOUN_REACH + 1])) else 0)
+        rest = " ".join(words)
+        noun = _first(_NOUNS, rest)
+        if noun and noun[0] < len(" ".join(words[: reach + 1])):
+            return noun[1], noun[2]
+    return "other", ""
+
+
+# --- what a sentence holds -------------------------------------------------------------------------
+_CURRENCY = re.compile(r"[$€£¥₽]|\b(?:us-?)?dollar|\bdollari|\beuro|\busd\b|\beur\b|\bдолл|\bевро|\bрубл|\bfranc|\bpound|\bpfund|\bsterlin|\byen\b", re.IGNORECASE)
+_PERCENT = re.compile(r"%|\bpercent|\bper cent|\bprozent|\bпроцент|\bpour ?cent|\bper ?cento|\bpor ?ciento", re.IGNORECASE)
+_FRACTION = re.compile(r"\b(?:half|third|quarter|majority|hälfte|drittel|viertel|mehrheit|половин\w*|трет\w*|четверт\w*|большинств\w*"
+                       r"|moitié|tiers|quart|majorité|metà|terzo|quarto|maggioranza|mitad|tercio|cuarto|mayor[íi]a)\b", re.IGNORECASE)
+_LOCATION = re.compile(r"(?<![\w.])(?:~?/[\w.-]+)+/?|\b(?:https?|ftp)://\S+|\b[\w.-]+\.(?:conf|cfg|ini|toml|ya?ml|d)\b")  # a path, URL or config file
+_GLUED = re.compile(r"[^\W\d_][-‐]?$")  # a digit right after letters: GPT-4, MAI-1, H100
+
+
+_YEARISH = re.compile(r"(?<![\w.,])\d{3,4}(?:er|ern|s|-х|-е|-ых)?(?![\w]|[.,]\d)")  # 1186, 1970s, 1970ern, 1990-х
+
+
+def _dates(sentence: str) -> list[re.Match]:
+    """Dates and year-like numbers (any era: 1186, 1970ern), but not amounts ("500 Milliarden")."""
+    found = list(_DATE.finditer(sentence))
+    taken = [range(m.start(), m.end()) for m in found]
+    for m in _YEARISH.finditer(sentence):
+        after = sentence[m.end() : m.end() + 14].lower().split()
+        if after and (after[0].rstrip(".,") in _SCALE_OF or _CURRENCY.match(after[0]) or after[0].startswith("%")):
+            continue
+        if not any(m.start() in r for r in taken):
+            found.append(m)
+    return sorted(found, key=lambda m: m.start())
+
+
+def _amounts(sentence: str, unit: str, question: Vocabulary, asked: set[float]) -> list[str]:
+    out = []
+    for m in _AMOUNT.finditer(sentence):
+        span = m.group(0).strip(" .,;:")
+        if not re.search(r"\w", span):
+            continue
+        if _GLUED.search(sentence[max(0, m.start() - 2) : m.start()]) and not span.startswith(("$", "€", "£")):
+            continue  # a model or product name: GPT-4, MAI-1
+        values = numbers(span)
+        if values and values <= asked:
+            continue  # a number the question itself gives
+        bare_year = _YEAR.fullmatch(span) is not None
+        scaled = any(w.lower().rstrip(".") in _SCALE_OF for w in re.findall(r"[^\W\d_]+\.?", span))
+        money = bool(_CURRENCY.search(span)) or (scaled and unit == "money")
+        percent = bool(_PERCENT.search(span))
+        if unit == "money" and not money:
+            continue
+        if unit == "percent" and not percent:
+            continue
+        if unit == "count" and (bare_year or _CURRENCY.search(span) or percent):
+            continue
+        if unit in ("any", "") and bare_year:
+            continue
+        out.append(span)
+    if unit in ("percent", "any"):
+        out += [m.group(0) for m in _FRACTION.finditer(sentence)]
+    if unit in ("count", "any"):  # "sechs Gevierte", "three lineages" (not "one"/"ein": articles)
+        out += [w for w in _WORD.findall(sentence) if _WORD_NUMBERS.get(w.lower(), 1) > 1 and float(_WORD_NUMBERS[w.lower()]) not in asked]
+    return out
+
+
+def candidates(kind: str, unit: str, sentence: str, question: Vocabulary, asked: set[float]) -> list[str]:
+    """The spans of the asked kind in ``sentence`` that the question does not already give (``asked``: its numbers), in order."""
+    if kind == "amount":
+        return _amounts(sentence, unit, question, asked)
+    if kind == "date":
+        out = []
+        for m in _dates(sentence):
+            span = m.group(0).strip(" .,;:")
+            years = [float(y) for y in _YEAR.findall(span)]
+            if years and set(years) <= asked and len(span) <= 4:
+                continue  # the year the question gives
+            if _GLUED.search(sentence[max(0, m.start() - 2) : m.start()]):
+                continue
+            out.append(span)
+        return out
+    if kind in ("person", "place"):
+        out = [m.group(0) for m in _LOCATION.finditer(sentence)] if kind == "place" else []
+        for m in _NAME.finditer(sentence):
+            span = m.group(0).strip(" .,;:")
+            if m.start() == 0 or not span or all(question.has(Term(text=w, entity=True)) for w in span.split()):
+                continue  # the sentence's first word, or a name the question already gives
+            out.append(span)
+        return out
+    return []
+
+
+@dataclass(frozen=True, kw_only=True)
+class Question:
+    """A question with what it asks for, its key terms and its numbers."""
+
+    text: str
+    kind: str
+    unit: str
+    terms: tuple[Term, ...]
+    vocab: Vocabulary
+    numbers: frozenset[float]
+
+    @classmethod
+    def of(cls, text: str) -> "Question":
+        kind, unit = kind_of(text)
+        return cls(text=text, kind=kind, unit=unit, terms=tuple(key_terms(text)), vocab=Vocabulary.of(text), numbers=frozenset(numbers(text, words=False)))
+
+    def candidates(self, sentence: str) -> list[str]:
+        """Spans of the asked kind in ``sentence`` that this question does not give."""
+        return candidates(self.kind, self.unit, sentence, self.vocab, set(self.numbers))
+
+    def lead(self, sentence: str) -> str:
+        """The short answer a quote leads with ("" when the question asks for no short span or the sentence has none)."""
+        found = self.candidates(sentence)
+        return found[0] if found else ""
+
+    def type_match(self, sentence: str) -> float:
+        """1 when the sentence holds the kind of thing asked for, 0 when it does not, 0.5 for questions of no known kind."""
+        if self.kind == "reason":
+            return float(causal(sentence))
+        if self.kind == "other":
+            return 0.5
+        return float(bool(self.candidates(sentence)))
