@@ -76,6 +76,31 @@ def test_a_where_question_about_software_is_answered_by_a_path():
     assert q.kind == "place" and q.lead("Put it in ~/.ssh/config under a Host entry.") == "~/.ssh/config"
 
 
+def _assess(question: str, text: str, score: float = 0.85):
+    from rag import chunk
+    from rag.answer.evidence import Evidence
+    from rag.answer.judge import assess
+
+    passage = _passage(text)
+    items = [Evidence(n=1, passage=passage, start=s, end=e, score=score) for s, e in chunk.sentences(text)]
+    return assess(question, "en", [passage], items)
+
+
+@pytest.mark.parametrize(
+    "question,text,refused",
+    [
+        ("How much did Microsoft pay for Inflection AI?", "Microsoft übernahm 2024 den Großteil der Belegschaft von Inflection AI. Mustafa Suleyman leitet nun das Team.", True),
+        ("How much did Microsoft pay for Inflection AI?", "Microsoft zahlte 650 Millionen Dollar an Inflection AI. Mustafa Suleyman leitet nun das Team.", False),
+        ("In welchem Jahr wurde OpenAI gegründet?", "OpenAI entwickelte GPT-4 und ChatGPT. Microsoft investierte Milliarden in OpenAI.", True),
+        ("In welchem Jahr wurde OpenAI gegründet?", "OpenAI wurde 2015 in San Francisco gegründet. Microsoft investierte Milliarden.", False),
+        ("Which option sorts numerically?", "The -n option compares according to string numerical value.", False),  # no kind to miss
+    ],
+)
+def test_an_amount_or_date_question_without_one_in_the_evidence_is_not_answerable(question, text, refused):
+    assessment = _assess(question, text)
+    assert (assessment.answerability == 0.0) is refused
+
+
 def test_numbers_compare_by_value_across_languages():
     assert signals.numbers("13 Milliarden Dollar") == signals.numbers("$13 billion") == signals.numbers("13 млрд долларов") == {1.3e10}
     assert signals.numbers("fünf Milliarden") == {5e9} != signals.numbers("five million")
