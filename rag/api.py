@@ -198,6 +198,7 @@ class Pipeline:
             llm=reply.answered_by, embedder=self.embedder.name, timings_ms={**(timings or {}), **reply.timings_ms},
             dropped_citations=reply.dropped_citations, warnings=reply.warnings, prompt_tokens=reply.prompt_tokens, evidence_score=reply.evidence_score,
             answerability=reply.answerability, confidence=reply.confidence, lead=reply.lead, fallback=reply.fallback,
+            abstain_reason=reply.abstain_reason,
         )
 
     # --- status --------------------------------------------------------------------------------

@@ -113,7 +113,9 @@ class Answer:
     the question + 0.3 × its passage's ``score``. ``answerability`` is the probability that the
     evidence answers the question; ``confidence`` says it in a word (high, medium, low; "" when
     abstained). ``lead`` is the short answer (an amount, a date, a name) when there is one.
-    ``fallback`` says why the configured LLM was replaced by the extractive answer ("" when not).
+    ``fallback`` says why the configured LLM was replaced by the extractive answer ("" when not);
+    ``abstain_reason`` why it abstained ("weak evidence", "low answerability", "not in the documents:
+    xrandr", "no amount in the evidence"; "" when it answered).
     """
 
     question: str
@@ -133,6 +135,7 @@ class Answer:
     confidence: str = ""
     lead: str = ""
     fallback: str = ""
+    abstain_reason: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -154,6 +157,7 @@ class Answer:
             "lead": self.lead,
             "fallback": bool(self.fallback),
             "fallback_reason": self.fallback or None,
+            "abstain_reason": self.abstain_reason or None,
         }
 
 

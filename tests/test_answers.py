@@ -101,6 +101,35 @@ def test_an_amount_or_date_question_without_one_in_the_evidence_is_not_answerabl
     assert (assessment.answerability == 0.0) is refused
 
 
+@pytest.mark.parametrize(
+    "question,names",
+    [
+        ("How do I change the screen resolution with xrandr?", ["xrandr"]), ("How do I configure a WireGuard VPN tunnel?", ["WireGuard", "VPN"]),
+        ("Как подключить Bluetooth-клавиатуру с помощью bluetoothctl?", ["Bluetooth", "bluetoothctl"]),
+        ("¿Cómo configuro wpa_supplicant para una red WPA2?", ["wpa_supplicant", "WPA2"]),
+        ("Wie richte ich postfix mit SASL-Authentifizierung beim Smarthost ein?", ["SASL"]),  # German nouns are capitalised: not names
+        ("Who was a French Roman Catholic of the 15th century?", []),  # ordinals and capitalised words translate
+        ("Anyone with physical access could boot my PC. How do I protect against that?", []),
+        ("Who oversees a Pharmacy Technician in the UK?", []),  # two-letter acronyms translate (UK, EU)
+    ],
+)
+def test_names_that_no_translation_changes(question, names):
+    assert asked.identifiers(question) == names
+
+
+def test_a_name_the_documents_never_mention_is_not_answered_and_the_answer_says_so(tmp_path):
+    (tmp_path / "net.md").write_text(
+        "# Netzwerk\n\nMit systemd-networkd konfiguriert man eine statische IP-Adresse in /etc/systemd/network/. "
+        "Die Datei braucht die Abschnitte [Match] und [Network].\n", encoding="utf-8"
+    )
+    pipe = Pipeline(corpus=tmp_path, home=tmp_path / "home", min_evidence=0.0, **FAST)
+    answer = pipe.ask("How do I configure a WireGuard VPN tunnel?")
+    assert answer.abstained and answer.abstain_reason == "not in the documents: WireGuard, VPN"
+    assert answer.answer.endswith("They never mention WireGuard, VPN.") and answer.to_dict()["abstain_reason"] == answer.abstain_reason
+    german = pipe.ask("Wie konfiguriere ich eine statische Adresse mit systemd-networkd?")
+    assert "not in the documents" not in german.abstain_reason  # the name is there (the hash embedder's scores decide the rest)
+
+
 def test_numbers_compare_by_value_across_languages():
     assert signals.numbers("13 Milliarden Dollar") == signals.numbers("$13 billion") == signals.numbers("13 млрд долларов") == {1.3e10}
     assert signals.numbers("fünf Milliarden") == {5e9} != signals.numbers("five million")

@@ -67,8 +67,11 @@ def respond(
     assessment = assess(question, language, passages, evidence(qvec, passages, vectors))
     took = (time.perf_counter() - t) * 1000
     if assessment.best < min_evidence or assessment.answerability < min_answerable:
-        # The evidence does not answer: abstain without calling any model.
-        reply = Reply(text=prompts.localized(prompts.DONT_KNOW, language), answered_by=answerer.name, abstained=True)
+        # The evidence does not answer: abstain without calling any model, and say why when a rule knows.
+        why = assessment.missing if assessment.best >= min_evidence else ""
+        text = " ".join(filter(None, [prompts.localized(prompts.DONT_KNOW, language), prompts.explain(why, language)]))
+        reason = prompts.reason(why) if why else "weak evidence" if assessment.best < min_evidence else "low answerability"
+        reply = Reply(text=text, answered_by=answerer.name, abstained=True, abstain_reason=reason)
     else:
         reply = answerer.answer(assessment)
         if not reply.abstained:

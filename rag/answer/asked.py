@@ -16,7 +16,7 @@ import re
 
 from dataclasses import dataclass
 
-from .signals import _AMOUNT, _DATE, _NAME, _SCALE_OF, _WORD, _WORD_NUMBERS, _YEAR, Term, Vocabulary, causal, key_terms, numbers
+from .signals import _AMOUNT, _DATE, _NAME, _SCALE_OF, _WORD, _WORD_NUMBERS, _YEAR, Term, Vocabulary, _stop_words, causal, key_terms, numbers, script
 
 
 def _any(*alternatives: str) -> re.Pattern:
@@ -214,6 +214,44 @@ def candidates(kind: str, unit: str, sentence: str, question: Vocabulary, asked:
     return []
 
 
+# --- names written the same in every language ------------------------------------------------------
+_TOKEN = re.compile(r"[^\W_]+(?:[-_.][^\W_]+)*")
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th|s|er|ern|e|ème|x)?|'?\d\ds")  # 15th, 1970s, 80s: they translate
+_TOOL_AT_END = re.compile(  # "… with xrandr?", "… avec rsync ?", "… через timedatectl?"
+    r"\b(?:with|using|via|mit|mittels|avec|con|tramite|usando|через|с помощью)\s+(?:(?:the|le|la|les|l'|il|lo|el|der|die|das|den)\s+)?"
+    r"([a-z][\w.-]*)\s*[?.!]?\s*$",
+    re.IGNORECASE,
+)
+
+def identifiers(question: str) -> list[str]:
+    """Names a translation leaves as they are: acronyms (ZFS, NVIDIA), inner capitals (WireGuard, PostgreSQL),
+    digits (RAID-5, MAI-1), underscores (wpa_supplicant), a Latin word in a Cyrillic question, and a
+    lower-case tool the question ends on ("… with xrandr?"). Capitalised words are left out: German
+    capitalises every noun, and names like "East Asian" or "Échap" are translated."""
+    out = []
+    latin_question = script(question) == "latin"
+    for m in _TOKEN.finditer(question):
+        word = m.group(0)
+        if "_" in word:
+            out.append(word)
+            continue
+        for part in word.split("-"):  # RAID-5-Array -> RAID; SASL-Authentifizierung -> SASL; Bluetooth-клавиатуру -> Bluetooth
+            alpha = [c for c in part if c.isalpha()]
+            if len(part) < 2 or not alpha or any(ord(c) >= 0x250 for c in alpha) or _ORDINAL.fullmatch(part):
+                continue
+            if not latin_question or any(c.isdigit() for c in part) or (len(alpha) >= 3 and part.isupper()) or (
+                any(c.isupper() for c in part[1:]) and any(c.islower() for c in part)
+            ):
+                out.append(part)
+    stop = _stop_words()
+    for pattern in (_TOOL_AT_END,):
+        for m in pattern.finditer(question):
+            name = m.group(1) or m.group(2)
+            if name.islower() and name not in stop and not _ORDINAL.fullmatch(name) and not (len(name) > 4 and name.endswith("s")):  # "with patients?"
+                out.append(name)
+    return list(dict.fromkeys(out))
+
+
 @dataclass(frozen=True, kw_only=True)
 class Question:
     """A question with what it asks for, its key terms and its numbers."""
@@ -224,11 +262,26 @@ class Question:
     terms: tuple[Term, ...]
     vocab: Vocabulary
     numbers: frozenset[float]
+    identifiers: tuple[str, ...]
 
     @classmethod
     def of(cls, text: str) -> "Question":
         kind, unit = kind_of(text)
-        return cls(text=text, kind=kind, unit=unit, terms=tuple(key_terms(text)), vocab=Vocabulary.of(text), numbers=frozenset(numbers(text, words=False)))
+        return cls(
+            text=text, kind=kind, unit=unit, terms=tuple(key_terms(text)), vocab=Vocabulary.of(text), numbers=frozenset(numbers(text, words=False)),
+            identifiers=tuple(identifiers(text)),
+        )
+
+    def absent(self, passages: list[str]) -> list[str]:
+        """The question's identifiers that none of ``passages`` contains (checked only when the passages are
+        in Latin script, where such names are written as they are)."""
+        if not self.identifiers:
+            return []
+        text = "\n".join(passages)
+        if script(text) != "latin":
+            return []
+        low = text.lower()
+        return [name for name in self.identifiers if name.lower() not in low]
 
     def candidates(self, sentence: str) -> list[str]:
         """Spans of the asked kind in ``sentence`` that this question does not give."""

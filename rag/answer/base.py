@@ -26,6 +26,7 @@ class Reply:
     confidence: str = ""  # high, medium or low when answered; "" when abstained
     lead: str = ""  # the short answer (an amount, a date, a name) when the question asks for one
     fallback: str = ""  # why the configured LLM's answer was replaced by the extractive one
+    abstain_reason: str = ""  # why it abstained: "weak evidence", "low answerability", "not in the documents: xrandr", "no amount in the evidence"
     timings_ms: dict[str, float] = field(default_factory=dict)
 
 

@@ -65,7 +65,10 @@ class GenerativeAnswerer:
         if is_dont_know(text):
             parsed = parse_citations(text, len(evidence.passages))
             # an abstention cites nothing
-            return Reply(text=" ".join(strip_markers(parsed.text).split()), abstained=True, answered_by=self.name, warnings=warnings, dropped_citations=parsed.dropped)
+            return Reply(
+                text=" ".join(strip_markers(parsed.text).split()), abstained=True, answered_by=self.name, warnings=warnings, dropped_citations=parsed.dropped,
+                abstain_reason="the model found no answer in the passages",
+            )
         verified = cite_llm_answer(text, evidence.passages, evidence.items, self.vectors, question=evidence.question.text, language=evidence.language)
         reply = Reply(
             text=verified.text, citations=verified.citations, answered_by=self.name, warnings=warnings + verified.warnings, dropped_citations=verified.dropped
@@ -76,6 +79,7 @@ class GenerativeAnswerer:
             reply.text = prompts.localized(prompts.DONT_KNOW, evidence.language)
             reply.citations = []
             reply.abstained = True
+            reply.abstain_reason = "the model's answer was not supported by the passages"
         if verified.dropped:
             reply.warnings.append(f"dropped citations to passages that were not retrieved: {', '.join(verified.dropped)}")
         return reply

@@ -120,7 +120,7 @@ def answerability(question: Question, judged: list[Judged]) -> float:
     not an amount, "GPT-4" holds no count); else the logistic model's output."""
     feats = answer_features(question, judged)
     if not feats or (question.kind in EXACT_KINDS and feats["type_any"] == 0):
-        return 0.0
+        return 0.0  # (the rule also stands alone in :func:`missing`, which names it)
     z = _model()["bias"] + _linear(_model(), feats)
     return 1.0 / (1.0 + math.exp(-z))
 
@@ -137,13 +137,30 @@ class Assessment:
     judged: list[Judged]  # best selection score first
     answerability: float
 
+    missing: str = ""  # what the evidence lacks, when a rule sees it: "kind:amount", "kind:date", "names:xrandr, ZFS"
+
     @property
     def best(self) -> float:
         """The best evidence score (what ``min_evidence`` bounds)."""
         return self.items[0].score if self.items else 0.0
 
 
+def missing(question: Question, judged: list[Judged], passages: list[Passage]) -> str:
+    """Why the passages cannot answer, when a rule can tell: they never name one of the question's
+    identifiers (ZFS, WireGuard, "… with xrandr?"), or an amount or date question finds nothing of the
+    asked kind in its leading sentences. "" otherwise."""
+    absent = question.absent([p.text for p in passages])
+    if absent:
+        return "names:" + ", ".join(absent)
+    leading = [j for j in judged if not j.noise][:SUPPORT_REACH] or judged[:1]
+    if judged and question.kind in EXACT_KINDS and max(j.type_ok for j in leading) == 0:
+        return f"kind:{question.kind}"
+    return ""
+
+
 def assess(question: str, language: str, passages: list[Passage], items: list[Evidence]) -> Assessment:
     q = Question.of(question)
     judged = judge(q, items)
-    return Assessment(question=q, language=language, passages=passages, items=items, judged=judged, answerability=answerability(q, judged))
+    why = missing(q, judged, passages)
+    probability = 0.0 if why else answerability(q, judged)
+    return Assessment(question=q, language=language, passages=passages, items=items, judged=judged, answerability=probability, missing=why)

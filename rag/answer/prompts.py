@@ -53,6 +53,40 @@ WEAK_EVIDENCE_INTRO = {
 }
 WEAK_EVIDENCE_MARGIN = 0.04
 
+# Why the documents do not answer, when a rule can tell (after DONT_KNOW).
+NEVER_NAMED = {
+    "en": "They never mention {names}.", "de": "Sie erwähnen {names} nirgends.", "fr": "Ils ne mentionnent jamais {names}.",
+    "it": "Non menzionano mai {names}.", "ru": "В них нигде не упоминается {names}.", "es": "Nunca mencionan {names}.",
+}
+NO_KIND = {
+    "amount": {
+        "en": "None of the passages found gives the number asked for.", "de": "Keine der gefundenen Passagen nennt die gefragte Zahl.",
+        "fr": "Aucun des passages trouvés ne donne le nombre demandé.", "it": "Nessuno dei passaggi trovati indica il numero richiesto.",
+        "ru": "Ни в одном из найденных фрагментов нет запрошенного числа.", "es": "Ninguno de los pasajes encontrados da el número pedido.",
+    },
+    "date": {
+        "en": "None of the passages found gives the date asked for.", "de": "Keine der gefundenen Passagen nennt das gefragte Datum.",
+        "fr": "Aucun des passages trouvés ne donne la date demandée.", "it": "Nessuno dei passaggi trovati indica la data richiesta.",
+        "ru": "Ни в одном из найденных фрагментов нет запрошенной даты.", "es": "Ninguno de los pasajes encontrados da la fecha pedida.",
+    },
+}
+
+
+def explain(missing: str, code: str) -> str:
+    """The localized sentence for a rule's finding ("names:xrandr" / "kind:amount"), or ""."""
+    what, _, detail = missing.partition(":")
+    if what == "names":
+        return localized(NEVER_NAMED, code).format(names=detail)
+    if what == "kind" and detail in NO_KIND:
+        return localized(NO_KIND[detail], code)
+    return ""
+
+
+def reason(missing: str) -> str:
+    """The same finding for --json: "not in the documents: xrandr", "no amount in the evidence"."""
+    what, _, detail = missing.partition(":")
+    return f"not in the documents: {detail}" if what == "names" else f"no {detail} in the evidence"
+
 
 def language_name(code: str) -> str:
     return LANGUAGE_NAMES.get(code, f"the language with ISO code '{code}'")
