@@ -100,6 +100,11 @@ class Pipeline:
                 self._vectors = SentenceVectors(self.embedder, fetch=self._stored_sentence_vectors)
             return self._vectors
 
+    def _mentioned(self, names: list[str]) -> set[str]:
+        """Which of ``names`` some indexed document contains (all of them when there is no index to ask)."""
+        view = self._view
+        return view.manifest.mentions(names) if view is not None else set(names)
+
     def _stored_sentence_vectors(self, ids: list[str]):
         view = self._view
         return view.spaces["s"].vectors(ids) if view is not None and "s" in view.spaces else {}
@@ -191,7 +196,7 @@ class Pipeline:
         language = lang.detect(question)
         reply = answering.respond(
             question, language, passages, embedder=self.embedder, vectors=self.sentence_vectors, answerer=self.answerer,
-            min_evidence=self.settings.min_evidence, min_answerable=self.settings.min_answerable,
+            min_evidence=self.settings.min_evidence, min_answerable=self.settings.min_answerable, mentioned=self._mentioned,
         )
         return Answer(
             question=question, language=language, answer=reply.text, abstained=reply.abstained, citations=reply.citations, passages=passages,

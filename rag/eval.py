@@ -81,7 +81,10 @@ def answer_text(answer: Answer) -> str:
 def score_case(case: Case, deep: list[Passage], answer: Answer, k: int, generative: bool) -> dict[str, Any]:
     files = file_ranking(deep)
     gold = set(case.sources)
-    row: dict[str, Any] = {"id": case.id, "lang": case.lang, "doc_langs": case.doc_langs, "answerable": case.answerable, "abstained": answer.abstained}
+    row: dict[str, Any] = {
+        "id": case.id, "lang": case.lang, "doc_langs": case.doc_langs, "answerable": case.answerable, "abstained": answer.abstained,
+        "abstain_reason": answer.abstain_reason, "warnings": answer.warnings,
+    }
     if case.answerable:
         rank = next((i for i, f in enumerate(files, 1) if f in gold), None)
         row["hit1"] = float(rank == 1)

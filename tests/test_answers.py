@@ -130,6 +130,21 @@ def test_a_name_the_documents_never_mention_is_not_answered_and_the_answer_says_
     assert "not in the documents" not in german.abstain_reason  # the name is there (the hash embedder's scores decide the rest)
 
 
+def test_a_name_elsewhere_in_the_corpus_is_not_called_missing(tmp_path):
+    (tmp_path / "net.md").write_text("# Netzwerk\n\nMit systemd-networkd konfiguriert man eine statische IP-Adresse.\n", encoding="utf-8")
+    (tmp_path / "vpn.md").write_text("# VPN\n\nWireGuard baut einen VPN-Tunnel mit wg-quick auf; die Datei heißt wg0.conf.\n", encoding="utf-8")
+    pipe = Pipeline(corpus=tmp_path, home=tmp_path / "home", min_evidence=0.0, k=1, **FAST)
+    question = "Wie konfiguriere ich mit systemd-networkd eine statische IP-Adresse für WireGuard?"
+    answer = pipe.ask(question)
+    assert [p.source for p in answer.passages] == ["net.md"]  # the one passage retrieved does not name WireGuard …
+    assert "not in the documents" not in answer.abstain_reason  # … but another document does: no "They never mention …"
+    pipe._mentioned = lambda names: set()  # with the corpus-wide search taken away, the passages alone would say "missing"
+    assert pipe.ask(question).abstain_reason == "not in the documents: WireGuard"
+    manifest = pipe._view.manifest
+    # "_" and "%" are literal (unescaped, LIKE would let "wg_quick" and "wg%" match "wg-quick")
+    assert manifest.mentions(["wireguard", "WG0.CONF", "wg_quick", "wg%", "Btrfs"]) == {"wireguard", "WG0.CONF"}
+
+
 def test_numbers_compare_by_value_across_languages():
     assert signals.numbers("13 Milliarden Dollar") == signals.numbers("$13 billion") == signals.numbers("13 млрд долларов") == {1.3e10}
     assert signals.numbers("fünf Milliarden") == {5e9} != signals.numbers("five million")
@@ -155,6 +170,15 @@ def test_claims_are_checked_by_number_and_name():
     assert unsupported_claims("Suleyman leads the team.", "Who leads the team?", german) == []
     assert unsupported_claims("The team is led by Demis Hassabis.", "Who leads the team?", german) == ["Demis", "Hassabis"]
     assert unsupported_claims("The loss in 2024 is large.", "What loss does OpenAI expect in 2024?", german) == []
+
+
+def test_a_claimed_number_must_stand_with_its_names_in_one_place():
+    news = [_passage(
+        "Microsoft arbeitet an einem eigenen Modell namens MAI-1. Das Team ist klein. Es gab Streit mit OpenAI. "
+        "Anfang 2024 stellte Nadella Mustafa Suleyman ein. Microsoft investierte 2019 eine Milliarde Dollar in OpenAI."
+    )]
+    assert unsupported_claims("Microsoft released MAI-1 in early 2024.", "When did Microsoft release MAI-1?", news)[0].startswith("not stated together")
+    assert unsupported_claims("Microsoft invested $1 billion in OpenAI in 2019.", "How much did Microsoft invest in OpenAI in 2019?", news) == []
 
 
 NEWS = (

@@ -55,7 +55,7 @@ def confidence(answerability: float) -> str:
 
 def respond(
     question: str, language: str, passages: list[Passage], *, embedder: "Embedder", vectors: "SentenceVectors", answerer: Answerer,
-    min_evidence: float, min_answerable: float = 0.0,
+    min_evidence: float, min_answerable: float = 0.0, mentioned=None,
 ) -> Reply:
     """Score and judge the evidence, abstain when it does not answer, else let ``answerer`` write the reply."""
     from . import prompts
@@ -64,7 +64,7 @@ def respond(
 
     t = time.perf_counter()
     qvec = embedder.embed_queries([question])[0]
-    assessment = assess(question, language, passages, evidence(qvec, passages, vectors))
+    assessment = assess(question, language, passages, evidence(qvec, passages, vectors), mentioned)
     took = (time.perf_counter() - t) * 1000
     if assessment.best < min_evidence or assessment.answerability < min_answerable:
         # The evidence does not answer: abstain without calling any model, and say why when a rule knows.

@@ -116,9 +116,11 @@ def unsupported_claims(sentence: str, question: str, cited: list[Passage], langu
     text = " ".join(p.text for p in cited)
     have = signals.numbers(text)
     asked = signals.numbers(question, words=False)
-    problems = [f"{v:g}" for v in sorted(signals.numbers(sentence, words=False) - asked) if v not in have]
+    claimed = signals.numbers(sentence, words=False)
+    problems = [f"{v:g}" for v in sorted(claimed - asked) if v not in have]
     vocab = signals.Vocabulary.of(text)
     question_vocab = signals.Vocabulary.of(question)
+    names = []
     for i, word in enumerate(signals._WORD.findall(sentence)):
         named = any(ch.isdigit() for ch in word) or (word.isupper() and len(word) > 1)
         if not named and (i == 0 or not word[0].isupper() or language == "de" or word.lower() in signals._stop_words()):
@@ -126,9 +128,38 @@ def unsupported_claims(sentence: str, question: str, cited: list[Passage], langu
         if word.isdigit() or len(word) < 3:
             continue
         term = signals.Term(text=word, entity=True)
+        names.append(term)
         if not vocab.has(term) and not question_vocab.has(term):
             problems.append(word)
+    if not problems and claimed - asked and not _together(claimed, names, cited):
+        # every number and name is somewhere in the passages, but no sentence holds them together:
+        # "MAI-1 came out in early 2024" from "MAI-1 is in the works" and "in early 2024 Nadella hired …"
+        problems.append("not stated together: " + ", ".join([f"{v:g}" for v in sorted(claimed - asked)] + [t.text for t in names]))
     return problems
+
+
+def _together(claimed: set[float], names: list[signals.Term], cited: list[Passage]) -> bool:
+    """Some sentence of the cited passages holds every claimed number and name."""
+    for p in cited:
+        for s, e in chunk.sentences(p.text):
+            window = p.text[s:e]
+            if claimed <= signals.numbers(window):
+                vocab = signals.Vocabulary.of(window)
+                if all(vocab.has(t) for t in names):
+                    return True
+    return False
+
+
+def _recite(bare: str, question: str, language: str, ranked: list[tuple[int, float]], items: list[Evidence], targets, claims):
+    """The model may cite the wrong passage: move the citation to a supporting passage (best first) that holds
+    the claim; unchanged when none does."""
+    cited = {n for n, _ in targets}
+    for i, similarity in ranked:
+        if similarity < SUPPORT_MIN:
+            break
+        if items[i].n not in cited and not unsupported_claims(bare, question, [items[i].passage], language):
+            return [(items[i].n, i)], []
+    return targets, claims
 
 
 def cite_llm_answer(answer: str, passages: list[Passage], items: list[Evidence], vectors: SentenceVectors, question: str = "", language: str = "") -> VerifiedAnswer:
@@ -139,18 +170,16 @@ def cite_llm_answer(answer: str, passages: list[Passage], items: list[Evidence],
     passage holds a sentence that supports it (cosine >= SUPPORT_MIN); otherwise it moves to
     the passage that does, or, when none does, the sentence loses its citations and is
     flagged in ``warnings``. A sentence whose numbers or names its cited passages do not hold
-    (:func:`unsupported_claims`) is dropped. Quotes are verbatim sentences of the cited passages.
+    (:func:`unsupported_claims`) moves to a supporting passage that holds them, or is dropped.
+    Quotes are verbatim sentences of the cited passages.
     """
     parsed = parse_citations(answer, len(passages))
-    text, dropped = parsed.text, parsed.dropped
-    text = _markers_before_stop(text)
+    text, dropped = _markers_before_stop(parsed.text), parsed.dropped
     sentences = _answer_sentences(text)
     warnings: list[str] = []
     if not sentences or not items:
         return VerifiedAnswer(text=text, dropped=dropped)
-    sent_vecs = vectors([s for s, _, _ in sentences])
-    ev_vecs = vectors([it.text for it in items])
-    sims = sent_vecs @ ev_vecs.T
+    sims = vectors([s for s, _, _ in sentences]) @ vectors([it.text for it in items]).T
     quotes: dict[int, tuple[float, Evidence]] = {}
     supported = 0
     core = True
@@ -169,6 +198,8 @@ def cite_llm_answer(answer: str, passages: list[Passage], items: list[Evidence],
         pieces.append(text[cursor:start])
         # a supported sentence is checked against the passages it cites; an unsupported one against all of them
         claims = unsupported_claims(bare, question, [items[i].passage for _, i in targets] if targets else passages, language)
+        if claims and targets:
+            targets, claims = _recite(bare, question, language, [(i, float(sims[row, i])) for i in order], items, targets, claims)
         if claims:
             warnings.append(f"dropped a claim its sources do not hold ({', '.join(claims[:4])}): {bare[:100]}")
             core = core and row > 0

@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 from . import signals
 from ..types import Passage
@@ -20,6 +21,7 @@ from .evidence import Evidence
 from .asked import Question
 
 MODEL_FILE = Path(__file__).with_name("answerability.json")
+Mentioned = Callable[[list[str]], set[str]]  # which of these names some document of the corpus contains
 SUPPORT_REACH = 5  # sentences (best selection score first) searched for an answer of the asked kind
 # Questions whose answer is recognisable in any language: with none of the asked kind in the leading evidence
 # the documents do not answer (measured: false refusal 0.00-0.02 on XQuAD, seeds and tech docs; evals/RESULTS.md)
@@ -145,11 +147,15 @@ class Assessment:
         return self.items[0].score if self.items else 0.0
 
 
-def missing(question: Question, judged: list[Judged], passages: list[Passage]) -> str:
-    """Why the passages cannot answer, when a rule can tell: they never name one of the question's
-    identifiers (ZFS, WireGuard, "… with xrandr?"), or an amount or date question finds nothing of the
+def missing(question: Question, judged: list[Judged], passages: list[Passage], mentioned: Mentioned | None = None) -> str:
+    """Why the passages cannot answer, when a rule can tell: the documents never name one of the question's
+    identifiers (ZFS, WireGuard, "… with xrandr?": absent from the passages and, when ``mentioned`` can
+    search the whole corpus, from every document), or an amount or date question finds nothing of the
     asked kind in its leading sentences. "" otherwise."""
     absent = question.absent([p.text for p in passages])
+    if absent and mentioned is not None:
+        found = mentioned(absent)
+        absent = [name for name in absent if name not in found]
     if absent:
         return "names:" + ", ".join(absent)
     leading = [j for j in judged if not j.noise][:SUPPORT_REACH] or judged[:1]
@@ -158,9 +164,9 @@ def missing(question: Question, judged: list[Judged], passages: list[Passage]) -
     return ""
 
 
-def assess(question: str, language: str, passages: list[Passage], items: list[Evidence]) -> Assessment:
+def assess(question: str, language: str, passages: list[Passage], items: list[Evidence], mentioned: Mentioned | None = None) -> Assessment:
     q = Question.of(question)
     judged = judge(q, items)
-    why = missing(q, judged, passages)
+    why = missing(q, judged, passages, mentioned)
     probability = 0.0 if why else answerability(q, judged)
     return Assessment(question=q, language=language, passages=passages, items=items, judged=judged, answerability=probability, missing=why)

@@ -147,6 +147,15 @@ class Manifest:
         """(id, source, language, text) of every committed chunk, in a stable order."""
         return self.db.execute("SELECT id, source, language, text FROM chunks ORDER BY source, start")
 
+    def mentions(self, names: list[str]) -> set[str]:
+        """The ``names`` that some committed chunk contains (ASCII case ignored; a scan, so only for a few names)."""
+        found = set()
+        for name in names:
+            pattern = "%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            if self.db.execute("SELECT 1 FROM chunks WHERE text LIKE ? ESCAPE '\\' LIMIT 1", (pattern,)).fetchone():
+                found.add(name)
+        return found
+
     def chunks(self, ids: list[str]) -> dict[str, Chunk]:
         """The committed chunks with these ids (unknown ids are left out)."""
         out = {}
