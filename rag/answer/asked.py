@@ -36,7 +36,7 @@ _DATE_Q = _any(
     r"\bcu[áa]ndo\b", r"\ben qu[ée] a[ñn]o", r"\ben qu[ée] fecha",
 )
 _PERCENT_Q = _any(
-    r"\bwhat (?:share|percentage|proportion|stake|fraction|part)\b", r"\bhow (?:big|large) (?:a |is the )?(?:share|stake)",
+    r"\bwhat (?:share|percentage|proportion|stake|fraction)\b", r"\bhow (?:big|large) (?:a |is the )?(?:share|stake)",
     r"\bwelchen anteil", r"\bwie viel prozent", r"\bwie hoch ist der anteil", r"\bкакую долю", r"\bкакой процент", r"\bкакая доля",
     r"\bquelle (?:part|proportion)", r"\bquel pourcentage", r"\bquale (?:percentuale|quota|parte)", r"\bche (?:percentuale|quota)",
     r"\bqu[ée] (?:porcentaje|parte|proporci[óo]n)",
@@ -93,6 +93,8 @@ _OPENER = _any(
     r"\b(?:which|what|how (?:do|does|did|can|could|should|would|to|is|are)|is|are|can|should|does|do|was|welche[rsnm]?|wie (?!viel|hoch|gro|lange|alt|weit)\w+"
     r"|womit|quel(?:le)?s?|qu['’]est-ce|comment|est-ce|qual(?:e|i)?|che|cosa|come|как(?:ой|ая|ое|ие|ую|ов\w*)?|что|чем|qu[ée]|cu[áa]l(?:es)?|c[óo]mo)\b",
 )
+# "When many people are arrested, what is …": the question starts after the comma
+_LEADING_CLAUSE = _any(r"^(?:when|if|once|after|before|wenn|falls|sobald|nachdem|quand|lorsque|si|когда|если|после того как|quando|se|dopo che|cuando|si)\b[^,?]{3,}?,\s*(?=\S)")
 _NOUN_REACH = 4  # the asked noun of "what is the … / quel est le …" comes within this many words of the question word
 _NAME_OF = _any(r"\b(?:name|nom|nome|nombre|имя|название|namen?)\b")  # "what is the name of the chief …": reach further
 
@@ -110,7 +112,7 @@ _NOUNS = ((_PERCENT_NOUN, "amount", "percent"), (_MONEY_NOUN, "amount", "money")
 
 def kind_of(question: str) -> tuple[str, str]:
     """``(kind, unit)``: what the question asks for, and for amounts which kind of amount."""
-    q = question.strip()
+    q = _LEADING_CLAUSE.sub("", question.strip())
     if _REASON.search(q):
         return "reason", ""
     opener = _OPENER.search(q)
