@@ -225,6 +225,7 @@ _TOOL_AT_END = re.compile(  # "… with xrandr?", "… avec rsync ?", "… че�
     re.IGNORECASE,
 )
 
+
 def identifiers(question: str) -> list[str]:
     """Names a translation leaves as they are: acronyms (ZFS, NVIDIA), inner capitals (WireGuard, PostgreSQL),
     digits (RAID-5, MAI-1), underscores (wpa_supplicant), a Latin word in a Cyrillic question, and a
@@ -245,12 +246,12 @@ def identifiers(question: str) -> list[str]:
                 any(c.isupper() for c in part[1:]) and any(c.islower() for c in part)
             ):
                 out.append(part)
-    stop = _stop_words()
-    for pattern in (_TOOL_AT_END,):
-        for m in pattern.finditer(question):
-            name = m.group(1) or m.group(2)
-            if name.islower() and name not in stop and not _ORDINAL.fullmatch(name) and not (len(name) > 4 and name.endswith("s")):  # "with patients?"
-                out.append(name)
+    tool = _TOOL_AT_END.search(question)
+    if tool:
+        name = tool.group(1)
+        # not a stop word, an ordinal or a plural noun ("… with patients?")
+        if name.islower() and name not in _stop_words() and not _ORDINAL.fullmatch(name) and not (len(name) > 4 and name.endswith("s")):
+            out.append(name)
     return list(dict.fromkeys(out))
 
 

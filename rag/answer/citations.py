@@ -150,7 +150,9 @@ def _together(claimed: set[float], names: list[signals.Term], cited: list[Passag
     return False
 
 
-def _recite(bare: str, question: str, language: str, ranked: list[tuple[int, float]], items: list[Evidence], targets, claims):
+def _recite(
+    bare: str, question: str, language: str, ranked: list[tuple[int, float]], items: list[Evidence], targets: list[tuple[int, int]], claims: list[str]
+) -> tuple[list[tuple[int, int]], list[str]]:
     """The model may cite the wrong passage: move the citation to a supporting passage (best first) that holds
     the claim; unchanged when none does."""
     cited = {n for n, _ in targets}

@@ -104,7 +104,7 @@ def answer_features(question: Question, judged: list[Judged]) -> dict[str, float
     feats = best.features()
     feats["top_evidence"] = max(j.item.score for j in judged)
     # does any leading sentence hold an answer of the asked kind beside all the question's names and numbers?
-    leading = [j for j in judged if not j.noise][:SUPPORT_REACH] or judged[:1]
+    leading = _leading(judged)
     feats["support"] = max(j.type_ok * j.entity_cov_window for j in leading)
     feats["type_any"] = max(j.type_ok for j in leading)
     everything = signals.Vocabulary.of("\n".join(dict.fromkeys(j.item.passage.text for j in judged)))
@@ -116,13 +116,17 @@ def answer_features(question: Question, judged: list[Judged]) -> dict[str, float
     return feats
 
 
+def _leading(judged: list[Judged]) -> list[Judged]:
+    """The sentences an answer would come from: the best by selection score, without noise."""
+    return [j for j in judged if not j.noise][:SUPPORT_REACH] or judged[:1]
+
+
 def answerability(question: Question, judged: list[Judged]) -> float:
-    """Probability that the best sentence answers the question: 0 when there is no evidence, or when the
-    question asks for an amount or a date and no leading sentence holds one of the asked kind (a year is
-    not an amount, "GPT-4" holds no count); else the logistic model's output."""
+    """The logistic model's probability that the best sentence answers the question (0 when there is no
+    evidence). :func:`assess` sets it to 0 when a rule of :func:`missing` already knows the answer is not there."""
     feats = answer_features(question, judged)
-    if not feats or (question.kind in EXACT_KINDS and feats["type_any"] == 0):
-        return 0.0  # (the rule also stands alone in :func:`missing`, which names it)
+    if not feats:
+        return 0.0
     z = _model()["bias"] + _linear(_model(), feats)
     return 1.0 / (1.0 + math.exp(-z))
 
@@ -138,7 +142,6 @@ class Assessment:
     items: list[Evidence]  # best evidence score first
     judged: list[Judged]  # best selection score first
     answerability: float
-
     missing: str = ""  # what the evidence lacks, when a rule sees it: "kind:amount", "kind:date", "names:xrandr, ZFS"
 
     @property
@@ -158,8 +161,7 @@ def missing(question: Question, judged: list[Judged], passages: list[Passage], m
         absent = [name for name in absent if name not in found]
     if absent:
         return "names:" + ", ".join(absent)
-    leading = [j for j in judged if not j.noise][:SUPPORT_REACH] or judged[:1]
-    if judged and question.kind in EXACT_KINDS and max(j.type_ok for j in leading) == 0:
+    if judged and question.kind in EXACT_KINDS and max(j.type_ok for j in _leading(judged)) == 0:
         return f"kind:{question.kind}"
     return ""
 
