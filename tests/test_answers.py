@@ -101,6 +101,20 @@ def test_an_amount_or_date_question_without_one_in_the_evidence_is_not_answerabl
     assert (assessment.answerability == 0.0) is refused
 
 
+@pytest.mark.parametrize("answerability,hedged", [(0.3, True), (0.9, False)])
+def test_a_low_confidence_answer_says_the_documents_may_not_answer(answerability, hedged):
+    from rag.answer import prompts
+    from rag.answer.evidence import SentenceVectors
+    from rag.answer.extractive import ExtractiveAnswerer
+    from rag.embed import get_embedder
+    from rag.settings import Settings
+
+    assessment = _assess("Wie viel hat Microsoft investiert?", "Microsoft investierte 13 Milliarden Dollar in OpenAI. Das war 2023.", score=0.95)
+    assessment.answerability = answerability
+    reply = ExtractiveAnswerer(SentenceVectors(get_embedder("hash:64", Settings())), min_evidence=0.78).answer(assessment)
+    assert reply.text.startswith(prompts.WEAK_EVIDENCE_INTRO["en"]) is hedged and "13 Milliarden" in reply.text
+
+
 @pytest.mark.parametrize(
     "question,names",
     [

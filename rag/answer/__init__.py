@@ -50,7 +50,9 @@ def make_answerer(settings, vectors: "SentenceVectors", llm: "LLM | None" = None
 
 def confidence(answerability: float) -> str:
     """The answerability probability in a word."""
-    return "high" if answerability >= 0.75 else "medium" if answerability >= 0.5 else "low"
+    from .prompts import LOW_ANSWERABILITY
+
+    return "high" if answerability >= 0.75 else "medium" if answerability >= LOW_ANSWERABILITY else "low"
 
 
 def respond(

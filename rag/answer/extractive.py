@@ -44,7 +44,8 @@ def with_reason(item: Evidence) -> Evidence:
 
 
 class ExtractiveAnswerer:
-    """Quotes up to three evidence sentences; says so when the evidence is only just above the abstention bar."""
+    """Quotes up to three evidence sentences; says so when the evidence is only just above the abstention bar
+    or the answerability is low."""
 
     name = "extractive"
 
@@ -54,7 +55,8 @@ class ExtractiveAnswerer:
 
     def answer(self, assessment: Assessment) -> Reply:
         quotes = pick(assessment.judged, self.vectors)
-        weak = assessment.best < self.weak_below
+        # hedge when the evidence is only just above the bar or the answerability is low (what "Confidence: low" says)
+        weak = assessment.best < self.weak_below or assessment.answerability < prompts.LOW_ANSWERABILITY
         lines = [prompts.localized(prompts.WEAK_EVIDENCE_INTRO if weak else prompts.EXTRACTIVE_INTRO, assessment.language)]
         citations = []
         q = assessment.question

@@ -52,6 +52,7 @@ WEAK_EVIDENCE_INTRO = {
     "es": "Puede que los documentos no respondan directamente. La evidencia más cercana, citada en su idioma original:",
 }
 WEAK_EVIDENCE_MARGIN = 0.04
+LOW_ANSWERABILITY = 0.5  # below this the confidence word is "low" and the extractive answer hedges
 
 # Why the documents do not answer, when a rule can tell (after DONT_KNOW).
 NEVER_NAMED = {
