@@ -71,6 +71,14 @@ def test_an_answer_of_the_asked_kind_is_found_and_nothing_else(question, unit, s
     assert q.unit == unit and q.candidates(sentence) == found
 
 
+def test_german_nouns_are_not_taken_for_names():
+    q = asked.Question.of("Who held the record before Manning?")
+    assert q.lead("Mit 39 Jahren ist er der älteste Quarterback.", "de") == ""  # "Jahren", "Quarterback": nouns
+    assert q.lead("Vor Manning wurde der Rekord von John Elway gehalten, der mit 38 Jahren siegte.", "de") == "John Elway"
+    assert q.lead("Sie schlugen im Finale die New England Patriots.", "de") == "New England Patriots"
+    assert q.lead("Vor Manning hielt der Rekord von John Elway.", "en") == "Rekord von John Elway"  # other languages: as before
+
+
 def test_a_where_question_about_software_is_answered_by_a_path():
     q = asked.Question.of("Where can I set a different remote user name for a given SSH host?")
     assert q.kind == "place" and q.lead("Put it in ~/.ssh/config under a Host entry.") == "~/.ssh/config"

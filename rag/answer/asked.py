@@ -190,8 +190,36 @@ def _amounts(sentence: str, unit: str, question: Vocabulary, asked: set[float]) 
     return out
 
 
-def candidates(kind: str, unit: str, sentence: str, question: Vocabulary, asked: set[float]) -> list[str]:
-    """The spans of the asked kind in ``sentence`` that the question does not already give (``asked``: its numbers), in order."""
+# German capitalises every noun: there a capitalised word after an article, a preposition, a number or an
+# inflected adjective ("mit 39 Jahren", "der älteste Quarterback") is a noun, not a name
+_GERMAN_NOUN_BEFORE = re.compile(
+    r"(?:\b(?:der|die|das|den|dem|des|ein|eine|einen|einem|einer|eines|kein\w*|im|am|zum|zur|vom|beim|ins"
+    r"|ihr\w*|sein\w*|unser\w*|dies\w*|jede\w*|alle\w*|viele\w*|mehrere\w*|[a-zäöüß]+(?:e|en|er|es|em))|\d+[.,]?)\s+$"
+)
+
+
+def _names(sentence: str, question: Vocabulary, language: str) -> list[str]:
+    out = []
+    for m in _NAME.finditer(sentence):
+        span = m.group(0).strip(" .,;:")
+        if m.start() == 0 or not span or all(question.has(Term(text=w, entity=True)) for w in span.split()):
+            continue  # the sentence's first word, or a name the question already gives
+        if language == "de" and _GERMAN_NOUN_BEFORE.search(sentence[max(0, m.start() - 30) : m.start()]):
+            # a noun, not a name ("mit 39 Jahren"), unless a name follows it ("der Rekord von John Elway" -> "John Elway");
+            # several capitalised words after an article stay a name ("einem Super Bowl", "die New England Patriots")
+            first, _, rest = span.partition(" ")
+            particle, _, after = rest.partition(" ")
+            if particle in ("von", "van", "der", "de", "di", "da", "du", "la", "le") and after:
+                span = after
+            elif not rest:
+                continue
+        out.append(span)
+    return out
+
+
+def candidates(kind: str, unit: str, sentence: str, question: Vocabulary, asked: set[float], language: str = "") -> list[str]:
+    """The spans of the asked kind in ``sentence`` (in ``language``) that the question does not already give
+    (``asked``: its numbers), in order."""
     if kind == "amount":
         return _amounts(sentence, unit, question, asked)
     if kind == "date":
@@ -206,13 +234,7 @@ def candidates(kind: str, unit: str, sentence: str, question: Vocabulary, asked:
             out.append(span)
         return out
     if kind in ("person", "place"):
-        out = [m.group(0) for m in _LOCATION.finditer(sentence)] if kind == "place" else []
-        for m in _NAME.finditer(sentence):
-            span = m.group(0).strip(" .,;:")
-            if m.start() == 0 or not span or all(question.has(Term(text=w, entity=True)) for w in span.split()):
-                continue  # the sentence's first word, or a name the question already gives
-            out.append(span)
-        return out
+        return ([m.group(0) for m in _LOCATION.finditer(sentence)] if kind == "place" else []) + _names(sentence, question, language)
     return []
 
 
@@ -286,19 +308,19 @@ class Question:
         low = text.lower()
         return [name for name in self.identifiers if name.lower() not in low]
 
-    def candidates(self, sentence: str) -> list[str]:
-        """Spans of the asked kind in ``sentence`` that this question does not give."""
-        return candidates(self.kind, self.unit, sentence, self.vocab, set(self.numbers))
+    def candidates(self, sentence: str, language: str = "") -> list[str]:
+        """Spans of the asked kind in ``sentence`` (written in ``language``) that this question does not give."""
+        return candidates(self.kind, self.unit, sentence, self.vocab, set(self.numbers), language)
 
-    def lead(self, sentence: str) -> str:
+    def lead(self, sentence: str, language: str = "") -> str:
         """The short answer a quote leads with ("" when the question asks for no short span or the sentence has none)."""
-        found = self.candidates(sentence)
+        found = self.candidates(sentence, language)
         return found[0] if found else ""
 
-    def type_match(self, sentence: str) -> float:
+    def type_match(self, sentence: str, language: str = "") -> float:
         """1 when the sentence holds the kind of thing asked for, 0 when it does not, 0.5 for questions of no known kind."""
         if self.kind == "reason":
             return float(causal(sentence))
         if self.kind == "other":
             return 0.5
-        return float(bool(self.candidates(sentence)))
+        return float(bool(self.candidates(sentence, language)))

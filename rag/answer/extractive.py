@@ -64,5 +64,5 @@ class ExtractiveAnswerer:
             item = with_reason(chosen.item) if q.kind == "reason" else chosen.item
             lines.append(f"[{i}] «{item.text}» ({item.passage.source})")
             citations.append(item.cite(i))
-        lead = q.lead(quotes[0].item.text) if quotes else ""  # from the sentence itself
+        lead = q.lead(quotes[0].item.text, quotes[0].item.passage.language) if quotes else ""  # from the sentence itself
         return Reply(text="\n".join(lines), citations=citations, answered_by=self.name, lead=lead)

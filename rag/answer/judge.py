@@ -74,7 +74,7 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
         j = Judged(
             item=it,
             similarity=(it.score - 0.3 * it.passage.score) / 0.7,
-            type_ok=question.type_match(text),
+            type_ok=question.type_match(text, it.passage.language),
             entity_cov=_coverage(entities, vocab),
             entity_cov_passage=_coverage(entities, passage_vocab[pid]),
             entity_cov_window=_coverage(entities, signals.Vocabulary.of(_window(it))),
