@@ -48,7 +48,7 @@ def analyse(pipe: Pipeline, question: str, k: int = 5) -> tuple[dict[str, float]
     items = evidence(qvec, passages, pipe.sentence_vectors)
     q = judge.Question.of(question)
     judged = judge.judge(q, items)
-    return {**judge.answer_features(q, judged), "qkind": f"{q.kind}:{q.unit}"}, judged, items
+    return {**judge.answer_features(q, judged), "qkind": f"{q.kind}:{q.unit}", "kind_missing": judge.kind_missing(q, judged)}, judged, items
 
 
 def _sentences(judged: list[judge.Judged], holds) -> list[dict[str, Any]]:
@@ -147,8 +147,8 @@ def dump(args) -> int:
 
 
 def ruled_out(row: dict) -> bool:
-    """The rule before the model: an amount or date question with nothing of the asked kind in the leading evidence."""
-    return row.get("qkind", ":").split(":")[0] in judge.EXACT_KINDS and row.get("type_any", 1) == 0
+    """The rule before the model (:func:`rag.answer.judge.kind_missing`, recorded by ``dump``)."""
+    return bool(row.get("kind_missing"))
 
 
 def fit(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 4000, lr: float = 0.1) -> tuple[np.ndarray, float]:

@@ -174,6 +174,11 @@ def test_numbers_compare_by_value_across_languages():
     assert signals.numbers("one of the largest", words=False) == set()
 
 
+def test_the_words_of_several_texts_are_the_words_of_the_texts_joined():
+    texts = ["Мустафа Сулейман возглавил Microsoft AI.", "Nadella investierte 13 Milliarden.", "Le PDG de Salesforce."]
+    assert signals.Vocabulary.union([signals.Vocabulary.of(x) for x in texts]) == signals.Vocabulary.of("\n".join(texts))
+
+
 def test_names_match_across_scripts():
     vocab = signals.Vocabulary.of("Мустафа Сулейман возглавил Microsoft AI в Майкрософт")
     assert vocab.has(signals.Term(text="Suleyman", entity=True)) and vocab.has(signals.Term(text="Microsoft", entity=True))

@@ -40,6 +40,7 @@ class Judged:
     entity_cov_window: float  # the same, in the sentence and its neighbours
     term_cov: float  # share of all the question's content words found in the sentence
     noise: bool  # heading, navigation or boilerplate
+    passage_vocab: signals.Vocabulary  # the words of the sentence's passage (shared by its sentences)
     score: float = 0.0  # the selection score: how likely this sentence holds the answer (a linear score, not a probability)
 
     def features(self) -> dict[str, float]:
@@ -80,6 +81,7 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
             entity_cov_window=_coverage(entities, signals.Vocabulary.of(_window(it))),
             term_cov=_coverage(question.terms, vocab),
             noise=signals.is_boilerplate(text) or signals.is_heading(text),
+            passage_vocab=passage_vocab[pid],
         )
         j.score = _linear(_model()["select"], {**j.features(), "passage_rank": float(it.n)})
         out.append(j)
@@ -106,8 +108,7 @@ def answer_features(question: Question, judged: list[Judged]) -> dict[str, float
     # does any leading sentence hold an answer of the asked kind beside all the question's names and numbers?
     leading = _leading(judged)
     feats["support"] = max(j.type_ok * j.entity_cov_window for j in leading)
-    feats["type_any"] = max(j.type_ok for j in leading)
-    everything = signals.Vocabulary.of("\n".join(dict.fromkeys(j.item.passage.text for j in judged)))
+    everything = signals.Vocabulary.union(list({id(j.passage_vocab): j.passage_vocab for j in judged}.values()))
     feats["entity_cov_all"] = _coverage([t for t in question.terms if t.entity], everything)
     feats["has_entities"] = float(any(t.entity for t in question.terms))
     feats["kind_known"] = float(question.kind != "other")
@@ -161,6 +162,12 @@ def missing(question: Question, judged: list[Judged], passages: list[Passage], m
         absent = [name for name in absent if name not in found]
     if absent:
         return "names:" + ", ".join(absent)
+    return kind_missing(question, judged)
+
+
+def kind_missing(question: Question, judged: list[Judged]) -> str:
+    """"kind:amount" / "kind:date" when an amount or date question finds nothing of the asked kind in its
+    leading sentences, else "" (bench/answerability.py trains the model on what this rule lets through)."""
     if judged and question.kind in EXACT_KINDS and max(j.type_ok for j in _leading(judged)) == 0:
         return f"kind:{question.kind}"
     return ""

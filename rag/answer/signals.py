@@ -167,6 +167,11 @@ class Vocabulary:
         latin = [transliterate(x) for x in words]
         return cls(stems={w[:5] for w in latin}, skeletons={skeleton(x) for x in words})
 
+    @classmethod
+    def union(cls, vocabularies: list["Vocabulary"]) -> "Vocabulary":
+        """The words of several texts together (equal to ``of`` on the texts joined by newlines)."""
+        return cls(stems=set().union(*(v.stems for v in vocabularies)), skeletons=set().union(*(v.skeletons for v in vocabularies)))
+
     def has(self, term: Term) -> bool:
         if term.stem in self.stems:
             return True
