@@ -2,6 +2,7 @@
 llama.cpp through llama-index, and native Ollama's wire format against a local stand-in server."""
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import threading
@@ -86,16 +87,22 @@ def _reply_json(handler: BaseHTTPRequestHandler, obj) -> None:
     handler.wfile.write(data)
 
 
-def test_ollama_native_wire_format(small_corpus):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _OllamaStandIn)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+@contextlib.contextmanager
+def _stub_server(handler: type[BaseHTTPRequestHandler]):
+    """A stand-in HTTP server on 127.0.0.1 for the block; yields its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        url = f"http://127.0.0.1:{server.server_address[1]}"
-        pipe = Pipeline(corpus=small_corpus, embedder="hash:64", retrieval="dense", llm="ollama:qwen2.5:3b", ollama_url=url, min_evidence=0.0, min_answerable=0.0, llm_fallback=False)
-        answer = pipe.ask("Wie viele Eier braucht der Kuchen?", k=2)
+        yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
+        server.server_close()
+
+
+def test_ollama_native_wire_format(small_corpus):
+    with _stub_server(_OllamaStandIn) as url:
+        pipe = Pipeline(corpus=small_corpus, embedder="hash:64", retrieval="dense", llm="ollama:qwen2.5:3b", ollama_url=url, min_evidence=0.0, min_answerable=0.0, llm_fallback=False)
+        answer = pipe.ask("Wie viele Eier braucht der Kuchen?", k=2)
     path, body = _OllamaStandIn.requests[-1]
     assert path == "/api/chat" and body["model"] == "qwen2.5:3b" and body["stream"] is False
     assert body["messages"][0]["role"] == "system" and "[1]" in body["messages"][1]["content"]
@@ -161,11 +168,8 @@ class _EmbeddingsStub(BaseHTTPRequestHandler):
 
 
 def test_openai_embedder_sends_separate_query_and_passage_prefixes(small_corpus):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _EmbeddingsStub)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/v1"
+    with _stub_server(_EmbeddingsStub) as base:
+        url = f"{base}/v1"
         pipe = Pipeline(
             corpus=small_corpus, embedder="openai:stub", embed_base_url=url, retrieval="dense",
             embed_query_prefix="query: ", embed_passage_prefix="passage: ",
@@ -180,6 +184,3 @@ def test_openai_embedder_sends_separate_query_and_passage_prefixes(small_corpus)
         _EmbeddingsStub.seen.clear()
         embedder.embed_queries(["how many eggs?"])
         assert _EmbeddingsStub.seen == ["how many eggs?"]  # no prefix unless configured
-    finally:
-        server.shutdown()
-        server.server_close()
