@@ -71,6 +71,12 @@ def test_an_answer_of_the_asked_kind_is_found_and_nothing_else(question, unit, s
     assert q.unit == unit and q.candidates(sentence) == found
 
 
+def test_a_name_that_spells_a_month_is_no_date():
+    q = asked.Question.of("Quand OpenAI a-t-il été fondé ?")
+    assert q.candidates("Microsoft travaille sur son propre LLM appelé MAI-1.") == []  # "MAI" is not "mai"
+    assert q.candidates("Le modèle sortira en mai 2025.") == ["mai 2025"]
+
+
 def test_german_nouns_are_not_taken_for_names():
     q = asked.Question.of("Who held the record before Manning?")
     assert q.lead("Mit 39 Jahren ist er der älteste Quarterback.", "de") == ""  # "Jahren", "Quarterback": nouns

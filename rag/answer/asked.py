@@ -146,9 +146,13 @@ _GLUED = re.compile(r"[^\W\d_][-‐]?$")  # a digit right after letters: GPT-4, 
 _YEARISH = re.compile(r"(?<![\w.,])\d{3,4}(?:er|ern|s|-х|-е|-ых)?(?![\w]|[.,]\d)")  # 1186, 1970s, 1970ern, 1990-х
 
 
+_MONTH_AS_NAME = re.compile(r"[A-ZÀ-ÖØ-ÞА-ЯЁ]{2,}(?:[-‐]\d|\b(?!\s+(?:1[5-9]|20)\d\d\b))")  # MAI-1, MAI alone; not "MAI 2024"
+
+
 def _dates(sentence: str) -> list[re.Match]:
-    """Dates and year-like numbers (any era: 1186, 1970ern), but not amounts ("500 Milliarden")."""
-    found = list(_DATE.finditer(sentence))
+    """Dates and year-like numbers (any era: 1186, 1970ern), but not amounts ("500 Milliarden") and not a
+    name that spells a month ("MAI-1" is no "mai")."""
+    found = [m for m in _DATE.finditer(sentence) if not _MONTH_AS_NAME.match(m.group(0))]
     taken = [range(m.start(), m.end()) for m in found]
     for m in _YEARISH.finditer(sentence):
         after = sentence[m.end() : m.end() + 14].lower().split()
