@@ -23,12 +23,14 @@ STRUCTURE = True  # structure-aware packing (tables, blocks and lead-in lines); 
 
 # Sentence end: terminal punctuation (plus closing quotes/brackets), whitespace, then a
 # character that does not continue a sentence in lower case.
-_SENT_END = re.compile(r"""[.!?…。！？;](?:["'»“”’)\]]*)(?=\s+[^\s\p{Ll}])""".replace(r"\p{Ll}", "a-zà-ÿа-яё"))
+_SENT_END = re.compile(r"""[.!?…。！？;](?:["'»“”’)\]]*)(?=\s+[^\s\p{Ll}\[<|=-])""".replace(r"\p{Ll}", "a-zà-ÿа-яё"))
 _PARA = re.compile(r"\n[ \t]*\n\s*")
 _LINE_START_BLOCK = re.compile(r"\s*(?:#{1,6}\s|[-*+•]\s|\d+[.)]\s|>|\||```)")
 _UNDERLINE = re.compile(r"[ \t]*(?:={3,}|-{3,})[ \t]*(?:\n|$)")
 _LIST_NUMBER = re.compile(r"(?:^|\s)\d{1,3}[.)]$")
 _HEADING = re.compile(r"\s*(?:#{1,6}\s|.+\n[=-]{3,}\s*$)")
+# a line that names a command-line option: "-a, --all", "  --color[=WHEN]", "-I PATTERN", "+N"
+_OPTION_HEAD = re.compile(r"[ \t]*(?:--?[A-Za-z0-9?][\w?.-]*|\+[A-Za-z0-9])(?=[\s,=\[<|]|$)")
 
 
 def _tiktoken_cache() -> None:
@@ -72,18 +74,49 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
     return (start, end) if end > start else None
 
 
+def _indent(line: str) -> int:
+    line = line.expandtabs(8)
+    return len(line) - len(line.lstrip(" "))
+
+
+def _term(line: str, nxt: str) -> bool:
+    """An indented short line (an environment variable, a command, a key) whose description is indented deeper below it."""
+    words = line.strip()
+    return 0 < _indent(line) < _indent(nxt) and bool(nxt.strip()) and 0 < len(words) <= 40 and words[-1] not in ".!?…:;,。！？"
+
+
 def _line_breaks(text: str, start: int, end: int) -> list[int]:
-    """Positions inside a paragraph where a single newline starts a new unit."""
+    """Positions inside a paragraph where a single newline starts a new unit.
+
+    A command-line option ("-n, --numeric-sort", "--color[=WHEN]") starts a unit, and the lines indented
+    deeper below it are its description: one unit with it, as a manual or ``--help`` lays them out."""
     cuts = []
+    line_start = text.rfind("\n", 0, start) + 1  # the paragraph's first line, with its indentation
+    item = None  # indentation of the option or term whose description is being read
+    starts_unit = True  # the current line begins a unit
     pos = text.find("\n", start, end)
     while pos != -1:
         prev = text[start:pos].rstrip()
         nxt = text[pos + 1 : end]
+        line = text[line_start:pos]
+        line_start = pos + 1
         if _UNDERLINE.match(nxt):  # a setext heading: the title stays with its underline
             pos = text.find("\n", pos + 1, end)
             continue
-        if prev and (prev[-1] in ".!?…:;。！？\"”»" or _LINE_START_BLOCK.match(nxt) or _LINE_START_BLOCK.match(text[text.rfind("\n", start, pos) + 1 : pos]) or len(prev) - prev.rfind("\n") < 60):
+        nxt_line = nxt.split("\n", 1)[0]
+        if item is None and starts_unit and (_OPTION_HEAD.match(line) or _term(line, nxt_line)):
+            item = _indent(line)  # the unit starts with an option or a term
+        ends = bool(prev) and (prev[-1] in ".!?…:;。！？\"”»" or bool(_LINE_START_BLOCK.match(nxt) or _LINE_START_BLOCK.match(line)) or len(prev) - prev.rfind("\n") < 60)
+        # an option opens a unit when it is indented, follows another item or ends a line of its own (not wrapped prose)
+        if _OPTION_HEAD.match(nxt_line) and (_indent(nxt_line) > 0 or item is not None or ends):
+            item = _indent(nxt_line)
+        elif item is not None and nxt_line.strip() and _indent(nxt_line) > item:
+            ends = False  # the option's description goes on
+        else:
+            item = None
+        if ends or item == _indent(nxt_line) and _OPTION_HEAD.match(nxt_line):
             cuts.append(pos + 1)
+        starts_unit = bool(cuts) and cuts[-1] == pos + 1
         pos = text.find("\n", pos + 1, end)
     return cuts
 
@@ -207,8 +240,13 @@ def _block_sizes(text: str, us: list[Span]) -> dict[int, int]:
     return sizes
 
 
+# The sentence rules' version: sentence vectors are stored by position (``<chunk id>@<i>``), so a change of
+# the rules must not let a chunk keep the vectors of its old sentences. Part of every content hash.
+SENTENCE_RULES = "s2"  # s2: an option or term and its indented description are one unit
+
+
 def content_hash(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha1(f"{SENTENCE_RULES}\0{text}".encode("utf-8")).hexdigest()[:16]
 
 
 UNIT_SEPARATOR = "\n\n"

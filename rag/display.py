@@ -1,6 +1,7 @@
 """What the command line shows a person: the answer with its sources, and a progress bar."""
 from __future__ import annotations
 
+import re
 import sys
 
 import typer
@@ -35,6 +36,12 @@ def progress():
     return callback
 
 
+def _readable(quote: str) -> str:
+    """A quote as printed: its lines without the source's indentation and column padding (--json keeps it verbatim)."""
+    lines = [re.sub(r"[ \t]{3,}", "  ", line.strip()) for line in quote.splitlines()]
+    return "\n".join(line for line in lines if line)
+
+
 def print_answer(answer, show_passages: bool, width: int) -> None:
     """The answer once: the short answer first, then each quote with where it is, then the confidence."""
     bold = (lambda text: typer.style(text, bold=True)) if sys.stdout.isatty() else (lambda text: text)  # noqa: E731
@@ -43,13 +50,13 @@ def print_answer(answer, show_passages: bool, width: int) -> None:
     if answer.llm.startswith("extractive") and answer.citations:
         typer.echo(answer.answer.splitlines()[0])  # the intro; the quotes follow with their locations
         for c in answer.citations:
-            typer.echo(f"[{c.n}] «{c.quote}»\n    {c.location}")
+            typer.echo(f"[{c.n}] «{_readable(c.quote)}»\n    {c.location}")
     else:
         typer.echo(answer.answer)
         if answer.citations:
             typer.echo("\nSources:")
             for c in answer.citations:
-                typer.echo(f"  [{c.n}] {c.location}: «{c.quote}»")
+                typer.echo(f"  [{c.n}] {c.location}: «{_readable(c.quote)}»")
     if answer.confidence:
         typer.echo(f"\nConfidence: {answer.confidence} (answerability {answer.answerability:.2f})")
     if answer.fallback:

@@ -26,7 +26,7 @@ FAST = {"embedder": "hash:64", "retrieval": "dense"}
         ("In welchem Jahr wurde OpenAI gegründet?", "date"), ("Когда вышла модель?", "date"), ("Who leads the group?", "person"),
         ("Chi ha guidato OpenAI?", "person"), ("Where will the data centres be built?", "place"), ("Où seront-ils construits ?", "place"),
         ("Why did Microsoft hire Suleyman?", "reason"), ("Почему Microsoft наняла Сулеймана?", "reason"), ("Perché Microsoft ha assunto Suleyman?", "reason"),
-        ("Which option sorts numerically?", "other"), ("Quel salaire touche-t-il ?", "amount"), ("Какая зарплата у Альтмана?", "amount"),
+        ("Which option sorts numerically?", "option"), ("Quel salaire touche-t-il ?", "amount"), ("Какая зарплата у Альтмана?", "amount"),
         ("Qual è il fatturato annuale di OpenAI?", "amount"), ("What was OpenAI valued at?", "amount"), ("On what exact date did they meet?", "date"),
         ("Quelle est la date de lancement prévue ?", "date"), ("In welcher Stadt hat die Firma ihren Sitz?", "place"),
         ("Quel est le nom du directeur technique ?", "person"), ("Which command lists units sorted by how long they took?", "other"),
@@ -107,7 +107,7 @@ def _assess(question: str, text: str, score: float = 0.85):
         ("How much did Microsoft pay for Inflection AI?", "Microsoft zahlte 650 Millionen Dollar an Inflection AI. Mustafa Suleyman leitet nun das Team.", False),
         ("In welchem Jahr wurde OpenAI gegründet?", "OpenAI entwickelte GPT-4 und ChatGPT. Microsoft investierte Milliarden in OpenAI.", True),
         ("In welchem Jahr wurde OpenAI gegründet?", "OpenAI wurde 2015 in San Francisco gegründet. Microsoft investierte Milliarden.", False),
-        ("Which option sorts numerically?", "The -n option compares according to string numerical value.", False),  # no kind to miss
+        ("Which option sorts numerically?", "The -n option compares according to string numerical value.", False),  # an option, never an exact kind
     ],
 )
 def test_an_amount_or_date_question_without_one_in_the_evidence_is_not_answerable(question, text, refused):

@@ -383,3 +383,59 @@ def test_a_lead_in_line_goes_with_what_it_introduces():
 def test_structure_rules_keep_every_chunk_a_slice(name, text):
     for c in chunking.chunk_text(name, text, 64, 16):
         assert text[c.start : c.end] == c.text
+
+
+MANUAL = Path(__file__).parent / "fixtures" / "manual" / "frob.txt"
+
+
+def _sentence_texts(text: str) -> list[str]:
+    return [re.sub(r"\s+", " ", text[s:e]) for s, e in chunking.sentences(text)]
+
+
+def test_a_manual_option_and_its_indented_description_are_one_sentence():
+    units = _sentence_texts(MANUAL.read_text(encoding="utf-8"))
+    assert "-a, --all include lines that start with a hash sign, which are skipped by default" in units
+    assert any(u.startswith("-k, --keep-blank keep blank lines in place") and u.endswith("historical behaviour of the tool") for u in units)
+    # the description's second sentence is a sentence of its own; the option stays with the first
+    assert "-s SEED, --seed=SEED use SEED to initialise the random generator, so that two runs give the same order." in units
+    assert "The default seed is taken from the clock." in units
+    assert "FROB_COLUMNS the width of the terminal, used when printing the summary" in units  # a term, the same way
+    assert "NAME" in units and "frob - rearrange the lines of text files" in units  # a section name at the margin is no term
+    assert "frob [OPTION]... [FILE]..." in units  # "... [" ends no sentence
+
+
+def test_help_output_options_are_one_unit_each_with_their_continuation_lines():
+    text = (
+        "Usage: cp [OPTION]... SOURCE DEST\n"
+        "  -f, --force                  if an existing destination file cannot be\n"
+        "                                 opened, remove it and try again (this option\n"
+        "                                 is ignored when the -n option is also used)\n"
+        "  -i, --interactive            prompt before overwrite (overrides a previous -n\n"
+        "                                  option)\n"
+        "      --backup[=CONTROL]       make a backup of each existing destination file\n"
+    )
+    units = _sentence_texts(text)
+    assert units[-3:] == [
+        "-f, --force if an existing destination file cannot be opened, remove it and try again (this option is ignored when the -n option is also used)",
+        "-i, --interactive prompt before overwrite (overrides a previous -n option)",
+        "--backup[=CONTROL] make a backup of each existing destination file",
+    ]
+
+
+def test_wrapped_prose_is_not_cut_before_a_line_that_starts_with_an_option():
+    text = (
+        "To build the documentation in parallel on a machine with several cores, run make with the\n"
+        "--jobs option and the number of cores, then wait until every page has been written out.\n"
+    )
+    assert len(chunking.sentences(text)) == 1
+
+
+def test_a_change_of_the_sentence_rules_changes_every_hash_and_the_signature(monkeypatch):
+    from rag.index.layout import chunk_signature
+    from rag.settings import Settings
+
+    settings = Settings()
+    before = (chunking.content_hash("Ein Satz."), chunk_signature(settings))
+    monkeypatch.setattr(chunking, "SENTENCE_RULES", "s-next")
+    after = (chunking.content_hash("Ein Satz."), chunk_signature(settings))
+    assert before[0] != after[0] and before[1] != after[1]  # no chunk keeps sentence vectors stored by the old positions

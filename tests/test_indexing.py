@@ -472,8 +472,10 @@ def hub_file(pipe: Pipeline) -> Path:
         m.close()
 
 
-def test_hub_scores_follow_the_index_only_when_a_hub_weight_is_set(small_corpus):
+def test_hub_scores_follow_the_index_only_when_a_hub_weight_is_set(small_corpus, monkeypatch, tmp_path):
     from rag.index import hubs
+
+    monkeypatch.setenv("RAG_CACHE_DIR", str(tmp_path / "cache"))  # no probe vectors cached by an earlier test
 
     plain = make_pipe(small_corpus, hub_weight=0.0)
     index(plain)

@@ -1,6 +1,6 @@
 """What a question asks for, and where a sentence holds something of that kind.
 
-``kind`` is reason, date, amount, person, place or other; an amount also has a ``unit``: money,
+``kind`` is reason, date, amount, person, place, option (a command-line option) or other; an amount also has a ``unit``: money,
 percent, count or any. Both come from the question's wording in English, German, Russian, French,
 Italian and Spanish: its question word ("how much", "сколько", "combien") or, for "what is the …"
 questions, the noun it asks about ("the salary", "das Gehalt", "la date", "la città").
@@ -56,6 +56,11 @@ _AMOUNT_Q = _any(
     r"\bhow (?:much|large|big|high|long|old|far|fast|heavy|tall|wide)\b", r"\bwie (?:viel|hoch|gro(?:ß|ss)|lange|alt|weit|schnell|schwer)\b",
     r"\bwieviel", r"\bсколько\b", r"\bкаков[аоы]?\b", r"\bкакой величины", r"\bcombien\b", r"\bquant[oa]\b", r"\bcu[áa]nt[oa]\b",
 )
+_OPTION_Q = _any(  # "which option …", "welcher Schalter …", "quelle option …", "какой ключ …"
+    r"\b(?:which|what) (?:command[- ]line )?(?:option|flag|switch|parameter|argument)s?\b", r"\bwelche[rsnm]? (?:option(?:en)?|schalter|parameter)\b",
+    r"\bquel(?:le)?s? (?:option|paramètre|drapeau)s?\b", r"\bqual[ei]? (?:opzion[ei]|parametr[oi]|flag)\b", r"\bqu[ée] (?:opci[óo]n|par[áa]metro)(?:es|s)?\b",
+    r"\bкак(?:ой|ие|ую|ая) (?:ключ|параметр|флаг|опци)\w*",
+)
 _PERSON_Q = _any(r"\bwho\b", r"\bwhom\b", r"\bwhose\b", r"\bwer\b", r"\bwem\b", r"\bwen\b", r"\bwessen\b", r"\bкто\b", r"\bкого\b",
                  r"\bкому\b", r"\bкем\b", r"\bqui\b(?! est-ce que)", r"\bchi\b", r"\bqui[ée]n(?:es)?\b")
 _PLACE_Q = _any(r"\bwhere\b", r"\bwo\b", r"\bwohin\b", r"\bwoher\b", r"\bгде\b", r"\bкуда\b", r"\bоткуда\b", r"\bo[uù]\b", r"\bdove\b",
@@ -104,7 +109,7 @@ def _first(patterns, q: str) -> tuple[int, str, str] | None:
     return min(found, key=lambda f: f[0]) if found else None
 
 
-_TYPED = ((_DATE_Q, "date", ""), (_PERCENT_Q, "amount", "percent"), (_MONEY_Q, "amount", "money"), (_COUNT_Q, "amount", "count"),
+_TYPED = ((_OPTION_Q, "option", ""), (_DATE_Q, "date", ""), (_PERCENT_Q, "amount", "percent"), (_MONEY_Q, "amount", "money"), (_COUNT_Q, "amount", "count"),
           (_AMOUNT_Q, "amount", "any"), (_PERSON_Q, "person", ""), (_PLACE_Q, "place", ""))
 _NOUNS = ((_PERCENT_NOUN, "amount", "percent"), (_MONEY_NOUN, "amount", "money"), (_COUNT_NOUN, "amount", "count"), (_DATE_NOUN, "date", ""),
           (_PLACE_NOUN, "place", ""), (_PERSON_NOUN, "person", ""))
@@ -239,7 +244,22 @@ def candidates(kind: str, unit: str, sentence: str, question: Vocabulary, asked:
         return out
     if kind in ("person", "place"):
         return ([m.group(0) for m in _LOCATION.finditer(sentence)] if kind == "place" else []) + _names(sentence, question, language)
+    if kind == "option":
+        return _options(sentence)
     return []
+
+
+_FLAG = re.compile(r"(?<![\w/.-])--?[A-Za-z0-9?][\w-]*(?:\[?=[\w\[\]|]*)?")
+_OPTION_LINE = re.compile(r"(?:--?[A-Za-z0-9?][\w-]*(?:\[?=[\w\[\]|]*)?(?: [A-Z][A-Z_]*)?)(?:, ?--?[A-Za-z0-9?][\w-]*(?:\[?=[\w\[\]|]*)?(?: [A-Z][A-Z_]*)?)*")
+
+
+def _options(sentence: str) -> list[str]:
+    """Command-line options in the sentence; the options a manual's item opens with come as one
+    ("-k, --keep-blank", "-s SEED, --seed=SEED")."""
+    text = sentence.lstrip()
+    head = _OPTION_LINE.match(text)
+    found = [m.group(0) for m in _FLAG.finditer(text, head.end() if head else 0)]
+    return ([head.group(0)] if head else []) + found
 
 
 # --- names written the same in every language ------------------------------------------------------
@@ -252,10 +272,34 @@ _TOOL_AT_END = re.compile(  # "… with xrandr?", "… avec rsync ?", "… че�
 )
 
 
+_OPTION_WORD = r"(?:options?|flags?|switch(?:es)?|arguments?|parameters?|Optionen?|Schalter|Parameter|Argumente?|paramètres?|opzion[ei]|parametr[oi]|opci[óo]n(?:es)?|par[áa]metros?)"
+# "which option of rsync …", "welche Option von tar …", "quelle option de la commande rsync …", "the rsync command"
+# (not "the option for the printer": a word after "for" may be translated in the documents)
+_TOOL_NAMED = (
+    re.compile(
+        _OPTION_WORD + r"\s+(?:of|von|des|de|du|d'|di|del|della)\s*(?:(?:the|der|dem|des|le|la|l'|il|lo|el)\s*)?"
+        r"(?:(?:command|Befehls?|Kommandos?|commande|comando|programm?e?|tool)\s+)?[`'\"«]?([a-z][\w.+-]*)",
+        re.IGNORECASE,
+    ),
+    re.compile(r"\bthe\s+[`'\"]?([a-z][\w.+-]*)[`'\"]?\s+(?:command|tool|program|utility|daemon)\b"),
+    re.compile(r"\b(?:(?:der|den|dem|des)\s+Befehls?|(?:das|dem|des)\s+Kommandos?|la\s+commande|il\s+comando|el\s+comando)\s+[`'\"«]?([a-z][\w.+-]*)"),
+)
+_NOT_A_TOOL = frozenset("line lines ligne linea línea zeile prompt shell command commande comando program programme tool choice choix scelta elección".split())
+
+
+def _named_tools(question: str) -> list[str]:
+    found = [m.group(1) for pattern in _TOOL_NAMED for m in pattern.finditer(question)] + [m.group(1) for m in _TOOL_AT_END.finditer(question)]
+    # not a stop word, an ordinal or a plural noun ("… with patients?")
+    return [
+        name.rstrip(".") for name in found
+        if name.islower() and name not in _stop_words() and name not in _NOT_A_TOOL and not _ORDINAL.fullmatch(name) and not (len(name) > 4 and name.endswith("s"))
+    ]
+
+
 def identifiers(question: str) -> list[str]:
     """Names a translation leaves as they are: acronyms (ZFS, NVIDIA), inner capitals (WireGuard, PostgreSQL),
     digits (RAID-5, MAI-1), underscores (wpa_supplicant), a Latin word in a Cyrillic question, and a
-    lower-case tool the question ends on ("… with xrandr?"). Capitalised words are left out: German
+    lower-case tool the question names as one ("… with xrandr?", "which option of rsync …", "the tar command"). Capitalised words are left out: German
     capitalises every noun, and names like "East Asian" or "Échap" are translated."""
     out = []
     latin_question = script(question) == "latin"
@@ -272,13 +316,7 @@ def identifiers(question: str) -> list[str]:
                 any(c.isupper() for c in part[1:]) and any(c.islower() for c in part)
             ):
                 out.append(part)
-    tool = _TOOL_AT_END.search(question)
-    if tool:
-        name = tool.group(1)
-        # not a stop word, an ordinal or a plural noun ("… with patients?")
-        if name.islower() and name not in _stop_words() and not _ORDINAL.fullmatch(name) and not (len(name) > 4 and name.endswith("s")):
-            out.append(name)
-    return list(dict.fromkeys(out))
+    return list(dict.fromkeys(out + _named_tools(question)))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -314,7 +352,8 @@ class Question:
 
     def candidates(self, sentence: str, language: str = "") -> list[str]:
         """Spans of the asked kind in ``sentence`` (written in ``language``) that this question does not give."""
-        return candidates(self.kind, self.unit, sentence, self.vocab, set(self.numbers), language)
+        found = candidates(self.kind, self.unit, sentence, self.vocab, set(self.numbers), language)
+        return [f for f in found if f not in self.text] if self.kind == "option" else found
 
     def lead(self, sentence: str, language: str = "") -> str:
         """The short answer a quote leads with ("" when the question asks for no short span or the sentence has none)."""

@@ -94,7 +94,7 @@ def load(path: Path) -> dict[str, dict[str, dict[str, float]]]:
 
 def _probe_vectors(data, key: str, embedder, cache_dir: Path | None) -> np.ndarray:
     """The probe questions embedded by ``embedder``: from the index's last run, else from the per-machine
-    cache (``<home>/cache``: every index of one embedder shares them), else embedded now and cached."""
+    cache (``settings.cache_dir``: every index of one embedder shares them), else embedded now and cached."""
     space = key or "chunks"
     questions = [q for _, q in probe_questions()]
     if data is not None and f"probes_{space}" in data.files and data[f"probename_{space}"][0] == embedder.name:

@@ -297,7 +297,7 @@ class Indexer:
         hub_target = self.layout.hubs(m.get("collection") or "")
         hub_spaces = {sp.key: (store.by_key[sp.key], sp.embedder) for sp in store.spaces if sp.key in HUB_SPACES}
         if hubs.wanted(s) and (self.report.touched or self.force_rechunk or not hub_target.exists()):
-            hubs.build(hub_spaces, hub_target, m.chunk_hashes(), cache_dir=s.home / "cache")
+            hubs.build(hub_spaces, hub_target, m.chunk_hashes(), cache_dir=s.cache_dir)
         token = self._snapshot(m, store)
         # the snapshot becomes the index's in the transaction that completes the run
         m.set(dirty=0, snapshot=token, store=self.layout.store_stamp(create=True))

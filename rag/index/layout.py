@@ -100,7 +100,7 @@ def collection(base: str, key: str) -> str:
 def chunk_signature(settings) -> str:
     """Everything that decides chunk boundaries, locators and what is embedded; a change re-chunks every file on
     the next run (chunks whose content hash is unchanged keep their vectors). "loc2": chunks carry page, section, line."""
-    base = f"{chunk.ENCODING}/{settings.chunk_tokens}/{settings.chunk_overlap}/loc2" + ("/struct1" if chunk.STRUCTURE else "")
+    base = f"{chunk.ENCODING}/{settings.chunk_tokens}/{settings.chunk_overlap}/loc2/{chunk.SENTENCE_RULES}" + ("/struct1" if chunk.STRUCTURE else "")
     return base + "/ctx1" if settings.contextual else base
 
 
