@@ -277,9 +277,9 @@ def chunk_text(source: str, text: str, chunk_tokens: int, overlap: int, *, offse
 def chunk_units(source: str, units, chunk_tokens: int, overlap: int, contextual: bool = False) -> list[Chunk]:
     """Chunks of a loaded document (a list of :class:`rag.load.TextUnit`), offsets into the joined text.
 
-    With ``contextual``, each chunk also gets the document's title and its section path as
-    ``context`` (embedded with the text, never quoted), and its hash covers both, so a chunk whose
-    heading changes is embedded again.
+    With ``contextual``, each chunk also gets the document's title (its first heading, else its first
+    line when that is short) and its section path as ``context`` (embedded with the text, never
+    quoted), and its hash covers both, so a chunk whose heading changes is embedded again.
     """
     chunks: list[Chunk] = []
     offset = 0
@@ -287,7 +287,7 @@ def chunk_units(source: str, units, chunk_tokens: int, overlap: int, contextual:
         chunks += chunk_text(source, unit.text, chunk_tokens, overlap, offset=offset, locator=unit.locator, headings=unit.headings)
         offset += len(unit.text) + len(UNIT_SEPARATOR)
     if contextual:
-        title = document_title(units)
+        title = document_title(units) or _first_line_title(units)
         for c in chunks:
             c.context = context_of(title, c.locator.section)
             if c.context:
@@ -305,6 +305,17 @@ def document_title(units) -> str:
             return path.split(CONTEXT_SEPARATOR)[0]
         if unit.locator.section:
             return unit.locator.section.split(CONTEXT_SEPARATOR)[0]
+    return ""
+
+
+def _first_line_title(units) -> str:
+    """A document without headings: its first line when that line is short, is not a sentence and is not all
+    there is, as a title line is (a manual's "LS(1)  User Commands  LS(1)", a help text's "Usage: ls [OPTION]...")."""
+    for unit in units:
+        first, _, rest = unit.text.strip().partition("\n")
+        first = " ".join(first.split())
+        ends_sentence = first.endswith((".", "!", "?", "。")) and not first.endswith(("...", "…"))
+        return first if 0 < len(first) <= 80 and rest.strip() and not ends_sentence else ""
     return ""
 
 

@@ -76,6 +76,12 @@ class Settings(BaseSettings):
         le=5.0,
         description="fusion: subtract this x each chunk's hub score (closeness to generic questions in the question's language; CSLS) from its chunk cosines; 0 turns it off (chosen in evals/RESULTS.md).",
     )
+    title_weight: float = Field(
+        4.0,
+        ge=0.0,
+        le=10.0,
+        description="fusion: add this (in z-score units) to chunks whose document title or section names a tool, command or acronym the question names; 0 turns it off (chosen in evals/RESULTS.md).",
+    )
     max_file_mb: float = Field(10.0, gt=0, description="Files larger than this are skipped with a warning.")
     threads: int = Field(
         1, ge=1, le=64, description="CPU threads of the in-process embedders for questions (1 keeps queries steady when other work shares the CPU)."

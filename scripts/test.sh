@@ -17,4 +17,5 @@ trap 'rm -rf "$RAG_HOME"' EXIT
 python -m pytest -q
 rag eval --gate extractive --json evals/out/extractive.json
 rag eval --corpus evals/techdocs/corpus --cases evals/techdocs/cases.jsonl --gate techdocs --json evals/out/techdocs.json
+rag eval --corpus evals/clihelp/corpus --cases evals/clihelp/cases.jsonl --gate clihelp --json evals/out/clihelp.json
 python evals/llm_eval.py --gate --out evals/out/llm.json

@@ -139,10 +139,33 @@ def test_a_low_confidence_answer_says_the_documents_may_not_answer(answerability
         ("Who was a French Roman Catholic of the 15th century?", []),  # ordinals and capitalised words translate
         ("Anyone with physical access could boot my PC. How do I protect against that?", []),
         ("Who oversees a Pharmacy Technician in the UK?", []),  # two-letter acronyms translate (UK, EU)
+        # a tool the question names as one: its option, its command, "which X option"
+        ("Which option of rsync deletes extraneous files?", ["rsync"]), ("Quale opzione di cp conserva i permessi?", ["cp"]),
+        ("Quelle option de la commande tar extrait une archive ?", ["tar"]), ("Which ffmpeg option sets the bitrate?", ["ffmpeg"]),
+        ("How do I use the tar command to extract an archive?", ["tar"]), ("Welche ffmpeg-Option setzt die Bitrate?", ["ffmpeg"]),
+        ("What is the option for the printer?", []),  # "for" a purpose: a word the documents may translate
+        ("Which command-line option sets the seed?", []), ("What are the options of the command?", []),
     ],
 )
 def test_names_that_no_translation_changes(question, names):
     assert asked.identifiers(question) == names
+
+
+@pytest.mark.parametrize(
+    "question,sentence,lead",
+    [
+        ("Which option keeps blank lines?", "-k, --keep-blank\n\t      keep  blank lines in place", "-k, --keep-blank"),
+        ("Welche Option setzt den Startwert?", "-s SEED, --seed=SEED\n  use SEED to initialise the generator", "-s SEED, --seed=SEED"),
+        ("Quelle option affiche la version ?", "Use --version to print the version and -h for help.", "--version"),
+        ("Какой ключ показывает цвета?", "--color[=WHEN]         color the output WHEN", "--color[=WHEN]"),
+        ("Which option does --all replace?", "-A, --almost-all  do not list implied . and ..; see --all", "-A, --almost-all"),
+    ],
+)
+def test_an_option_question_leads_with_the_option(question, sentence, lead):
+    q = asked.Question.of(question)
+    assert q.kind == "option" and q.lead(sentence) == lead
+    if "--all" in question:
+        assert q.candidates("Use --all or -a.") == ["-a"]  # an option the question names is no answer
 
 
 def test_a_name_the_documents_never_mention_is_not_answered_and_the_answer_says_so(tmp_path):

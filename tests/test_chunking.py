@@ -439,3 +439,17 @@ def test_a_change_of_the_sentence_rules_changes_every_hash_and_the_signature(mon
     monkeypatch.setattr(chunking, "SENTENCE_RULES", "s-next")
     after = (chunking.content_hash("Ein Satz."), chunk_signature(settings))
     assert before[0] != after[0] and before[1] != after[1]  # no chunk keeps sentence vectors stored by the old positions
+
+
+def test_a_document_without_headings_is_titled_by_a_short_first_line():
+    from rag.load import TextUnit
+
+    manual = MANUAL.read_text(encoding="utf-8")
+    chunks = chunking.chunk_units("frob.txt", [TextUnit(text=manual)], 60, 0, contextual=True)
+    assert len(chunks) > 1 and all(c.context == "FROB(1) User Commands FROB(1)" for c in chunks)  # every chunk knows its tool
+    assert all(c.context not in c.text or c.start == 0 for c in chunks)  # the title is embedded, never quoted
+    news = "Marc Benioff, CEO von Salesforce, kicherte im wahrsten Sinne des Wortes an CNBC aus Davos über die Kluft.\nZweiter Satz."
+    note = "The cat sat on the mat. It was a sunny day.\nThen it rained."
+    assert chunking.chunk_units("n.txt", [TextUnit(text=news)], 60, 0, contextual=True)[0].context == ""  # a long first line is text
+    assert chunking.chunk_units("c.txt", [TextUnit(text=note)], 60, 0, contextual=True)[0].context == ""  # a sentence is no title
+    assert chunking.chunk_units("d.txt", [TextUnit(text="Buy milk\n")], 60, 0, contextual=True)[0].context == ""  # nor is all there is

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from rag import eval as evals
+from rag.answer import asked
 from rag.types import Answer, Citation, Passage
 
 EVALS = Path(__file__).resolve().parent.parent / "evals"
@@ -69,6 +70,24 @@ def test_techdocs_cases_name_existing_sections_that_hold_their_facts():
         assert case.doc_langs == sorted({s.split(".")[-2] for s in case.sources}), case.id
     thresholds = evals.load_thresholds(EVALS / "thresholds.toml", "techdocs")
     assert thresholds["hit1"] > 0 and thresholds["hit5"] > 0
+
+
+def test_clihelp_cases_name_the_one_file_that_holds_their_option():
+    corpus = EVALS / "clihelp" / "corpus"
+    texts = {f.name: f.read_text(encoding="utf-8").lower() for f in corpus.iterdir()}
+    cases = evals.load_cases(EVALS / "clihelp" / "cases.jsonl")
+    answerable = [c for c in cases if c.answerable]
+    assert len(answerable) >= 40 and len({c.lang for c in answerable}) >= 6 and sum(not c.answerable for c in cases) >= 10
+    assert len({c.id for c in cases}) == len(cases)
+    for case in answerable:
+        (option,) = [alt.lower() for group in case.facts for alt in group]
+        assert [name for name, text in texts.items() if option in text] == case.sources, case.id  # the answer exists once
+        assert case.doc_langs == [case.sources[0].split(".")[-2]], case.id
+    for case in cases:
+        if not case.answerable and "not in the corpus" in case.note:
+            names = asked.identifiers(case.question)
+            assert any(all(name.lower() not in text for text in texts.values()) for name in names), (case.id, names)
+    assert evals.load_thresholds(EVALS / "thresholds.toml", "clihelp")["hit5"] > 0
 
 
 @pytest.mark.slow

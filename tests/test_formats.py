@@ -3,6 +3,8 @@ pandoc, LibreOffice and groff (tests/fixtures/formats/build.py); page citations 
 pdftotext's text of the page; unreadable files through the CLI; incremental indexing; the format eval."""
 from __future__ import annotations
 
+import gzip
+
 import io
 import json
 import random
@@ -246,6 +248,10 @@ BAD_FILES = {
     "no-spine.epub": (lambda: _zip({"META-INF/container.xml": '<container><rootfiles><rootfile full-path="a.opf"/></rootfiles></container>', "a.opf": "<package/>"}), "EPUB has no chapters"),
     "drm.epub": (lambda: epub2({"one.xhtml": "<p>locked</p>"}, encrypted=("one.xhtml",)), "encrypted EPUB (DRM)"),
     "empty.html": (lambda: b"<html><body><nav><a href='/'>Home</a></nav></body></html>", "no text"),
+    "syslog.1": (lambda: b"Nov 23 17:00:01 host CRON[1]: session opened\n", "not a manual page"),
+    "truncated.1.gz": (lambda: gzip.compress(b".TH FROB 1\n.SH NAME\nfrob\n" * 50)[:40], "corrupt or truncated gzip file"),
+    "bomb.1.gz": (lambda: gzip.compress(b"\n" * (65 * 2**20), 1), "unpacks to more than 64 MB"),
+    "backup.tar.gz": (lambda: gzip.compress(b"x" * 100), "compressed tar is not a supported document"),
 }
 
 

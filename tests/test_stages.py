@@ -177,3 +177,21 @@ def test_passages_carry_their_line_and_an_old_index_gets_lines_without_re_embedd
     assert report.chunks_embedded == 0
     again = pipe.retrieve("harbour lantern copper", k=1)[0]
     assert again.locator.line == 5
+
+
+def test_a_tool_the_question_names_lifts_the_chunks_of_the_document_titled_by_it(tmp_path):
+    (tmp_path / "a.txt").write_text(
+        "Aufruf: frob [OPTION]... [DATEI]...\n\n  -k, --keep-blank   Leerzeilen an ihrem Platz lassen\n  -s, --seed=N       Startwert des Zufallsgenerators\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "b.txt").write_text(
+        "Usage: twiddle [OPTION]... [FILE]...\n\n  -k, --keep   keep blank lines in place, which option keeps them\n  -q, --quiet  print nothing\n",
+        encoding="utf-8",
+    )
+    question = "Which option of frob keeps blank lines in place?"
+    ranked = {}
+    for weight in (0.0, 6.0):
+        pipe = Pipeline(corpus=tmp_path, home=tmp_path / "home", embedder="hash:64", title_weight=weight)
+        ranked[weight] = [p.source for p in pipe.retrieve(question, k=2)]
+    assert ranked[0.0][0] == "b.txt"  # the words match the other tool's help
+    assert ranked[6.0][0] == "a.txt"  # frob's help, titled "Aufruf: frob …", comes first

@@ -57,9 +57,10 @@ _AMOUNT_Q = _any(
     r"\bwieviel", r"\bсколько\b", r"\bкаков[аоы]?\b", r"\bкакой величины", r"\bcombien\b", r"\bquant[oa]\b", r"\bcu[áa]nt[oa]\b",
 )
 _OPTION_Q = _any(  # "which option …", "welcher Schalter …", "quelle option …", "какой ключ …"
-    r"\b(?:which|what) (?:command[- ]line )?(?:option|flag|switch|parameter|argument)s?\b", r"\bwelche[rsnm]? (?:option(?:en)?|schalter|parameter)\b",
-    r"\bquel(?:le)?s? (?:option|paramètre|drapeau)s?\b", r"\bqual[ei]? (?:opzion[ei]|parametr[oi]|flag)\b", r"\bqu[ée] (?:opci[óo]n|par[áa]metro)(?:es|s)?\b",
-    r"\bкак(?:ой|ие|ую|ая) (?:ключ|параметр|флаг|опци)\w*",
+    r"\b(?:which|what) (?:[\w.+-]+ )?(?:option|flag|switch|command[- ]line (?:argument|parameter))s?\b",
+    r"\bwelche[rsnm]? (?:[\w.+]+-)?(?:option(?:en)?|schalter)\b",
+    r"\bquel(?:le)?s? options?\b", r"\bqual[ei]? (?:opzion[ei]|flag)\b", r"\bqu[ée] opci[óo]n(?:es)?\b",
+    r"\bкак(?:ой|ие|ую|ая) (?:ключ|флаг|опци)\w*",
 )
 _PERSON_Q = _any(r"\bwho\b", r"\bwhom\b", r"\bwhose\b", r"\bwer\b", r"\bwem\b", r"\bwen\b", r"\bwessen\b", r"\bкто\b", r"\bкого\b",
                  r"\bкому\b", r"\bкем\b", r"\bqui\b(?! est-ce que)", r"\bchi\b", r"\bqui[ée]n(?:es)?\b")
@@ -282,9 +283,13 @@ _TOOL_NAMED = (
         re.IGNORECASE,
     ),
     re.compile(r"\bthe\s+[`'\"]?([a-z][\w.+-]*)[`'\"]?\s+(?:command|tool|program|utility|daemon)\b"),
+    re.compile(r"\b(?:which|what|welche[rsnm]?)\s+[`'\"]?([a-z][\w.+-]*)[`'\"]?(?:\s+|-)(?:option|flag|switch|Option|Schalter)", re.IGNORECASE),
     re.compile(r"\b(?:(?:der|den|dem|des)\s+Befehls?|(?:das|dem|des)\s+Kommandos?|la\s+commande|il\s+comando|el\s+comando)\s+[`'\"«]?([a-z][\w.+-]*)"),
 )
-_NOT_A_TOOL = frozenset("line lines ligne linea línea zeile prompt shell command commande comando program programme tool choice choix scelta elección".split())
+_NOT_A_TOOL = frozenset(
+    "line lines ligne linea línea zeile prompt shell command commande comando program programme tool choice choix scelta elección "
+    "command-line other another andere default new old same first last global main extra".split()
+)
 
 
 def _named_tools(question: str) -> list[str]:
@@ -353,7 +358,10 @@ class Question:
     def candidates(self, sentence: str, language: str = "") -> list[str]:
         """Spans of the asked kind in ``sentence`` (written in ``language``) that this question does not give."""
         found = candidates(self.kind, self.unit, sentence, self.vocab, set(self.numbers), language)
-        return [f for f in found if f not in self.text] if self.kind == "option" else found
+        if self.kind == "option":
+            named = set(_FLAG.findall(self.text))
+            return [f for f in found if f not in named]
+        return found
 
     def lead(self, sentence: str, language: str = "") -> str:
         """The short answer a quote leads with ("" when the question asks for no short span or the sentence has none)."""

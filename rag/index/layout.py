@@ -101,7 +101,7 @@ def chunk_signature(settings) -> str:
     """Everything that decides chunk boundaries, locators and what is embedded; a change re-chunks every file on
     the next run (chunks whose content hash is unchanged keep their vectors). "loc2": chunks carry page, section, line."""
     base = f"{chunk.ENCODING}/{settings.chunk_tokens}/{settings.chunk_overlap}/loc2/{chunk.SENTENCE_RULES}" + ("/struct1" if chunk.STRUCTURE else "")
-    return base + "/ctx1" if settings.contextual else base
+    return base + "/ctx2" if settings.contextual else base  # ctx2: a document without headings is titled by a short first line
 
 
 def sentence_ids(chunk_id: str, n: int) -> list[str]:

@@ -17,7 +17,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS files (source TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, sha256 TEXT, n_chunks INTEGER);
 CREATE TABLE IF NOT EXISTS chunks (
     id TEXT PRIMARY KEY, source TEXT NOT NULL, start INTEGER, "end" INTEGER,
-    hash TEXT, language TEXT, text TEXT, n_sent INTEGER DEFAULT 0, page INTEGER, section TEXT, line INTEGER
+    hash TEXT, language TEXT, text TEXT, n_sent INTEGER DEFAULT 0, page INTEGER, section TEXT, line INTEGER, context TEXT
 );
 CREATE INDEX IF NOT EXISTS chunks_source ON chunks(source);
 CREATE INDEX IF NOT EXISTS chunks_hash ON chunks(hash);
@@ -46,12 +46,13 @@ class Manifest:
             columns = {r[1] for r in self.db.execute("PRAGMA table_info(chunks)")}
             # a manifest written before locators existed reads as "no page, no section"
             self._locator_cols = ", ".join(c if c in columns else "NULL" for c in ("page", "section", "line"))
+            self._has_context = "context" in columns
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"the index manifest {path} is unreadable ({exc})", hint="run `rag index --rebuild`") from None
 
     def _migrate(self) -> None:
         columns = {r[1] for r in self.db.execute("PRAGMA table_info(chunks)")}
-        for name, kind in (("page", "INTEGER"), ("section", "TEXT"), ("line", "INTEGER")):
+        for name, kind in (("page", "INTEGER"), ("section", "TEXT"), ("line", "INTEGER"), ("context", "TEXT")):
             if name not in columns:
                 self.db.execute(f"ALTER TABLE chunks ADD COLUMN {name} {kind}")
 
@@ -101,8 +102,8 @@ class Manifest:
             self.db.execute("BEGIN")
             self.db.execute("DELETE FROM chunks WHERE source=?", (source,))
             self.db.executemany(
-                'INSERT OR REPLACE INTO chunks (id, source, start, "end", hash, language, text, n_sent, page, section, line) VALUES (?,?,?,?,?,?,?,?,?,?,?)',
-                [(c.id, c.source, c.start, c.end, c.hash, c.language, c.text, c.n_sentences, c.locator.page, c.locator.section, c.locator.line) for c in chunks],
+                'INSERT OR REPLACE INTO chunks (id, source, start, "end", hash, language, text, n_sent, page, section, line, context) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)',
+                [(c.id, c.source, c.start, c.end, c.hash, c.language, c.text, c.n_sentences, c.locator.page, c.locator.section, c.locator.line, c.context or None) for c in chunks],
             )
             self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?)", (source, size, mtime_ns, sha, len(chunks)))
 
@@ -155,6 +156,15 @@ class Manifest:
             if self.db.execute("SELECT 1 FROM chunks WHERE text LIKE ? ESCAPE '\\' LIMIT 1", (pattern,)).fetchone():
                 found.add(name)
         return found
+
+    def contexts(self, ids: list[str]) -> dict[str, str]:
+        """chunk id -> the context it was embedded with (document title › section), for chunks that have one."""
+        out: dict[str, str] = {}
+        for i in range(0, len(ids), 500) if self._has_context else ():
+            part = ids[i : i + 500]
+            q = f"SELECT id, context FROM chunks WHERE context IS NOT NULL AND id IN ({','.join('?' * len(part))})"
+            out.update(self.db.execute(q, part))
+        return out
 
     def chunks(self, ids: list[str]) -> dict[str, Chunk]:
         """The committed chunks with these ids (unknown ids are left out)."""

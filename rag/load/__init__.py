@@ -24,6 +24,8 @@ BUILT_IN = {
     "odt": ("office", "Odt"),
     **dict.fromkeys(("html", "htm", "xhtml"), ("html", "Html")),
     "epub": ("epub", "Epub"),
+    **dict.fromkeys(("1", "2", "3", "4", "5", "6", "7", "8", "9", "man"), ("manpage", "Manpage")),
+    "gz": ("manpage", "Gzipped"),
 }
 
 

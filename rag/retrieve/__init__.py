@@ -32,7 +32,7 @@ def _fusion(arg, ctx: Context) -> Retriever:
     from .dense import DenseRetriever
     from .fusion import FusionRetriever
 
-    return FusionRetriever(DenseRetriever(ctx.view, ctx.embedder), ctx.view, ctx.muse(), ctx.settings.hub_weight)
+    return FusionRetriever(DenseRetriever(ctx.view, ctx.embedder), ctx.view, ctx.muse(), ctx.settings.hub_weight, ctx.settings.title_weight)
 
 
 RETRIEVERS: Registry[Retriever] = Registry("retrieval", "rag.retrievers", examples="fusion, dense, hybrid")

@@ -1,6 +1,7 @@
 """Fusion retrieval: chunk and sentence vectors of the main embedder and of mUSE, z-score fused."""
 from __future__ import annotations
 
+import re
 import time
 
 import numpy as np
@@ -35,8 +36,9 @@ class FusionRetriever:
 
     name = "fusion"
 
-    def __init__(self, dense: DenseRetriever, view: IndexView, muse: Embedder, hub_weight: float = 0.0):
+    def __init__(self, dense: DenseRetriever, view: IndexView, muse: Embedder, hub_weight: float = 0.0, title_weight: float = 0.0):
         self.dense = dense
+        self.title_weight = title_weight
         self.view = view
         self.muse = muse
         self.hub_weight = hub_weight
@@ -66,6 +68,19 @@ class FusionRetriever:
     def _chunk_hits(self, key: str, vector: np.ndarray, n: int) -> dict[str, float]:
         return {hit.id: hit.score for hit in self.view.spaces[key].query(vector, n, documents=False)}
 
+    def _titled(self, question: str, ids: list[str]) -> list[str]:
+        """The chunks whose document title or section names a tool, command or acronym the question names
+        ("which option of du …" and the chunks of "Aufruf: du [OPTION]…"): words no translation changes."""
+        if not self.title_weight:
+            return []
+        from ..answer.asked import identifiers
+
+        names = identifiers(question)
+        if not names:
+            return []
+        pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, names)) + r")(?![\w-])", re.IGNORECASE)
+        return [cid for cid, context in self.view.manifest.contexts(ids).items() if pattern.search(context)]
+
     def retrieve(self, question: str, k: int) -> Retrieval:
         t0 = time.perf_counter()
         qe = self.dense.embedder.embed_queries([question])[0]
@@ -90,6 +105,8 @@ class FusionRetriever:
                 normalised[key], floors[key] = zscores(scores)
         candidates = set().union(*[set(v) for v in normalised.values()]) if normalised else set()
         fused = {cid: sum(FUSION_WEIGHTS[key] * z.get(cid, floors[key]) for key, z in normalised.items()) for cid in candidates}
+        for cid in self._titled(question, list(candidates)):
+            fused[cid] += self.title_weight
         order = sorted(fused, key=lambda cid: -fused[cid])[:k]
         passages = committed_passages(self.view, [(cid, fused[cid]) for cid in order], dense, qe)
         return Retrieval(passages=passages, timings_ms={"embed": (t1 - t0) * 1000, "search": (time.perf_counter() - t1) * 1000})

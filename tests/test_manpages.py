@@ -1,0 +1,50 @@
+"""Manual pages read from their roff source (no groff needed), plain or gzip-compressed."""
+from __future__ import annotations
+
+import gzip
+import re
+from pathlib import Path
+
+from rag import chunk as chunking
+from rag.api import Pipeline
+from rag.load import loader_for
+from rag.load.manpage import to_text
+
+PAGE = Path(__file__).parent / "fixtures" / "manual" / "frob.1"
+
+
+def test_a_manual_page_becomes_text_with_its_sections_as_headings():
+    units = loader_for("frob.1").load(PAGE.read_bytes(), "frob.1")
+    (unit,) = units
+    paths = [path for _, path in unit.headings]
+    assert paths == ["FROB(1)", "FROB(1) › NAME", "FROB(1) › SYNOPSIS", "FROB(1) › DESCRIPTION", "FROB(1) › ENVIRONMENT", "FROB(1) › AUTHOR"]
+    assert "frob - rearrange the lines of text files" in unit.text and "\\f" not in unit.text and "\\-" not in unit.text
+    sentences = [re.sub(r"\s+", " ", unit.text[s:e]) for s, e in chunking.sentences(unit.text)]
+    assert "-a, --all include lines that start with a hash sign, which are skipped by default" in sentences  # tag and description: one unit
+    assert "FROB_COLUMNS the width of the terminal, used when printing the summary" in sentences  # .TP then .B NAME
+
+
+def test_roff_escapes_fonts_and_requests():
+    source = (
+        '.TH "X" "8" "2026"\n.SH "SEE ALSO"\n.\\" a comment\nA \\fBbold\\fR word \\(em and caf\\[u00E9] \\-\\-all \\e path.\n'
+        ".BR ls (1),\n.IR cp (1)\n.IP \\(bu 2\nfirst point\n.RS\n.nf\nkeep  this\n  layout\n.fi\n.RE\n.if t .B typeset only\n.if n text for terminals\n"
+        ".TS\nl l.\nkey\tvalue\n.TE\n"
+    )
+    text = to_text(source)
+    assert text.startswith("# X(8)\n\n## SEE ALSO\n")
+    assert "A bold word — and café --all \\ path. ls(1), cp(1)" in text
+    assert "  •\n      first point" in text and "          keep  this\n            layout" in text
+    assert "typeset only" not in text and "text for terminals" in text and "key | value" in text
+
+
+def test_compressed_pages_are_indexed_and_cited_by_section(tmp_path):
+    (tmp_path / "frob.1.gz").write_bytes(gzip.compress(PAGE.read_bytes()))
+    pipe = Pipeline(corpus=tmp_path, home=tmp_path / "home")
+    report = pipe.index()
+    assert report.added == 1 and not report.skipped
+    answer = pipe.ask("Which option keeps blank lines?")
+    assert answer.lead == "-k, --keep-blank"
+    first = answer.citations[0]
+    assert first.source == "frob.1.gz" and first.quote.startswith("-k, --keep-blank\n") and "historical behaviour" in first.quote
+    assert re.fullmatch(r"frob\.1\.gz:\d+ § FROB\(1\)( › \w+)?", first.location)
+    assert (tmp_path / "frob.1.gz").exists() and first.locator.line == 1 + to_text(PAGE.read_text()).split("-k, --keep-blank")[0].count("\n")
