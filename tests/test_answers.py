@@ -164,6 +164,7 @@ def test_names_that_no_translation_changes(question, names):
 def test_an_option_question_leads_with_the_option(question, sentence, lead):
     q = asked.Question.of(question)
     assert q.kind == "option" and q.lead(sentence) == lead
+    assert q.candidates("Usage: cp [OPTION]... [-T] SOURCE DEST") == []  # a synopsis names options, it answers nothing
     if "--all" in question:
         assert q.candidates("Use --all or -a.") == ["-a"]  # an option the question names is no answer
 
@@ -347,3 +348,10 @@ def test_answerability_rises_when_the_evidence_names_what_the_question_names():
 )
 def test_headings_are_told_from_commands(line, heading):
     assert signals.is_heading(line) is heading
+
+
+def test_a_command_is_looked_for_in_any_script_a_brand_only_in_latin_text():
+    russian_manual = ["Ключ -p сохраняет права доступа, а Майкрософт здесь ни при чём."]
+    assert asked.Question.of("Какой ключ rsync сохраняет права доступа?").absent(russian_manual) == ["rsync"]  # commands are never transliterated
+    assert asked.Question.of("Какой ключ cp сохраняет права?").absent(["Ключ cp -p сохраняет права."]) == []
+    assert asked.Question.of("Сколько Microsoft вложила в OpenAI?").absent(russian_manual) == []  # a brand may be written Майкрософт

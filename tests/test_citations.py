@@ -167,3 +167,14 @@ def test_unknown_language_code_still_renders():
     messages = generative.build_messages("Kysymys?", "fi", PASSAGES[:1])
     assert "${" not in messages[0]["content"] + messages[1]["content"]
     assert prompts.DONT_KNOW["en"] in messages[0]["content"]
+
+
+def test_a_quote_is_located_in_its_own_section_of_the_chunk():
+    from rag.answer.evidence import section_at
+
+    text = "## NAME\n\nls - list\n\n## OPTIONS\n\n  -a, --all\n      do not ignore\n\n```\n# not a heading\n```\nmore\n"
+    assert section_at(text, text.index("-a, --all"), "LS(1) › NAME") == "LS(1) › OPTIONS"
+    assert section_at(text, text.index("ls - list"), "LS(1) › NAME") == "LS(1) › NAME"
+    assert section_at(text, text.index("more"), "LS(1) › NAME") == "LS(1) › OPTIONS"  # a '#' line in a code fence is code
+    assert section_at("# Title\n\nText", 12, None) is None  # a document without sections keeps none
+

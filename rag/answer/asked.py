@@ -250,7 +250,8 @@ def candidates(kind: str, unit: str, sentence: str, question: Vocabulary, asked:
     return []
 
 
-_FLAG = re.compile(r"(?<![\w/.-])--?[A-Za-z0-9?][\w-]*(?:\[?=[\w\[\]|]*)?")
+# an option in running text; one in a synopsis's brackets or alternatives ("cp [OPTION]... [-T]", "[-a|-b]") is no answer
+_FLAG = re.compile(r"(?<![\w/.\[|-])--?[A-Za-z0-9?][\w-]*(?:\[?=[\w\[\]|]*)?")
 _OPTION_LINE = re.compile(r"(?:--?[A-Za-z0-9?][\w-]*(?:\[?=[\w\[\]|]*)?(?: [A-Z][A-Z_]*)?)(?:, ?--?[A-Za-z0-9?][\w-]*(?:\[?=[\w\[\]|]*)?(?: [A-Z][A-Z_]*)?)*")
 
 
@@ -285,6 +286,7 @@ _TOOL_NAMED = (
     re.compile(r"\bthe\s+[`'\"]?([a-z][\w.+-]*)[`'\"]?\s+(?:command|tool|program|utility|daemon)\b"),
     re.compile(r"\b(?:which|what|welche[rsnm]?)\s+[`'\"]?([a-z][\w.+-]*)[`'\"]?(?:\s+|-)(?:option|flag|switch|Option|Schalter)", re.IGNORECASE),
     re.compile(r"\b(?:(?:der|den|dem|des)\s+Befehls?|(?:das|dem|des)\s+Kommandos?|la\s+commande|il\s+comando|el\s+comando)\s+[`'\"«]?([a-z][\w.+-]*)"),
+    re.compile(r"\b(?:ключ\w*|опци\w*|параметр\w*|флаг\w*|команд\w*|утилит\w*)\s+(?:(?:команды|утилиты|программы)\s+)?[`'\"«]?([a-z][\w.+-]*)"),
 )
 _NOT_A_TOOL = frozenset(
     "line lines ligne linea línea zeile prompt shell command commande comando program programme tool choice choix scelta elección "
@@ -292,8 +294,10 @@ _NOT_A_TOOL = frozenset(
 )
 
 
-def _named_tools(question: str) -> list[str]:
-    found = [m.group(1) for pattern in _TOOL_NAMED for m in pattern.finditer(question)] + [m.group(1) for m in _TOOL_AT_END.finditer(question)]
+def _named_tools(question: str, at_end: bool = True) -> list[str]:
+    """Lower-case tools the question names as tools; ``at_end`` adds the one it ends on ("… with xrandr?")."""
+    found = [m.group(1) for pattern in _TOOL_NAMED for m in pattern.finditer(question)]
+    found += [m.group(1) for m in _TOOL_AT_END.finditer(question)] if at_end else []
     # not a stop word, an ordinal or a plural noun ("… with patients?")
     return [
         name.rstrip(".") for name in found
@@ -335,25 +339,26 @@ class Question:
     vocab: Vocabulary
     numbers: frozenset[float]
     identifiers: tuple[str, ...]
+    commands: tuple[str, ...] = ()  # identifiers named as a command ("which option of rsync"): never transliterated
 
     @classmethod
     def of(cls, text: str) -> "Question":
         kind, unit = kind_of(text)
         return cls(
             text=text, kind=kind, unit=unit, terms=tuple(key_terms(text)), vocab=Vocabulary.of(text), numbers=frozenset(numbers(text, words=False)),
-            identifiers=tuple(identifiers(text)),
+            identifiers=tuple(identifiers(text)), commands=tuple(_named_tools(text, at_end=False)),
         )
 
     def absent(self, passages: list[str]) -> list[str]:
-        """The question's identifiers that none of ``passages`` contains (checked only when the passages are
-        in Latin script, where such names are written as they are)."""
+        """The question's identifiers that none of ``passages`` contains (checked when the passages are in Latin
+        script, where such names are written as they are; in any script for commands, which are never
+        transliterated: "rsync" stays rsync in a Russian manual, "Microsoft" may not)."""
         if not self.identifiers:
             return []
         text = "\n".join(passages)
-        if script(text) != "latin":
-            return []
+        names = self.identifiers if script(text) == "latin" else self.commands
         low = text.lower()
-        return [name for name in self.identifiers if name.lower() not in low]
+        return [name for name in names if name.lower() not in low]
 
     def candidates(self, sentence: str, language: str = "") -> list[str]:
         """Spans of the asked kind in ``sentence`` (written in ``language``) that this question does not give."""

@@ -5,6 +5,7 @@ the abstention rule reads and what the extractive answerer quotes by.
 """
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 
@@ -12,7 +13,7 @@ import numpy as np
 
 from .. import chunk
 from ..embed import Embedder
-from ..types import Citation, Passage
+from ..types import Citation, Locator, Passage
 
 MIN_SENTENCE_CHARS = 25
 MAX_QUOTES = 3
@@ -33,10 +34,27 @@ class Evidence:
         return self.passage.text[self.start : self.end]
 
     def cite(self, n: int) -> Citation:
-        """A citation numbered ``n`` quoting this sentence, located at its own line."""
+        """A citation numbered ``n`` quoting this sentence, located at its own line and in its own section."""
         where = self.passage.locator
         line = where.line + self.passage.text.count("\n", 0, self.start) if where.line is not None else None
-        return Citation(n=n, source=self.passage.source, passage_id=self.passage.passage_id, quote=self.text, locator=where.at_line(line))
+        located = Locator(page=where.page, section=section_at(self.passage.text, self.start, where.section), line=line)
+        return Citation(n=n, source=self.passage.source, passage_id=self.passage.passage_id, quote=self.text, locator=located)
+
+
+_HEADING_LINE = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+_FENCE = re.compile(r"^ {0,3}(?:```|~~~)", re.MULTILINE)
+
+
+def section_at(text: str, offset: int, section: str | None) -> str | None:
+    """The section path at ``offset`` of a chunk whose text starts in ``section``: a Markdown heading
+    between the two (outside code fences) replaces the path from its level on ("LS(1) › OPTIONS")."""
+    if not section:
+        return section
+    found = [m for m in _HEADING_LINE.finditer(text, 0, offset) if len(_FENCE.findall(text, 0, m.start())) % 2 == 0]
+    if not found:
+        return section
+    level, title = len(found[-1].group(1)), found[-1].group(2).strip()
+    return " › ".join(section.split(" › ")[: level - 1] + [title])
 
 
 class SentenceVectors:
