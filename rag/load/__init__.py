@@ -24,7 +24,7 @@ BUILT_IN = {
     "odt": ("office", "Odt"),
     **dict.fromkeys(("html", "htm", "xhtml"), ("html", "Html")),
     "epub": ("epub", "Epub"),
-    **dict.fromkeys(("1", "2", "3", "4", "5", "6", "7", "8", "9", "man"), ("manpage", "Manpage")),
+    **dict.fromkeys(("1", "2", "3", "4", "5", "6", "7", "8", "9", "man", "1p", "3p", "3pm", "3perl", "1ssl", "3ssl", "5ssl", "7ssl"), ("manpage", "Manpage")),
     "gz": ("manpage", "Gzipped"),
 }
 

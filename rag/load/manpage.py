@@ -176,6 +176,9 @@ def to_text(source: str) -> str:
 
 def _roff(data: bytes) -> str:
     text = decode(data)
+    alias = re.match(r"\s*[.']so\s+(\S+)\s*$", text)
+    if alias:
+        raise Unreadable(f"only a reference to another page ({alias.group(1)}), which is indexed on its own")
     if not re.search(r"^[.'](?:TH|SH|Dd)\b", text, re.MULTILINE):
         raise Unreadable("not a manual page (no .TH or .SH request)")
     if re.search(r"^[.']Dd\b", text, re.MULTILINE) and not re.search(r"^[.']TH\b", text, re.MULTILINE):
@@ -203,7 +206,8 @@ class Gzipped:
 
         inner = source[: -len(".gz")]
         try:
-            loader = loader_for(inner)
+            # a manual page of any section suffix: ls.1.gz, openssl.1ssl.gz, File::Spec.3pm.gz
+            loader = Manpage() if re.search(r"\.[1-9][a-z]{0,6}$", inner) else loader_for(inner)
         except Exception:
             raise Unreadable(f"compressed {inner.rsplit('.', 1)[-1] if '.' in inner else 'file'} is not a supported document") from None
         try:
