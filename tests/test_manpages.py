@@ -48,3 +48,16 @@ def test_compressed_pages_are_indexed_and_cited_by_section(tmp_path):
     assert first.source == "frob.1.gz" and first.quote.startswith("-k, --keep-blank\n") and "historical behaviour" in first.quote
     assert re.fullmatch(r"frob\.1\.gz:\d+ § FROB\(1\) › DESCRIPTION", first.location)  # the quote's own section, not the chunk's first
     assert (tmp_path / "frob.1.gz").exists() and first.locator.line == 1 + to_text(PAGE.read_text()).split("-k, --keep-blank")[0].count("\n")
+
+
+def test_a_bsd_mdoc_page_reads_like_a_man_page():
+    mdoc = Path(__file__).parent / "fixtures" / "manual" / "twirl.1"
+    (unit,) = loader_for("twirl.1").load(mdoc.read_bytes(), "twirl.1")
+    assert [path for _, path in unit.headings] == ["TWIRL(1)", "TWIRL(1) › NAME", "TWIRL(1) › SYNOPSIS", "TWIRL(1) › DESCRIPTION", "TWIRL(1) › SEE ALSO"]
+    assert "twirl - rotate log files in place" in unit.text
+    assert "twirl [-nv] [-k count] file ..." in unit.text
+    assert "twirl rotates each file and signals the daemon named in twirl.conf(5)." in unit.text
+    sentences = [re.sub(r"\s+", " ", unit.text[s:e]) for s, e in chunking.sentences(unit.text)]
+    assert "-k count Keep count old copies; the default is “7”." in sentences  # the item's tag with its description
+    assert "-n Show what would be done, and do nothing." in sentences and "logrotate(8)" in unit.text
+

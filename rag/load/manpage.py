@@ -1,4 +1,5 @@
-"""Manual pages: roff source with the ``man`` macros (``ls.1``, ``fstab.5``, and gzip-compressed ``ls.1.gz``).
+"""Manual pages: roff source with the ``man`` macros (``ls.1``, ``fstab.5``, and gzip-compressed ``ls.1.gz``);
+BSD ``mdoc`` pages go through :mod:`rag.load.mdoc`.
 
 Read without groff, so it works on any machine: the page becomes Markdown-like text with its
 title as ``# LS(1)`` and each ``.SH``/``.SS`` as a heading (citations say ``ls.1:40 § LS(1) › OPTIONS``).
@@ -17,87 +18,17 @@ import zlib
 
 from .base import TextUnit
 from .files import Unreadable
+from .roff import Page, args, escapes
 from .text import decode, headings
 
 MAX_UNPACKED = 64 * 1024 * 1024  # a manual page is a few hundred KB; more is no manual page
 
-_SPECIAL = {
-    "em": "—", "en": "–", "hy": "-", "mi": "-", "aq": "'", "dq": '"', "lq": "“", "rq": "”", "oq": "‘", "cq": "’", "bu": "•",
-    "co": "©", "rg": "®", "tm": "™", "mu": "×", "de": "°", "ti": "~", "ha": "^", "ga": "`", "aa": "´", "rs": "\\", "sl": "/",
-    "pl": "+", "eq": "=", "lt": "<", "gt": ">", "<=": "≤", ">=": "≥", "->": "→", "<-": "←", "Fo": "«", "Fc": "»", "fo": "‹", "fc": "›",
-    "R": "®", "Tm": "™", "ua": "↑", "da": "↓", "pc": "·", "sc": "§", "ct": "¢", "Po": "£", "Eu": "€", "ss": "ß",
-}
-_ESCAPE = re.compile(
-    r"\\(?:f(?:\[[^\]]*\]|\(..|.)|\((..)|\[([^\]]*)\]|\*(?:\[([^\]]*)\]|\((..)|(.))|s[+-]?(?:\d+|\[[^\]]*\]|\(\d\d)"
-    r"|[nmgk](?:\[[^\]]*\]|\(..|.)|[hvwlLoXbDZNxCRSAB]'[^']*'|(.))"
-)
-_PLAIN = {"-": "-", "e": "\\", "\\": "\\", " ": " ", "~": " ", "0": " ", "'": "´", "`": "`", ".": ".", "t": "\t"}
 _ALTERNATING = {"BR", "BI", "IB", "IR", "RB", "RI"}
 _FONT = {"B", "I", "SM", "SB"}
 _PARAGRAPH = {"PP", "LP", "P", "HP", "sp", "ne"}
-_ARGS = re.compile(r'"((?:[^"]|"")*)"|(\S+)')
 
 
-def _escapes(text: str) -> str:
-    def one(m: re.Match) -> str:
-        special, bracket, string_b, string_p, string_1, plain = m.groups()
-        name = special or bracket or string_b or string_p or string_1
-        if name is not None:
-            if name.startswith("u") and re.fullmatch(r"u[0-9A-Fa-f]{4,6}", name):
-                return chr(int(name[1:], 16))
-            return _SPECIAL.get(name, "")
-        return _PLAIN.get(plain, "") if plain is not None else ""
-
-    return _ESCAPE.sub(one, text.split('\\"', 1)[0])
-
-
-def _args(rest: str) -> list[str]:
-    return [m.group(1).replace('""', '"') if m.group(1) is not None else m.group(2) for m in _ARGS.finditer(rest)]
-
-
-class _Page:
-    """The text being written: finished blocks, the paragraph being filled and the current indentation."""
-
-    def __init__(self) -> None:
-        self.blocks: list[str] = []
-        self.words: list[str] = []
-        self.indent = 0  # from .RS/.RE
-        self.item = False  # inside a .TP/.IP item: its description is indented under the tag
-        self.fill = True
-        self.table = False  # between .TS and .TE
-        self.pending: str | None = None  # a request that takes the next line as its argument (.SH, .TP, .B)
-
-    def flush(self) -> None:
-        if self.words:
-            pad = " " * (self.indent + (6 if self.item else 0))
-            self.blocks.append(pad + " ".join(self.words))
-            self.words = []
-
-    def text(self, line: str) -> None:
-        if self.fill:
-            if line.strip():
-                self.words.append(line.strip())
-        else:
-            self.blocks.append(" " * (self.indent + (6 if self.item else 0)) + line.rstrip())
-
-    def heading(self, level: int, title: str) -> None:
-        self.flush()
-        self.item = False
-        self.indent = 0
-        self.blocks += ["", "#" * level + " " + title, ""]
-
-    def paragraph(self) -> None:
-        self.flush()
-        self.item = False
-        self.blocks.append("")
-
-    def tag(self, tag: str) -> None:
-        self.flush()
-        self.blocks += ["", " " * (self.indent + 2) + tag]  # indented as a manual shows it, the description deeper
-        self.item = True
-
-
-def _request(page: _Page, macro: str, args: list[str]) -> None:
+def _request(page: Page, macro: str, args: list[str]) -> None:
     """One roff request (``.SH NAME``, ``.TP``, ``.B word`` …) applied to the page."""
     if macro == "TH":
         page.heading(1, f"{args[0]}({args[1]})" if len(args) > 1 else " ".join(args))
@@ -138,23 +69,23 @@ def _request(page: _Page, macro: str, args: list[str]) -> None:
         page.table = True
 
 
-def _line(page: _Page, raw: str) -> None:
+def _line(page: Page, raw: str) -> None:
     """One input line: a table row, a request, or text (which may be what the last request waited for)."""
     if page.table:
         if raw.startswith((".TE", "'TE")):
             page.table = False
         elif not raw.startswith((".", "'")) and not raw.rstrip().endswith("."):  # a row, not the format lines
             page.flush()
-            page.blocks.append(" | ".join(_escapes(cell).strip() for cell in raw.split("\t")))
+            page.blocks.append(" | ".join(escapes(cell).strip() for cell in raw.split("\t")))
         return
     if raw.startswith((".", "'")) and len(raw) > 1:
         macro, _, rest = raw[1:].strip().partition(" ")
         if macro in ("if", "ie") and rest.startswith("n "):  # the branch for terminals
             return _line(page, rest[2:].strip())
         if macro not in ("if", "ie", "el"):
-            _request(page, macro, [_escapes(a) for a in _args(rest)])
+            _request(page, macro, [escapes(a) for a in args(rest)])
         return
-    line = _escapes(raw)
+    line = escapes(raw)
     if page.pending in ("SH", "SS"):
         page.heading(2 if page.pending == "SH" else 3, line.strip())
     elif page.pending == "TP":
@@ -166,7 +97,7 @@ def _line(page: _Page, raw: str) -> None:
 
 def to_text(source: str) -> str:
     """The page as Markdown-like text (see the module docstring)."""
-    page = _Page()
+    page = Page()
     for raw in source.replace("\r\n", "\n").split("\n"):
         if not raw.startswith(('.\\"', "'\\\"")):  # a comment line
             _line(page, raw)
@@ -182,7 +113,9 @@ def _roff(data: bytes) -> str:
     if not re.search(r"^[.'](?:TH|SH|Dd)\b", text, re.MULTILINE):
         raise Unreadable("not a manual page (no .TH or .SH request)")
     if re.search(r"^[.']Dd\b", text, re.MULTILINE) and not re.search(r"^[.']TH\b", text, re.MULTILINE):
-        raise Unreadable("an mdoc manual page (BSD macros) is not supported; convert it with `mandoc -T utf8`")
+        from . import mdoc
+
+        return mdoc.to_text(text)
     return to_text(text)
 
 
