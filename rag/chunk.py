@@ -108,13 +108,14 @@ def _line_breaks(text: str, start: int, end: int) -> list[int]:
             item = _indent(line)  # the unit starts with an option or a term
         ends = bool(prev) and (prev[-1] in ".!?…:;。！？\"”»" or bool(_LINE_START_BLOCK.match(nxt) or _LINE_START_BLOCK.match(line)) or len(prev) - prev.rfind("\n") < 60)
         # an option opens a unit when it is indented, follows another item or ends a line of its own (not wrapped prose)
-        if _OPTION_HEAD.match(nxt_line) and (_indent(nxt_line) > 0 or item is not None or ends):
+        opens = bool(_OPTION_HEAD.match(nxt_line)) and (_indent(nxt_line) > 0 or item is not None or ends)
+        if opens:
             item = _indent(nxt_line)
         elif item is not None and nxt_line.strip() and _indent(nxt_line) > item:
             ends = False  # the option's description goes on
         else:
             item = None
-        if ends or item == _indent(nxt_line) and _OPTION_HEAD.match(nxt_line):
+        if ends or opens:
             cuts.append(pos + 1)
         starts_unit = bool(cuts) and cuts[-1] == pos + 1
         pos = text.find("\n", pos + 1, end)
@@ -311,12 +312,10 @@ def document_title(units) -> str:
 def _first_line_title(units) -> str:
     """A document without headings: its first line when that line is short, is not a sentence and is not all
     there is, as a title line is (a manual's "LS(1)  User Commands  LS(1)", a help text's "Usage: ls [OPTION]...")."""
-    for unit in units:
-        first, _, rest = unit.text.strip().partition("\n")
-        first = " ".join(first.split())
-        ends_sentence = first.endswith((".", "!", "?", "。")) and not first.endswith(("...", "…"))
-        return first if 0 < len(first) <= 80 and rest.strip() and not ends_sentence else ""
-    return ""
+    first, _, rest = units[0].text.strip().partition("\n") if units else ("", "", "")
+    first = " ".join(first.split())
+    ends_sentence = first.endswith((".", "!", "?", "。")) and not first.endswith(("...", "…"))
+    return first if 0 < len(first) <= 80 and rest.strip() and not ends_sentence else ""
 
 
 def context_of(title: str, section: str | None) -> str:

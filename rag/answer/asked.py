@@ -251,8 +251,10 @@ def candidates(kind: str, unit: str, sentence: str, question: Vocabulary, asked:
 
 
 # an option in running text; one in a synopsis's brackets or alternatives ("cp [OPTION]... [-T]", "[-a|-b]") is no answer
-_FLAG = re.compile(r"(?<![\w/.\[|-])--?[A-Za-z0-9?][\w-]*(?:\[?=[\w\[\]|]*)?")
-_OPTION_LINE = re.compile(r"(?:--?[A-Za-z0-9?][\w-]*(?:\[?=[\w\[\]|]*)?(?: [A-Z][A-Z_]*)?)(?:, ?--?[A-Za-z0-9?][\w-]*(?:\[?=[\w\[\]|]*)?(?: [A-Z][A-Z_]*)?)*")
+_ONE_FLAG = r"--?[A-Za-z0-9?][\w-]*(?:\[?=[\w\[\]|]*)?"  # -k, --keep-blank, --color[=WHEN], --seed=SEED
+_FLAG = re.compile(r"(?<![\w/.\[|-])" + _ONE_FLAG)
+_HEAD_FLAG = _ONE_FLAG + r"(?: [A-Z][A-Z_]*)?"  # with its argument: -s SEED
+_OPTION_LINE = re.compile(f"{_HEAD_FLAG}(?:, ?{_HEAD_FLAG})*")
 
 
 def _options(sentence: str) -> list[str]:

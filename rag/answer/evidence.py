@@ -5,7 +5,6 @@ the abstention rule reads and what the extractive answerer quotes by.
 """
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass
 
@@ -13,6 +12,7 @@ import numpy as np
 
 from .. import chunk
 from ..embed import Embedder
+from ..load.text import heading_marks
 from ..types import Citation, Locator, Passage
 
 MIN_SENTENCE_CHARS = 25
@@ -41,19 +41,13 @@ class Evidence:
         return Citation(n=n, source=self.passage.source, passage_id=self.passage.passage_id, quote=self.text, locator=located)
 
 
-_HEADING_LINE = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
-_FENCE = re.compile(r"^ {0,3}(?:```|~~~)", re.MULTILINE)
-
-
 def section_at(text: str, offset: int, section: str | None) -> str | None:
     """The section path at ``offset`` of a chunk whose text starts in ``section``: a Markdown heading
     between the two (outside code fences) replaces the path from its level on ("LS(1) › OPTIONS")."""
-    if not section:
-        return section
-    found = [m for m in _HEADING_LINE.finditer(text, 0, offset) if len(_FENCE.findall(text, 0, m.start())) % 2 == 0]
+    found = [(level, title) for at, level, title in heading_marks(text) if at < offset] if section else []
     if not found:
         return section
-    level, title = len(found[-1].group(1)), found[-1].group(2).strip()
+    level, title = found[-1]
     return " › ".join(section.split(" › ")[: level - 1] + [title])
 
 

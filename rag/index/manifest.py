@@ -88,13 +88,7 @@ class Manifest:
 
     def ids_with_hashes(self, hashes: Iterable[str]) -> dict[str, str]:
         """hash -> some committed chunk id with that content."""
-        out: dict[str, str] = {}
-        hashes = list(set(hashes))
-        for i in range(0, len(hashes), 500):
-            part = hashes[i : i + 500]
-            q = f"SELECT hash, id FROM chunks WHERE hash IN ({','.join('?' * len(part))})"
-            out.update({h: cid for h, cid in self.db.execute(q, part)})
-        return out
+        return dict(self._where_in("SELECT hash, id FROM chunks WHERE hash IN", list(set(hashes))))
 
     def commit_file(self, source: str, size: int, mtime_ns: int, sha: str, chunks: list[Chunk]) -> None:
         """Replace one file's chunks atomically."""
@@ -157,27 +151,26 @@ class Manifest:
                 found.add(name)
         return found
 
+    def _where_in(self, query: str, values: list[str]):
+        """The rows of ``query`` (ending in ``IN``) for ``values``, asked 500 at a time (SQLite's parameter limit)."""
+        for i in range(0, len(values), 500):
+            part = values[i : i + 500]
+            yield from self.db.execute(f"{query} ({','.join('?' * len(part))})", part)
+
     def contexts(self, ids: list[str]) -> dict[str, str]:
         """chunk id -> the context it was embedded with (document title › section), for chunks that have one."""
-        out: dict[str, str] = {}
-        for i in range(0, len(ids), 500) if self._has_context else ():
-            part = ids[i : i + 500]
-            q = f"SELECT id, context FROM chunks WHERE context IS NOT NULL AND id IN ({','.join('?' * len(part))})"
-            out.update(self.db.execute(q, part))
-        return out
+        return dict(self._where_in("SELECT id, context FROM chunks WHERE context IS NOT NULL AND id IN", ids)) if self._has_context else {}
 
     def chunks(self, ids: list[str]) -> dict[str, Chunk]:
         """The committed chunks with these ids (unknown ids are left out)."""
-        out = {}
-        for i in range(0, len(ids), 500):
-            part = ids[i : i + 500]
-            q = f'SELECT id, source, start, "end", language, text, hash, n_sent, {self._locator_cols} FROM chunks WHERE id IN ({",".join("?" * len(part))})'
-            for cid, source, start, end, language, text, sha, n_sent, page, section, line in self.db.execute(q, part):
-                out[cid] = Chunk(
-                    id=cid, source=source, start=start, end=end, text=text, language=language, hash=sha, n_sentences=n_sent or 0,
-                    locator=Locator(page=page, section=section, line=line),
-                )
-        return out
+        q = f'SELECT id, source, start, "end", language, text, hash, n_sent, {self._locator_cols} FROM chunks WHERE id IN'
+        return {
+            cid: Chunk(
+                id=cid, source=source, start=start, end=end, text=text, language=language, hash=sha, n_sentences=n_sent or 0,
+                locator=Locator(page=page, section=section, line=line),
+            )
+            for cid, source, start, end, language, text, sha, n_sent, page, section, line in self._where_in(q, ids)
+        }
 
 
 def spaces_of(m: Manifest) -> list[str]:

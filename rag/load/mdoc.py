@@ -79,15 +79,8 @@ def _request(page: Page, macro: str, tokens: list[str], state: dict) -> None:
         page.text(tokens[0])
     elif macro == "Nd":
         page.text("- " + text)
-    elif macro in ("Pp", "Lp"):
+    elif macro in ("Pp", "Lp", "Bl", "El"):
         page.paragraph()
-    elif macro == "Bl":
-        page.paragraph()
-        state.setdefault("lists", []).append(page.indent)
-    elif macro == "El":
-        page.paragraph()
-        lists = state.get("lists") or [0]
-        page.indent = lists.pop() if len(lists) > 0 else 0
     elif macro == "It":
         page.tag(text.replace(" Ta ", " | ") if text else "•")
     elif macro in ("Bd", "Ed"):

@@ -61,16 +61,19 @@ def _fenced(text: str) -> list[tuple[int, int]]:
     return [(marks[i], marks[i + 1]) for i in range(0, len(marks) - 1, 2)]
 
 
-def headings(text: str) -> list[tuple[int, str]]:
-    """``(offset, "Title › Sub")`` at every Markdown heading, outside fenced code."""
+def heading_marks(text: str) -> list[tuple[int, int, str]]:
+    """``(offset, level, title)`` of every Markdown heading, outside fenced code, in order."""
     fences = _fenced(text)
     found = [(m.start(), len(m.group(1)), m.group(2).strip()) for m in _ATX.finditer(text)]
     found += [(m.start(), 1 if m.group("bar")[0] == "=" else 2, m.group("title").strip()) for m in _SETEXT.finditer(text)]
+    return [(offset, level, title) for offset, level, title in sorted(found) if title and not any(a <= offset < b for a, b in fences)]
+
+
+def headings(text: str) -> list[tuple[int, str]]:
+    """``(offset, "Title › Sub")`` at every Markdown heading, outside fenced code."""
     path: list[tuple[int, str]] = []
     out = []
-    for offset, level, title in sorted(found):
-        if not title or any(a <= offset < b for a, b in fences):
-            continue
+    for offset, level, title in heading_marks(text):
         path = [(lvl, t) for lvl, t in path if lvl < level] + [(level, title)]
         out.append((offset, " › ".join(t for _, t in path)))
     return out
