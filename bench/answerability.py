@@ -45,16 +45,20 @@ def analyse(pipe: Pipeline, question: str, k: int = 5) -> tuple[dict[str, float]
     """Retrieve as ``ask`` does, score the evidence, judge the sentences."""
     passages = pipe.retrieve(question, k)
     qvec = pipe.embedder.embed_queries([question])[0]
-    items = evidence(qvec, passages, pipe.sentence_vectors)
+    muse, muse_vectors = pipe.second_opinion
+    items = evidence(qvec, passages, pipe.sentence_vectors, (muse.embed_queries([question])[0], muse_vectors))
     q = judge.Question.of(question)
     judged = judge.judge(q, items)
     return {**judge.answer_features(q, judged), "qkind": f"{q.kind}:{q.unit}", "kind_missing": judge.kind_missing(q, judged)}, judged, items
 
 
-def _sentences(judged: list[judge.Judged], holds) -> list[dict[str, Any]]:
+def _sentences(judged: list[judge.Judged], holds, known: bool) -> list[dict[str, Any]]:
     """The 15 best sentences by evidence score, with their features and whether they hold the answer."""
     top = sorted(judged, key=lambda j: -j.item.score)[:15]
-    return [{**j.features(), "rank": i, "passage_rank": j.item.n, "gold": bool(holds(j.item.text))} for i, j in enumerate(top)]
+    return [
+        {**j.features(), "rank": i, "passage_rank": j.item.n, "type_known": j.type_ok * known, "gold": bool(holds(j.item.text))}
+        for i, j in enumerate(top)
+    ]
 
 
 def _swap(question: str, pool: list[str], rng: random.Random) -> str | None:
@@ -100,7 +104,7 @@ def xquad_rows(lang: str, articles: range, split: str, workdir: Path, rng: rando
             row["first_ev_gold"] = bool(items_ev) and any(g in items_ev[0].text for g in gold)
             row["first_judged_gold"] = bool(judged) and any(g in judged[0].item.text for g in gold)
             row["any_top3_judged_gold"] = any(any(g in j.item.text for g in gold) for j in judged[:3])
-            row["sentences"] = _sentences(judged, lambda text: any(g in text for g in gold))
+            row["sentences"] = _sentences(judged, lambda text: any(g in text for g in gold), feats["kind_known"])
             swapped = _swap(qa["question"], pool, rng)
             if swapped:
                 near, _, _ = analyse(pipe, swapped)
@@ -116,7 +120,7 @@ def case_rows(name: str, corpus: Path, cases: Path, workdir: Path) -> Iterator[d
         feats, judged, items = analyse(pipe, case.question)
         row = {"set": name, "split": "eval", "kind": case.id, "answerable": case.answerable, **feats}
         if case.answerable:
-            row["sentences"] = _sentences(judged, lambda text: holds_fact(text, case.facts))
+            row["sentences"] = _sentences(judged, lambda text: holds_fact(text, case.facts), feats["kind_known"])
             row["first_ev_gold"] = bool(items) and holds_fact(items[0].text, case.facts)
             row["first_judged_gold"] = bool(judged) and holds_fact(judged[0].item.text, case.facts)
             row["any_top3_judged_gold"] = any(holds_fact(j.item.text, case.facts) for j in judged[:3])
@@ -134,6 +138,8 @@ def dump(args) -> int:
             sources.append(case_rows("seeds", ROOT / "seeds", ROOT / "evals" / "cases.jsonl", work))
         if "techdocs" in args.sets:
             sources.append(case_rows("techdocs", ROOT / "evals" / "techdocs" / "corpus", ROOT / "evals" / "techdocs" / "cases.jsonl", work))
+        if "clihelp" in args.sets:
+            sources.append(case_rows("clihelp", ROOT / "evals" / "clihelp" / "corpus", ROOT / "evals" / "clihelp" / "cases.jsonl", work))
         for lang in args.langs.split(","):
             if "train" in args.sets:
                 sources.append(xquad_rows(lang, TRAIN_ARTICLES, "train", work, rng, args.limit))
@@ -161,32 +167,64 @@ def fit(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 4000, lr: fl
     return w, b
 
 
-SELECT_FEATURES = ("evidence", "similarity", "type_ok", "entity_cov", "entity_cov_passage", "entity_cov_window", "term_cov", "noise", "passage_rank")
+SELECT_FEATURES = (
+    "evidence", "similarity", "second", "type_ok", "type_known", "entity_cov", "entity_cov_passage", "entity_cov_window", "term_cov", "passage_rank",
+)
+SLACK = 0.05  # rag.answer.extractive.pick quotes from the sentences within this much of the best evidence
+
+
+def _window(r: dict) -> list[dict]:
+    """The sentences ``pick`` chooses among: not noise, evidence within ``SLACK`` of the best."""
+    usable = [s for s in r["sentences"] if not s["noise"]]
+    floor = max((s["evidence"] for s in usable), default=0.0) - SLACK
+    return [s for s in usable if s["evidence"] >= floor]
+
+
+def fit_listwise(groups: list[tuple[np.ndarray, np.ndarray]], l2: float = 0.01, steps: int = 600, lr: float = 0.5) -> np.ndarray:
+    """Softmax over each question's candidate sentences (a conditional logit): the weights that put the
+    sentences holding the answer first, which is what the first quote needs (a pointwise fit is not)."""
+    w = np.zeros(groups[0][0].shape[1])
+    for _ in range(steps):
+        grad = l2 * w
+        for x, y in groups:
+            z = x @ w
+            p = np.exp(z - z.max())
+            grad += x.T @ (p / p.sum() - y / y.sum()) / len(groups)
+        w -= lr * grad
+    return w
 
 
 def train_selection(rows: list[dict]) -> dict:
-    """Pointwise logistic regression: does this sentence hold the answer? Its linear score ranks the sentences."""
-    fit_rows = [s for r in rows if r["split"] == "train" and r.get("sentences") for s in r["sentences"]]
-    x = np.array([[s[f] for f in SELECT_FEATURES] for s in fit_rows], dtype=float)
-    y = np.array([float(s["gold"]) for s in fit_rows])
-    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
-    w, _ = fit((x - mean) / scale, y)
-    return {"weights": dict(zip(SELECT_FEATURES, map(float, w))), "mean": dict(zip(SELECT_FEATURES, map(float, mean))), "scale": dict(zip(SELECT_FEATURES, map(float, scale)))}
+    """Listwise: of the sentences ``pick`` chooses among, which holds the answer? Its linear score ranks them."""
+    windows = [_window(r) for r in rows if r["split"] == "train" and r.get("sentences")]
+    windows = [w for w in windows if w]
+    x_all = np.array([[s[f] for f in SELECT_FEATURES] for w in windows for s in w], dtype=float)
+    mean, scale = x_all.mean(axis=0), x_all.std(axis=0) + 1e-6
+    groups = []
+    for w in windows:
+        y = np.array([float(s["gold"]) for s in w])
+        if 0 < y.sum() < len(y):  # a question with nothing to choose teaches nothing
+            groups.append(((np.array([[s[f] for f in SELECT_FEATURES] for s in w], dtype=float) - mean) / scale, y))
+    w = fit_listwise(groups)
+    return {
+        "weights": dict(zip(SELECT_FEATURES, map(float, w))), "mean": dict(zip(SELECT_FEATURES, map(float, mean))), "scale": dict(zip(SELECT_FEATURES, map(float, scale))),
+        "trained_on": f"{len(groups)} XQuAD training-article questions with a choice in pick's window (softmax over the window's sentences)",
+    }
 
 
 def selection_report(rows: list[dict], select: dict) -> None:
-    """Share of answerable questions whose first quote (best selection score) holds the answer, per set."""
+    """Share of answerable questions whose first quote (best selection score in ``pick``'s window) holds the answer, per set."""
     def score(s: dict) -> float:
         return sum(w * (s[f] - select["mean"][f]) / select["scale"][f] for f, w in select["weights"].items())
 
     groups: dict[str, list[dict]] = {}
     for r in rows:
-        if r.get("sentences"):
+        if r.get("sentences") and _window(r):
             groups.setdefault(f"{r['set']}/{r['split']}", []).append(r)
     for name, rs in sorted(groups.items()):
-        by_ev = sum(r["sentences"][0]["gold"] for r in rs) / len(rs)
-        learned = sum(max(r["sentences"], key=score)["gold"] for r in rs) / len(rs)
-        top3 = sum(any(s["gold"] for s in sorted(r["sentences"], key=score, reverse=True)[:3]) for r in rs) / len(rs)
+        by_ev = sum(_window(r)[0]["gold"] for r in rs) / len(rs)
+        learned = sum(max(_window(r), key=score)["gold"] for r in rs) / len(rs)
+        top3 = sum(any(s["gold"] for s in sorted(_window(r), key=score, reverse=True)[:3]) for r in rs) / len(rs)
         print(f"selection {name}: first quote holds the answer {by_ev:.3f} by evidence score -> {learned:.3f} learned (top 3: {top3:.3f}), n={len(rs)}")
 
 
@@ -244,9 +282,9 @@ def main(argv: list[str] | None = None) -> int:
     d = sub.add_parser("dump")
     d.add_argument("--out", default=str(ROOT / "evals" / "out" / "answerability.jsonl"))
     d.add_argument("--langs", default="de,ru,es")
-    d.add_argument("--sets", default="seeds,techdocs,train,eval")
+    d.add_argument("--sets", default="seeds,techdocs,clihelp,train,eval")
     d.add_argument("--work", default="", help="keep the indexes here and reuse them (default: a temporary directory)")
-    d.add_argument("--limit", type=int, default=200, help="questions per language and split")
+    d.add_argument("--limit", type=int, default=600, help="questions per language and split")
     t = sub.add_parser("train")
     t.add_argument("--data", default=str(ROOT / "evals" / "out" / "answerability.jsonl"))
     t.add_argument("--model", default=str(judge.MODEL_FILE))

@@ -59,6 +59,7 @@ class Pipeline:
         self._retriever = None
         self._answerer = None
         self._vectors = None
+        self._second = None
         self._checked = False  # ensure_index just ran: the next question skips its own check
 
     def _validate(self, embedder_spec: bool, llm_spec: bool) -> None:
@@ -99,6 +100,22 @@ class Pipeline:
             if self._vectors is None:
                 self._vectors = SentenceVectors(self.embedder, fetch=self._stored_sentence_vectors)
             return self._vectors
+
+    @property
+    def second_opinion(self):
+        """mUSE and its sentence vectors (read from the index's mUSE sentence space when it has one): the
+        selection model's second opinion on which sentence to quote."""
+        from .answer.evidence import SentenceVectors
+
+        with self._lock:
+            if self._second is None:
+                muse = get_embedder("muse", self.settings)
+                self._second = (muse, SentenceVectors(muse, fetch=self._stored_muse_vectors))
+            return self._second
+
+    def _stored_muse_vectors(self, ids: list[str]):
+        view = self._view
+        return view.spaces["ms"].vectors(ids) if view is not None and "ms" in view.spaces else {}
 
     def _mentioned(self, names: list[str]) -> set[str]:
         """Which of ``names`` some indexed document contains (all of them when there is no index to ask)."""
@@ -197,6 +214,7 @@ class Pipeline:
         reply = answering.respond(
             question, language, passages, embedder=self.embedder, vectors=self.sentence_vectors, answerer=self.answerer,
             min_evidence=self.settings.min_evidence, min_answerable=self.settings.min_answerable, mentioned=self._mentioned,
+            second=self.second_opinion,
         )
         return Answer(
             question=question, language=language, answer=reply.text, abstained=reply.abstained, citations=reply.citations, passages=passages,

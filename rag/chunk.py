@@ -28,6 +28,9 @@ _PARA = re.compile(r"\n[ \t]*\n\s*")
 _LINE_START_BLOCK = re.compile(r"\s*(?:#{1,6}\s|[-*+•]\s|\d+[.)]\s|>|\||```)")
 _UNDERLINE = re.compile(r"[ \t]*(?:={3,}|-{3,})[ \t]*(?:\n|$)")
 _LIST_NUMBER = re.compile(r"(?:^|\s)\d{1,3}[.)]$")
+# an initial or a short abbreviation before a name or word ("Nicholas E. Golovin", "z. B.", "St. Johns", "EE. UU.",
+# "А. С. Пушкин", "n. Chr.") does not end a sentence
+_ABBREVIATION = re.compile(r"(?:^|[\s(.'\"«„])(?:[^\W\d_]|St|Dr|Mr|Mrs|Ms|Prof|Nr|Chr|bzw|vgl|ca|Mme|Mlle|Sr|Sra|Dott|Sig|EE|UU)\.$")
 _HEADING = re.compile(r"\s*(?:#{1,6}\s|.+\n[=-]{3,}\s*$)")
 # a line that names a command-line option: "-a, --all", "  --color[=WHEN]", "-I PATTERN", "+N"
 _OPTION_HEAD = re.compile(r"[ \t]*(?:--?[A-Za-z0-9?][\w?.-]*|\+[A-Za-z0-9])(?=[\s,=\[<|]|$)")
@@ -130,7 +133,8 @@ def sentences(text: str) -> list[tuple[int, int]]:
         cuts = [p_start] + _line_breaks(text, p_start, p_end)
         line_start = lambda pos: text.rfind("\n", p_start, pos) + 1  # noqa: E731
         # a list number ("1. Item") or an ordinal ("am 3. Oktober") does not end a sentence
-        cuts += [m.end() for m in _SENT_END.finditer(text, p_start, p_end) if not _LIST_NUMBER.search(text[max(line_start(m.start()), m.start() - 5) : m.end()])]
+        cuts += [m.end() for m in _SENT_END.finditer(text, p_start, p_end) if not _LIST_NUMBER.search(text[max(line_start(m.start()), m.start() - 5) : m.end()])
+                 and not _ABBREVIATION.search(text[max(p_start, m.start() - 6) : m.end()])]
         cuts = sorted(set(cuts)) + [p_end]
         for s, e in zip(cuts, cuts[1:]):
             t = _trimmed(text, s, e)
@@ -243,7 +247,7 @@ def _block_sizes(text: str, us: list[Span]) -> dict[int, int]:
 
 # The sentence rules' version: sentence vectors are stored by position (``<chunk id>@<i>``), so a change of
 # the rules must not let a chunk keep the vectors of its old sentences. Part of every content hash.
-SENTENCE_RULES = "s2"  # s2: an option or term and its indented description are one unit
+SENTENCE_RULES = "s3"  # s2: an option or term and its indented description are one unit; s3: initials and abbreviations
 
 
 def content_hash(text: str) -> str:

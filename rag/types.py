@@ -81,6 +81,7 @@ class Passage:
     end: int = 0
     rank_score: float = 0.0
     locator: Locator = NOWHERE
+    on_subject: bool = False  # its document title or section names a tool or acronym the question names (fusion sets it)
 
     def to_dict(self) -> dict[str, Any]:
         # page (1-based), section path and line: null when the format has none

@@ -31,6 +31,7 @@ FAST = {"embedder": "hash:64", "retrieval": "dense"}
         ("Quelle est la date de lancement prévue ?", "date"), ("In welcher Stadt hat die Firma ihren Sitz?", "place"),
         ("Quel est le nom du directeur technique ?", "person"), ("Which command lists units sorted by how long they took?", "other"),
         ("Which command shows a user even when accounts come from LDAP?", "other"), ("What happened to the share price?", "other"),
+        ("Wie zeigt date die Zeit der letzten Änderung einer Datei an?", "other"), ("What is the release date of GPT-4?", "date"),
     ],
 )
 def test_question_types_in_every_language(question, kind):
@@ -113,6 +114,51 @@ def _assess(question: str, text: str, score: float = 0.85):
 def test_an_amount_or_date_question_without_one_in_the_evidence_is_not_answerable(question, text, refused):
     assessment = _assess(question, text)
     assert (assessment.answerability == 0.0) is refused
+
+
+def test_the_amount_must_be_among_the_sentences_closest_to_the_question():
+    """The kind rule reads the sentences best by evidence, not by the selection score (which prefers a sentence
+    with an amount and would always find one): an amount five sentences down does not answer."""
+    from rag.answer.evidence import Evidence
+    from rag.answer.judge import KIND_REACH, assess
+
+    filler = [f"Microsoft und OpenAI arbeiten seit Jahren im Bereich {w} eng zusammen." for w in ("Cloud", "Modelle", "Chips", "Forschung")]
+    text = " ".join(filler + ["Der Umsatz von Salesforce lag bei 35 Milliarden Dollar."])
+    passage = _passage(text)
+    from rag import chunk
+
+    spans = chunk.sentences(text)
+    assert len(spans) == KIND_REACH + 1
+
+    def refused(amount_score: float) -> bool:
+        items = [Evidence(n=1, passage=passage, start=s, end=e, score=0.86 - 0.001 * i) for i, (s, e) in enumerate(spans[:-1])]
+        items.append(Evidence(n=1, passage=passage, start=spans[-1][0], end=spans[-1][1], score=amount_score))
+        return assess("How much did Microsoft invest in OpenAI?", "en", [passage], sorted(items, key=lambda it: -it.score)).missing == "kind:amount"
+
+    assert refused(0.80) and not refused(0.87)
+
+
+def test_an_option_question_quotes_only_the_named_tools_passages():
+    from rag.answer import judge
+    from rag.answer.evidence import Evidence
+    from rag.answer.extractive import pick
+
+    cp = Passage(passage_id="cp.txt#0-60", source="cp.txt", score=0.84, text="--sparse=WHEN   control creation of sparse files", language="en", on_subject=True)
+    tar = Passage(passage_id="tar.txt#0-60", source="tar.txt", score=0.86, text="-S, --sparse   handle sparse files efficiently", language="en")
+
+    class Vectors:
+        def __call__(self, texts, ids=None):
+            import numpy as np
+
+            return np.eye(len(texts), 4, dtype=np.float32)
+
+    def sources(question):
+        q = judge.Question.of(question)
+        items = [Evidence(n=i, passage=p, start=0, end=len(p.text), score=p.score) for i, p in enumerate((tar, cp), 1)]
+        return {j.item.passage.source for j in pick(judge.judge(q, items), Vectors(), kind=q.kind)}
+
+    assert sources("Which option of cp controls sparse files?") == {"cp.txt"}
+    assert "tar.txt" in sources("How are sparse files handled?")  # no named tool's option asked: the best passage is quoted
 
 
 @pytest.mark.parametrize("answerability,hedged", [(0.3, True), (0.9, False)])
@@ -338,6 +384,44 @@ def test_answerability_rises_when_the_evidence_names_what_the_question_names():
     named = prob("Microsoft hat 2019 eine Milliarde US-Dollar in OpenAI investiert.")
     unnamed = prob("Der Konzern hat damals viel Geld in das Labor gesteckt.")
     assert named > unnamed
+
+
+def test_the_second_embedders_opinion_moves_the_quote():
+    """Two sentences alike to the main embedder: the one mUSE finds closer to the question is quoted first;
+    without a second opinion the selection reads the training mean (no effect)."""
+    from rag.answer import judge
+    from rag.answer.evidence import Evidence
+
+    p = _passage("Microsoft investierte 2019 eine Milliarde Dollar. Microsoft investierte 2023 weitere Milliarden Dollar.")
+    q = judge.Question.of("How much did Microsoft invest?")
+
+    def order(seconds):
+        items = [Evidence(n=1, passage=p, start=0, end=47, score=0.85, second=seconds[0]),
+                 Evidence(n=1, passage=p, start=48, end=len(p.text), score=0.85, second=seconds[1])]
+        return [j.item.start for j in judge.judge(q, items)]
+
+    assert order([0.2, 0.6])[0] == 48 and order([0.6, 0.2])[0] == 0
+    mean = judge._model()["select"]["mean"]["second"]
+    assert [j.second for j in judge.judge(q, [Evidence(n=1, passage=p, start=0, end=47, score=0.85)])] == [mean]
+
+
+def test_the_listwise_fit_puts_the_answering_sentence_first():
+    """bench/answerability.py's selection fit: a feature that marks the answer in every question wins weight."""
+    import numpy as np
+
+    from bench.answerability import fit_listwise
+
+    rng = np.random.default_rng(0)
+    groups = []
+    for _ in range(40):
+        x = rng.normal(size=(5, 2))
+        y = np.zeros(5)
+        y[rng.integers(5)] = 1
+        x[:, 0] += 3 * y  # feature 0 tells the answer, feature 1 is noise
+        groups.append((x, y))
+    w = fit_listwise(groups)
+    assert w[0] > 1.0 and abs(w[1]) < w[0] / 3
+    assert np.mean([y[np.argmax(x @ w)] for x, y in groups]) > 0.8
 
 
 @pytest.mark.parametrize(

@@ -198,6 +198,22 @@ def test_russian_sentences_are_split():
     assert len(texts) == 10
 
 
+@pytest.mark.parametrize(
+    "text,first",
+    [
+        ("Im Jahr 1973 ernannte Nixon William E. Simon zum ersten Direktor. Das Amt war befristet.", "Im Jahr 1973 ernannte Nixon William E. Simon zum ersten Direktor."),
+        ("Президент назначил Уильяма Э. Саймона первым председателем. Потом всё изменилось.", "Президент назначил Уильяма Э. Саймона первым председателем."),
+        ("Solche Städte sind z. B. Lublin und z.B. Krakau. Andere nicht.", "Solche Städte sind z. B. Lublin und z.B. Krakau."),
+        ("Sie liegt am St. Johns River in Florida. Die Stadt wuchs.", "Sie liegt am St. Johns River in Florida."),
+        ("Las patentes se registraron en EE. UU. con 60 Hertz. Otra frase aquí.", "Las patentes se registraron en EE. UU. con 60 Hertz."),
+        ("The U.S. Army won the battle. A new era began.", "The U.S. Army won the battle."),
+    ],
+)
+def test_initials_and_abbreviations_do_not_end_a_sentence(text, first):
+    texts = [text[s:e] for s, e in chunking.sentences(text)]
+    assert texts[0] == first and len(texts) == 2
+
+
 # --- size ---------------------------------------------------------------------------------
 @pytest.mark.parametrize("chunk_tokens,overlap", [(160, 32), (64, 16), (32, 8), (16, 0)])
 @pytest.mark.parametrize("name,text", DOCS, ids=DOC_IDS)

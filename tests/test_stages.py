@@ -189,9 +189,14 @@ def test_a_tool_the_question_names_lifts_the_chunks_of_the_document_titled_by_it
         encoding="utf-8",
     )
     question = "Which option of frob keeps blank lines in place?"
-    ranked = {}
+    ranked, subject = {}, {}
     for weight in (0.0, 6.0):
         pipe = Pipeline(corpus=tmp_path, home=tmp_path / "home", embedder="hash:64", title_weight=weight)
-        ranked[weight] = [p.source for p in pipe.retrieve(question, k=2)]
+        passages = pipe.retrieve(question, k=2)
+        ranked[weight] = [p.source for p in passages]
+        subject[weight] = {p.source: p.on_subject for p in passages}
     assert ranked[0.0][0] == "b.txt"  # the words match the other tool's help
     assert ranked[6.0][0] == "a.txt"  # frob's help, titled "Aufruf: frob …", comes first
+    assert subject[6.0] == {"a.txt": True, "b.txt": False}  # what an option answer may quote from
+    answer = Pipeline(corpus=tmp_path, home=tmp_path / "home", embedder="hash:64", title_weight=6.0, min_evidence=0.0, min_answerable=0.0).ask(question, k=2)
+    assert answer.citations and {c.source for c in answer.citations} == {"a.txt"}

@@ -57,16 +57,18 @@ def confidence(answerability: float) -> str:
 
 def respond(
     question: str, language: str, passages: list[Passage], *, embedder: "Embedder", vectors: "SentenceVectors", answerer: Answerer,
-    min_evidence: float, min_answerable: float = 0.0, mentioned=None,
+    min_evidence: float, min_answerable: float = 0.0, mentioned=None, second: "tuple[Embedder, SentenceVectors] | None" = None,
 ) -> Reply:
-    """Score and judge the evidence, abstain when it does not answer, else let ``answerer`` write the reply."""
+    """Score and judge the evidence, abstain when it does not answer, else let ``answerer`` write the reply.
+    ``second``: another embedder and its sentence vectors (mUSE), a second opinion for picking the quote."""
     from . import prompts
     from .evidence import evidence
     from .judge import assess
 
     t = time.perf_counter()
     qvec = embedder.embed_queries([question])[0]
-    assessment = assess(question, language, passages, evidence(qvec, passages, vectors), mentioned)
+    other = (second[0].embed_queries([question])[0], second[1]) if second is not None else None
+    assessment = assess(question, language, passages, evidence(qvec, passages, vectors, other), mentioned)
     took = (time.perf_counter() - t) * 1000
     if assessment.best < min_evidence or assessment.answerability < min_answerable:
         # The evidence does not answer: abstain without calling any model, and say why when a rule knows.

@@ -81,8 +81,10 @@ _PERCENT_NOUN = _any(r"\b(?:share(?! price)|percentage|stake|proportion)\b", r"\
                      r"\b(?:pourcentage|participation)\b", r"\b(?:quota|percentuale|partecipazione)\b", r"\b(?:porcentaje|participaci[óo]n)\b")
 _COUNT_NOUN = _any(r"\bnumber of\b", r"\b(?:anzahl|zahl) (?:der|von)\b", r"\b(?:число|количество)\b", r"\bnombre d", r"\bnumero di\b", r"\bn[úu]mero de\b",
                    r"\b(?:population|einwohner|население|habitants|abitanti|habitantes)\b")
-_DATE_NOUN = _any(r"\b(?:date|year|day|birthday|anniversary)\b", r"\b(?:datum|jahr|tag|geburtstag)\b", r"\b(?:дата|дату|год|день)\b",
-                  r"\b(?:date|année|jour)\b", r"\b(?:la data|anno|giorno)\b", r"\b(?:fecha|año|d[íi]a)\b")
+# "date" only as a noun ("the date", "quelle date", "date of …"): "wie zeigt date die Zeit …" names the command
+_DATE_WORD = r"(?:\b(?:the|what|which|a|its|la|une|quelle|sa|leur)\s+(?:[^\W\d_]+\s+)?date\b|\bdates?\s+(?:of|de|du|d['’])|\bdates\b)"
+_DATE_NOUN = _any(_DATE_WORD, r"\b(?:year|day|birthday|anniversary)\b", r"\b(?:datum|jahr|tag|geburtstag)\b", r"\b(?:дата|дату|год|день)\b",
+                  r"\b(?:année|jour)\b", r"\b(?:la data|anno|giorno)\b", r"\b(?:fecha|año|d[íi]a)\b")
 _PLACE_NOUN = _any(r"\b(?:city|town|country|place|location|headquarters)\b", r"\b(?:stadt|sitz|hauptsitz)\b",
                    r"\b(?:город|страна|место|штаб-квартира)\b", r"\b(?:ville|pays|lieu|siège)\b", r"\b(?:città|paese|luogo|sede)\b",
                    r"\b(?:ciudad|pa[íi]s|lugar|sede)\b")

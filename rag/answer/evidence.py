@@ -1,7 +1,8 @@
 """Evidence: every usable sentence of the retrieved passages, scored against the question.
 
 The score (0.7 × the sentence's cosine with the question + 0.3 × its passage's ``score``) is what
-the abstention rule reads and what the extractive answerer quotes by.
+the abstention rule reads. A second embedder's cosine (mUSE's, when given) is kept beside it: the
+selection model of :mod:`rag.answer.judge` reads both to pick the sentence to quote.
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ class Evidence:
     start: int
     end: int
     score: float
+    second: float | None = None  # the sentence's cosine with the question in a second embedder's space (mUSE)
 
     @property
     def text(self) -> str:
@@ -86,8 +88,13 @@ class SentenceVectors:
             return np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, self.embedder.dim), np.float32)
 
 
-def evidence(question_vec: np.ndarray, passages: list[Passage], vectors: SentenceVectors) -> list[Evidence]:
-    """Every usable sentence of the passages, best first. Score = 0.7 sentence cosine + 0.3 passage cosine."""
+Second = tuple  # (question vector, SentenceVectors) of a second embedder
+
+
+def evidence(question_vec: np.ndarray, passages: list[Passage], vectors: SentenceVectors, second: Second | None = None) -> list[Evidence]:
+    """Every usable sentence of the passages, best first. Score = 0.7 sentence cosine + 0.3 passage cosine;
+    with ``second`` (a question vector and the sentence vectors of another embedder) each sentence also
+    gets its cosine there."""
     items: list[Evidence] = []
     ids: list[str] = []
     for n, p in enumerate(passages, 1):
@@ -97,7 +104,10 @@ def evidence(question_vec: np.ndarray, passages: list[Passage], vectors: Sentenc
                 ids.append(f"{p.passage_id}@{i}")
     if not items:
         return []
-    sims = vectors([it.text for it in items], ids) @ question_vec
-    for it, sim in zip(items, sims):
+    texts = [it.text for it in items]
+    sims = vectors(texts, ids) @ question_vec
+    seconds = second[1](texts, ids) @ second[0] if second is not None else [None] * len(items)
+    for it, sim, other in zip(items, sims, seconds):
         it.score = float(0.7 * sim + 0.3 * it.passage.score)
+        it.second = None if other is None else float(other)
     return sorted(items, key=lambda it: -it.score)

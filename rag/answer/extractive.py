@@ -11,19 +11,28 @@ from .evidence import MAX_QUOTES, Evidence, SentenceVectors
 from .judge import Assessment, Judged
 
 
-def pick(judged: list[Judged], vectors: SentenceVectors, limit: int = MAX_QUOTES, slack: float = 0.05) -> list[Judged]:
+# A further quote must score within this much of the first on the selection model's scale (a softmax over the
+# candidates: 3 means at least 1/20 as likely to hold the answer); measured 2, 3 and none (evals/RESULTS.md)
+QUOTE_MARGIN = 3.0
+
+
+def pick(judged: list[Judged], vectors: SentenceVectors, limit: int = MAX_QUOTES, slack: float = 0.05, kind: str = "") -> list[Judged]:
     """The best sentences by selection score, without noise (headings, boilerplate), near-duplicates
-    (the same fact in another language) or a weak tail (evidence more than ``slack`` below the best)."""
+    (the same fact in another language), a weak tail (evidence more than ``slack`` below the best) or
+    quotes far less likely than the first to answer. For an option question ("which option of cp …")
+    only passages about the named tool are quoted when any was retrieved: another tool's option is no answer."""
     chosen: list[Judged] = []
     chosen_vecs: list[np.ndarray] = []
     usable = [j for j in judged if not j.noise]
+    if kind == "option" and any(j.item.passage.on_subject for j in usable):
+        usable = [j for j in usable if j.item.passage.on_subject]
     if not usable:
         return chosen
     floor = max(j.item.score for j in usable) - slack
     for j in usable[: limit * 8]:
         if len(chosen) >= limit:
             break
-        if j.item.score < floor:
+        if j.item.score < floor or (chosen and j.score < chosen[0].score - QUOTE_MARGIN):
             continue
         vec = vectors([j.item.text])[0]
         if any(float(vec @ other) > 0.93 for other in chosen_vecs):
@@ -40,7 +49,7 @@ def with_reason(item: Evidence) -> Evidence:
     before = [s for s, e in chunk.sentences(item.passage.text) if e <= item.start]
     if not before:
         return item
-    return Evidence(n=item.n, passage=item.passage, start=before[-1], end=item.end, score=item.score)
+    return Evidence(n=item.n, passage=item.passage, start=before[-1], end=item.end, score=item.score, second=item.second)
 
 
 class ExtractiveAnswerer:
@@ -54,7 +63,7 @@ class ExtractiveAnswerer:
         self.weak_below = min_evidence + prompts.WEAK_EVIDENCE_MARGIN
 
     def answer(self, assessment: Assessment) -> Reply:
-        quotes = pick(assessment.judged, self.vectors)
+        quotes = pick(assessment.judged, self.vectors, kind=assessment.question.kind)
         # hedge when the evidence is only just above the bar or the answerability is low (what "Confidence: low" says)
         weak = assessment.best < self.weak_below or assessment.answerability < prompts.LOW_ANSWERABILITY
         lines = [prompts.localized(prompts.WEAK_EVIDENCE_INTRO if weak else prompts.EXTRACTIVE_INTRO, assessment.language)]

@@ -23,6 +23,9 @@ from .asked import Question
 MODEL_FILE = Path(__file__).with_name("answerability.json")
 Mentioned = Callable[[list[str]], set[str]]  # which of these names some document of the corpus contains
 SUPPORT_REACH = 5  # sentences (best selection score first) searched for an answer of the asked kind
+# sentences (best evidence first) an amount or date question's answer must come from: by evidence, not by the selection
+# score, which prefers sentences of the asked kind and so would always find one (measured 3-5; evals/RESULTS.md)
+KIND_REACH = 4
 # Questions whose answer is recognisable in any language: with none of the asked kind in the leading evidence
 # the documents do not answer (measured: false refusal 0.00-0.02 on XQuAD, seeds and tech docs; evals/RESULTS.md)
 EXACT_KINDS = ("amount", "date")
@@ -34,6 +37,7 @@ class Judged:
 
     item: Evidence
     similarity: float  # the sentence's own cosine with the question
+    second: float  # its cosine in the second embedder's space (mUSE); the training mean when there is none
     type_ok: float  # holds the kind of answer asked for (1), not (0), unknown kind (0.5)
     entity_cov: float  # share of the question's names, acronyms and numbers found in the sentence
     entity_cov_passage: float  # the same, in the whole passage
@@ -45,7 +49,7 @@ class Judged:
 
     def features(self) -> dict[str, float]:
         return {
-            "evidence": self.item.score, "similarity": self.similarity, "type_ok": self.type_ok, "entity_cov": self.entity_cov,
+            "evidence": self.item.score, "similarity": self.similarity, "second": self.second, "type_ok": self.type_ok, "entity_cov": self.entity_cov,
             "entity_cov_passage": self.entity_cov_passage, "entity_cov_window": self.entity_cov_window, "term_cov": self.term_cov,
             "noise": float(self.noise),
         }
@@ -64,6 +68,8 @@ def _window(it: Evidence, reach: int = 200) -> str:
 def judge(question: Question, items: list[Evidence]) -> list[Judged]:
     """Features for every evidence sentence, best selection score first."""
     entities = [t for t in question.terms if t.entity]
+    select = _model()["select"]
+    known = float(question.kind != "other")
     passage_vocab: dict[str, signals.Vocabulary] = {}
     out = []
     for it in items:
@@ -75,6 +81,7 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
         j = Judged(
             item=it,
             similarity=(it.score - 0.3 * it.passage.score) / 0.7,
+            second=it.second if it.second is not None else select["mean"].get("second", 0.0),
             type_ok=question.type_match(text, it.passage.language),
             entity_cov=_coverage(entities, vocab),
             entity_cov_passage=_coverage(entities, passage_vocab[pid]),
@@ -83,7 +90,7 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
             noise=signals.is_boilerplate(text) or signals.is_heading(text),
             passage_vocab=passage_vocab[pid],
         )
-        j.score = _linear(_model()["select"], {**j.features(), "passage_rank": float(it.n)})
+        j.score = _linear(select, {**j.features(), "passage_rank": float(it.n), "type_known": j.type_ok * known})
         out.append(j)
     return sorted(out, key=lambda j: -j.score)
 
@@ -166,9 +173,10 @@ def missing(question: Question, judged: list[Judged], passages: list[Passage], m
 
 
 def kind_missing(question: Question, judged: list[Judged]) -> str:
-    """"kind:amount" / "kind:date" when an amount or date question finds nothing of the asked kind in its
-    leading sentences, else "" (bench/answerability.py trains the model on what this rule lets through)."""
-    if judged and question.kind in EXACT_KINDS and max(j.type_ok for j in _leading(judged)) == 0:
+    """"kind:amount" / "kind:date" when an amount or date question finds nothing of the asked kind in the
+    ``KIND_REACH`` sentences closest to it, else "" (bench/answerability.py trains the model on what this rule lets through)."""
+    closest = sorted((j for j in judged if not j.noise), key=lambda j: -j.item.score)[:KIND_REACH] or judged[:1]
+    if judged and question.kind in EXACT_KINDS and max(j.type_ok for j in closest) == 0:
         return f"kind:{question.kind}"
     return ""
 

@@ -105,8 +105,11 @@ class FusionRetriever:
                 normalised[key], floors[key] = zscores(scores)
         candidates = set().union(*[set(v) for v in normalised.values()]) if normalised else set()
         fused = {cid: sum(FUSION_WEIGHTS[key] * z.get(cid, floors[key]) for key, z in normalised.items()) for cid in candidates}
-        for cid in self._titled(question, list(candidates)):
+        titled = set(self._titled(question, list(candidates)))
+        for cid in titled:
             fused[cid] += self.title_weight
         order = sorted(fused, key=lambda cid: -fused[cid])[:k]
         passages = committed_passages(self.view, [(cid, fused[cid]) for cid in order], dense, qe)
+        for p in passages:
+            p.on_subject = p.passage_id in titled
         return Retrieval(passages=passages, timings_ms={"embed": (t1 - t0) * 1000, "search": (time.perf_counter() - t1) * 1000})
