@@ -322,6 +322,18 @@ def test_a_supported_claim_stands_and_an_invented_one_is_dropped(news):
     assert answer.citations and answer.citations[0].source == "loss-en.txt"
 
 
+@pytest.mark.parametrize(
+    "sentence,boilerplate",
+    [("Melden Sie sich hier an, um es jeden Mittwoch in Ihrem Posteingang zu erhalten.", True), ("Inscrivez-vous ici pour la recevoir.", True),
+     ("Subscribe to our newsletter!", True), ("Подпишитесь на наш канал.", True), ("Iscriviti alla newsletter.", True),
+     ("-s, --summarize         nur Summe für jedes Argument anzeigen", False), ("Гренландия подписала договор в 1985 году.", False),
+     ("--no-cookies                  Non usa i cookie", False), ("- Melden Sie sich am Benutzerkonto neu an.", False),
+     ("It also began to use behavioral data to sell advertising slots.", False), ("В 2000 году ABC запустила рекламную веб-кампанию.", False)],
+)
+def test_a_call_to_action_is_boilerplate_a_word_of_one_is_not(sentence, boilerplate):
+    assert signals.is_boilerplate(sentence) is boilerplate
+
+
 def test_boilerplate_is_never_quoted(news):
     answer = Pipeline(corpus=news, min_evidence=0.0, min_answerable=0.0, **FAST).ask("Newsletter Mittwoch: how do I sign up?", k=2)
     assert all("Newsletter" not in c.quote for c in answer.citations), answer.citations
@@ -428,7 +440,8 @@ def test_the_listwise_fit_puts_the_answering_sentence_first():
     "line,heading",
     [("Microsoft heuert neues Team an", True), ("# Setup", True), ("Le démarrage du système", True),
      ("$ journalctl -b -u ssh", False), ("/etc/hostname", False), ("systemctl set-default multi-user.target", False),
-     ('GRUB_CMDLINE_LINUX_DEFAULT="quiet"', False), ("The proxy is set with HTTP_PROXY.", False)],
+     ('GRUB_CMDLINE_LINUX_DEFAULT="quiet"', False), ("The proxy is set with HTTP_PROXY.", False),
+     ("# ssh -q -L 4025:remote-server:25 username@remote-server", False), ('# echo "shutdown -h now" | at now', False), ("## Installing the server", True)],
 )
 def test_headings_are_told_from_commands(line, heading):
     assert signals.is_heading(line) is heading

@@ -205,12 +205,16 @@ _CAUSAL = re.compile(
     r"|\bporque\b|\bya que\b|\bpara (?:construir|tener|reducir|crear)|\bpor eso\b",
     re.IGNORECASE,
 )
+# Calls to action, sign-up lines, ads and navigation: a sentence that only shows one of their words
+# ("anzeigen" = display, "подписали" = signed, "--no-cookies", "advertising revenue") is content
 _BOILERPLATE = re.compile(
-    r"sign up|subscribe|newsletter|cookie|all rights reserved|click here|read more|follow us|share this|advertis|sponsored"
-    r"|abonnier|anmelden|melden sie sich|hier klicken|weiterlesen|werbung|anzeige"
-    r"|подпис|рассылк|реклам|читайте также|нажмите"
-    r"|inscrivez|abonnez|s'abonner|lire aussi|publicité|cliquez"
-    r"|iscriviti|abbonati|leggi anche|pubblicità|clicca",
+    r"\bsign up\b|\bsubscribe (?:now|here|today|for free)\b|\bnewsletter|\b(?:we use|accept|uses|use of) cookies\b|\ball rights reserved\b"
+    r"|\bclick here\b|\bread more\b|\bfollow us\b|\bshare this\b|\bsponsored (?:content|post|by)\b|^advertisement$"
+    r"|\babonnieren sie\b|\bjetzt abonnieren\b|\bmelden sie sich (?:hier|jetzt|kostenlos) an\b|\bhier klicken\b|\bklicken sie hier\b|\bweiterlesen\b|^(?:werbung|anzeige)$"
+    r"|подпишитесь|подписывайтесь|подписаться на (?:наш|нашу|рассылку|канал)|рассылк|читайте также|нажмите (?:здесь|сюда)|^реклама$"
+    r"|inscrivez-vous|abonnez-vous|lire aussi|cliquez ici|^publicité$"
+    r"|\biscriviti\b|\babbonati (?:ora|subito|a)\b|leggi anche|clicca qui|^pubblicità$"
+    r"|suscríbete|haz clic aquí|lee también|^publicidad$",
     re.IGNORECASE,
 )
 
@@ -240,7 +244,7 @@ def script(text: str) -> str:
 
 def is_boilerplate(sentence: str) -> bool:
     """Sign-up lines, ads and navigation: never quoted as evidence."""
-    return bool(_BOILERPLATE.search(sentence))
+    return bool(_BOILERPLATE.search(sentence.strip()))
 
 
 _CODE = re.compile(r"[$/\\=_`{}\[\]<>|*~]|--|^\s*-|\w\.\w")
@@ -250,7 +254,10 @@ def is_heading(sentence: str) -> bool:
     """A title line: Markdown heading syntax, or a short capitalised line with no sentence-final punctuation.
     Commands, options, paths and code are not titles ("$ journalctl -b -u ssh", "/etc/hostname")."""
     text = sentence.strip()
-    if text.startswith("#") or re.fullmatch(r".+\n[=-]{3,}", text):
+    if text.startswith("#"):  # a Markdown heading, unless it is a root prompt's command ("# ssh -L 4025:host:25 …")
+        rest = text.lstrip("#")
+        return not (_CODE.search(rest) or re.search(r"\s--?[A-Za-z]", rest))
+    if re.fullmatch(r".+\n[=-]{3,}", text):
         return True
     if not text or _CODE.search(text) or not text[0].isupper():
         return False
