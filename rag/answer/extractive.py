@@ -73,5 +73,6 @@ class ExtractiveAnswerer:
             item = with_reason(chosen.item) if q.kind == "reason" else chosen.item
             lines.append(f"[{i}] «{item.text}» ({item.passage.source})")
             citations.append(item.cite(i))
-        lead = q.lead(quotes[0].item.text, quotes[0].item.passage.language) if quotes else ""  # from the sentence itself
+        # the short answer, from the sentence itself; none when the reply hedges (a bold "→ 2" under "may not answer" misleads)
+        lead = q.lead(quotes[0].item.text, quotes[0].item.passage.language) if quotes and not weak else ""
         return Reply(text="\n".join(lines), citations=citations, answered_by=self.name, lead=lead)
