@@ -212,6 +212,8 @@ def test_an_option_question_leads_with_the_option(question, sentence, lead):
     q = asked.Question.of(question)
     assert q.kind == "option" and q.lead(sentence) == lead
     assert q.candidates("Usage: cp [OPTION]... [-T] SOURCE DEST") == []  # a synopsis names options, it answers nothing
+    assert q.candidates("grep [OPTION...] -f PATTERN_FILE ... [FILE...]") == [] and q.candidates("Aufruf: sort [OPTION]... -o DATEI") == []
+    assert q.candidates("$ grep -n -- 'f.*\\.c$' *g*.h /dev/null") == []
     if "--all" in question:
         assert q.candidates("Use --all or -a.") == ["-a"]  # an option the question names is no answer
 

@@ -259,10 +259,17 @@ _HEAD_FLAG = _ONE_FLAG + r"(?: [A-Z][A-Z_]*)?"  # with its argument: -s SEED
 _OPTION_LINE = re.compile(f"{_HEAD_FLAG}(?:, ?{_HEAD_FLAG})*")
 
 
+# a synopsis ("grep [OPTION...] -f PATTERN_FILE ...", "Aufruf: sort [OPTION]...") or an example at a prompt ("$ grep -n …"):
+# it shows how to call, it does not say what an option does
+_SYNOPSIS = re.compile(r"[$#]\s|(?:(?:usage|aufruf|utilisation|uso|использование|modo de empleo)\s*:\s*)?[\w.+-]+\s+\[(?:-|[A-ZА-Я])", re.IGNORECASE)
+
+
 def _options(sentence: str) -> list[str]:
     """Command-line options in the sentence; the options a manual's item opens with come as one
-    ("-k, --keep-blank", "-s SEED, --seed=SEED")."""
+    ("-k, --keep-blank", "-s SEED, --seed=SEED"). None in a synopsis or an example command."""
     text = sentence.lstrip()
+    if _SYNOPSIS.match(text):
+        return []
     head = _OPTION_LINE.match(text)
     found = [m.group(0) for m in _FLAG.finditer(text, head.end() if head else 0)]
     return ([head.group(0)] if head else []) + found
