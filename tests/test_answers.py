@@ -268,6 +268,15 @@ def _passage(text: str, pid: str = "a.txt#0-100") -> Passage:
     return Passage(passage_id=pid, source=pid.split("#")[0], score=0.9, text=text, language="de")
 
 
+def test_a_sentence_opening_name_with_an_inner_capital_must_stand_with_the_number():
+    """"SoftBank invested $500 billion in Stargate" from a passage where the $500 billion is Stargate's and SoftBank
+    only anchors it in the next sentence: the claim is not stated together, whatever word opens the sentence."""
+    passage = [_passage("Altman ha annunciato un potenziale investimento di $ 500 miliardi in Stargate. L'investimento, ancorato da Softbank e Oracle, sottolinea la divergenza.")]
+    question = "Quanto ha investito SoftBank nel progetto Stargate?"
+    assert unsupported_claims("SoftBank ha investito $ 500 miliardi nel progetto Stargate.", question, passage)
+    assert unsupported_claims("Altman ha annunciato un investimento di $ 500 miliardi in Stargate.", question, passage) == []
+
+
 def test_claims_are_checked_by_number_and_name():
     german = [_passage("OpenAI erwartet einen Verlust von rund fünf Milliarden Dollar für das Jahr 2024. Mustafa Suleyman leitet das Team.")]
     assert unsupported_claims("OpenAI expects a loss of about five billion dollars in 2024.", "How large is the loss?", german) == []
