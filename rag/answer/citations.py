@@ -122,8 +122,9 @@ def unsupported_claims(sentence: str, question: str, cited: list[Passage], langu
     question_vocab = signals.Vocabulary.of(question)
     names = []
     for i, word in enumerate(signals._WORD.findall(sentence)):
-        # digits, capitals or a capital inside the word (GPT-4, NASA, SoftBank, OpenAI): a name even where a sentence starts
-        named = any(ch.isdigit() for ch in word) or (word.isupper() and len(word) > 1) or any(ch.isupper() for ch in word[1:])
+        # digits, capitals or a capital inside one word (GPT-4, NASA, SoftBank, OpenAI): a name even where a sentence starts;
+        # not a German compound's capital after a hyphen (KI-Modelle, US-Dollar)
+        named = any(ch.isdigit() for ch in word) or (word.isupper() and len(word) > 1) or ("-" not in word and any(ch.isupper() for ch in word[1:]))
         if not named and (i == 0 or not word[0].isupper() or language == "de" or word.lower() in signals._stop_words()):
             continue
         if word.isdigit() or len(word) < 3:
