@@ -27,7 +27,7 @@ import numpy as np
 
 from bench import xquad
 from rag.answer import judge
-from rag.answer.evidence import evidence
+from rag.answer.evidence import Second, evidence
 from rag.api import Pipeline
 from rag.eval import holds_fact, load_cases
 
@@ -46,7 +46,7 @@ def analyse(pipe: Pipeline, question: str, k: int = 5) -> tuple[dict[str, float]
     passages = pipe.retrieve(question, k)
     qvec = pipe.embedder.embed_queries([question])[0]
     muse, muse_vectors = pipe.second_opinion
-    items = evidence(qvec, passages, pipe.sentence_vectors, (muse.embed_queries([question])[0], muse_vectors))
+    items = evidence(qvec, passages, pipe.sentence_vectors, Second(muse.embed_queries([question])[0], muse_vectors))
     q = judge.Question.of(question)
     judged = judge.judge(q, items)
     return {**judge.answer_features(q, judged), "qkind": f"{q.kind}:{q.unit}", "kind_missing": judge.kind_missing(q, judged)}, judged, items

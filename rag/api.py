@@ -10,12 +10,13 @@ from __future__ import annotations
 import threading
 import time
 import unicodedata
+from functools import partial
 from typing import Any
 
 from . import answer as answering
 from . import index as index_stage
 from . import lang
-from .embed import Embedder, cached, get_embedder
+from .embed import MUSE_SPEC, Embedder, cached, get_embedder
 from .embed import validate_spec as validate_embedder_spec
 from .errors import UsageError
 from .llms import LLM
@@ -60,6 +61,7 @@ class Pipeline:
         self._answerer = None
         self._vectors = None
         self._second = None
+        self._muse: Embedder | None = None
         self._checked = False  # ensure_index just ran: the next question skips its own check
 
     def _validate(self, embedder_spec: bool, llm_spec: bool) -> None:
@@ -98,8 +100,16 @@ class Pipeline:
 
         with self._lock:
             if self._vectors is None:
-                self._vectors = SentenceVectors(self.embedder, fetch=self._stored_sentence_vectors)
+                self._vectors = SentenceVectors(self.embedder, fetch=partial(self._stored_vectors, "s"))
             return self._vectors
+
+    @property
+    def muse(self) -> Embedder:
+        """mUSE, shared by fusion retrieval and the evidence step, so the question is embedded once."""
+        with self._lock:
+            if self._muse is None:
+                self._muse = cached(get_embedder(MUSE_SPEC, self.settings))
+            return self._muse
 
     @property
     def second_opinion(self):
@@ -109,22 +119,18 @@ class Pipeline:
 
         with self._lock:
             if self._second is None:
-                muse = get_embedder("muse", self.settings)
-                self._second = (muse, SentenceVectors(muse, fetch=self._stored_muse_vectors))
+                self._second = (self.muse, SentenceVectors(self.muse, fetch=partial(self._stored_vectors, "ms")))
             return self._second
-
-    def _stored_muse_vectors(self, ids: list[str]):
-        view = self._view
-        return view.spaces["ms"].vectors(ids) if view is not None and "ms" in view.spaces else {}
 
     def _mentioned(self, names: list[str]) -> set[str]:
         """Which of ``names`` some indexed document contains (all of them when there is no index to ask)."""
         view = self._view
         return view.manifest.mentions(names) if view is not None else set(names)
 
-    def _stored_sentence_vectors(self, ids: list[str]):
+    def _stored_vectors(self, space: str, ids: list[str]):
+        """Sentence vectors the index already holds in ``space`` ("s": the main embedder's, "ms": mUSE's)."""
         view = self._view
-        return view.spaces["s"].vectors(ids) if view is not None and "s" in view.spaces else {}
+        return view.spaces[space].vectors(ids) if view is not None and space in view.spaces else {}
 
     @property
     def answerer(self) -> answering.Answerer:
@@ -142,8 +148,7 @@ class Pipeline:
                 self.close()  # another process replaced the snapshot this view reads
             if self._retriever is None:
                 view = index_stage.open_view(self.settings, self.embedder.name)
-                muse = lambda: get_embedder("muse", self.settings)  # noqa: E731
-                self._retriever = make_retriever(Context(settings=self.settings, view=view, embedder=self.embedder, muse=muse))
+                self._retriever = make_retriever(Context(settings=self.settings, view=view, embedder=self.embedder, muse=lambda: self.muse))
                 self._view = view
             return self._retriever
 

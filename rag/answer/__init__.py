@@ -62,12 +62,12 @@ def respond(
     """Score and judge the evidence, abstain when it does not answer, else let ``answerer`` write the reply.
     ``second``: another embedder and its sentence vectors (mUSE), a second opinion for picking the quote."""
     from . import prompts
-    from .evidence import evidence
+    from .evidence import Second, evidence
     from .judge import assess
 
     t = time.perf_counter()
     qvec = embedder.embed_queries([question])[0]
-    other = (second[0].embed_queries([question])[0], second[1]) if second is not None else None
+    other = Second(second[0].embed_queries([question])[0], second[1]) if second is not None else None
     assessment = assess(question, language, passages, evidence(qvec, passages, vectors, other), mentioned)
     took = (time.perf_counter() - t) * 1000
     if assessment.best < min_evidence or assessment.answerability < min_answerable:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .signals import _AMOUNT, _DATE, _NAME, _SCALE_OF, _WORD, _WORD_NUMBERS, _YEAR, Term, Vocabulary, _stop_words, causal, key_terms, numbers, script
 
@@ -317,6 +318,12 @@ def _named_tools(question: str, at_end: bool = True) -> list[str]:
 
 
 def identifiers(question: str) -> list[str]:
+    """Names a translation leaves as they are (see ``_identifiers``); retrieval and the answer stage both ask."""
+    return list(_identifiers(question))
+
+
+@lru_cache(maxsize=256)
+def _identifiers(question: str) -> tuple[str, ...]:
     """Names a translation leaves as they are: acronyms (ZFS, NVIDIA), inner capitals (WireGuard, PostgreSQL),
     digits (RAID-5, MAI-1), underscores (wpa_supplicant), a Latin word in a Cyrillic question, and a
     lower-case tool the question names as one ("… with xrandr?", "which option of rsync …", "the tar command"). Capitalised words are left out: German
@@ -336,7 +343,7 @@ def identifiers(question: str) -> list[str]:
                 any(c.isupper() for c in part[1:]) and any(c.islower() for c in part)
             ):
                 out.append(part)
-    return list(dict.fromkeys(out + _named_tools(question)))
+    return tuple(dict.fromkeys(out + _named_tools(question)))
 
 
 @dataclass(frozen=True, kw_only=True)

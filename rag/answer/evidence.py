@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -88,7 +89,11 @@ class SentenceVectors:
             return np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, self.embedder.dim), np.float32)
 
 
-Second = tuple  # (question vector, SentenceVectors) of a second embedder
+class Second(NamedTuple):
+    """A second embedder's view of the question: its question vector and its sentence vectors (mUSE)."""
+
+    query: np.ndarray
+    vectors: SentenceVectors
 
 
 def evidence(question_vec: np.ndarray, passages: list[Passage], vectors: SentenceVectors, second: Second | None = None) -> list[Evidence]:
@@ -106,7 +111,7 @@ def evidence(question_vec: np.ndarray, passages: list[Passage], vectors: Sentenc
         return []
     texts = [it.text for it in items]
     sims = vectors(texts, ids) @ question_vec
-    seconds = second[1](texts, ids) @ second[0] if second is not None else [None] * len(items)
+    seconds = second.vectors(texts, ids) @ second.query if second is not None else [None] * len(items)
     for it, sim, other in zip(items, sims, seconds):
         it.score = float(0.7 * sim + 0.3 * it.passage.score)
         it.second = None if other is None else float(other)
