@@ -116,6 +116,60 @@ def test_an_amount_or_date_question_without_one_in_the_evidence_is_not_answerabl
     assert (assessment.answerability == 0.0) is refused
 
 
+@pytest.mark.parametrize(
+    "question,kind,wanted",
+    [
+        ("Wie hoch ist das Jahresgehalt von Satya Nadella?", "amount", ("salary",)), ("Какая зарплата у Сэма Альтмана?", "amount", ("salary",)),
+        ("Quel salaire Mustafa Suleyman touche-t-il ?", "amount", ("salary",)), ("Quanto guadagna Satya Nadella all'anno?", "amount", ("salary",)),
+        ("How many employees does Salesforce have?", "amount", ("employees",)),  # "Salesforce" is no revenue word
+        ("Quanti dipendenti ha Inflection AI?", "amount", ("employees",)), ("Сколько пользователей у Copilot?", "amount", ("users",)),
+        ("¿Cuánto cuesta la suscripción?", "amount", ("price",)), ("Сколько стоит доступ к моделям OpenAI?", "amount", ("price",)),
+        ("In welchem Jahr wurde OpenAI gegründet?", "date", ("founded",)), ("¿Cuándo fue fundada la empresa?", "date", ("founded",)),
+        ("Quante persone vivono a Roma?", "amount", ()), ("Сколько центров обработки данных?", "amount", ()), ("How many feet tall is it?", "amount", ()),
+        ("How much did Microsoft invest in OpenAI?", "amount", ()), ("Wie heißt der Mitarbeiter?", "other", ()),  # not an amount question
+        ("When was the paper published?", "date", ()),  # a publication date is often a bare year in brackets
+    ],
+)
+def test_the_attribute_an_amount_or_date_question_asks_about(question, kind, wanted):
+    from rag.answer import attributes
+
+    assert asked.kind_of(question)[0] == kind
+    assert attributes.asked(question, kind) == wanted
+
+
+@pytest.mark.parametrize(
+    "sentence,attribute,named",
+    [
+        ("Il servizio costa 20 dollari al mese.", "price", True), ("OpenAI ha costruito ChatGPT nel 2022.", "price", False),
+        ("Das Jahresgehalt stieg auf 48 Millionen.", "salary", True), ("Salesforce wuchs 2024 um 10 Prozent.", "revenue", False),
+        ("Les ventes ont atteint 3 milliards.", "revenue", True), ("Combien de pays ?", "price", False),
+        ("Модель вышла в 2024 году.", "released", True), ("Модель обучили в 2024 году.", "released", False),
+    ],
+)
+def test_a_sentence_names_an_attribute_by_its_words_not_by_a_longer_word(sentence, attribute, named):
+    from rag.answer import attributes
+
+    assert attributes.names(sentence, (attribute,)) is named
+
+
+@pytest.mark.parametrize(
+    "question,text,refused",
+    [
+        # the near miss: an amount, but of another thing (Stargate's money, not a salary)
+        ("Wie hoch ist das Jahresgehalt von Satya Nadella?", "Satya Nadella ist Chef von Microsoft. SoftBank investiert 500 Milliarden Dollar in Stargate.", True),
+        ("Wie hoch ist das Jahresgehalt von Satya Nadella?", "Satya Nadella ist Chef von Microsoft. Sein Gehalt lag 2023 bei 48 Millionen Dollar.", False),
+        ("How many employees does OpenAI have?", "OpenAI has 300 million weekly users. It runs 20 data centres.", True),
+        ("How many employees does OpenAI have?", "OpenAI has 300 million weekly users. Its staff grew to 1,700 people.", False),
+        ("In welchem Jahr wurde OpenAI gegründet?", "OpenAI stellte 2022 ChatGPT vor. Microsoft investierte Milliarden.", True),
+        ("In welchem Jahr wurde OpenAI gegründet?", "OpenAI wurde 2015 in San Francisco gegründet. Microsoft investierte Milliarden.", False),
+    ],
+)
+def test_an_amount_about_another_attribute_does_not_answer(question, text, refused):
+    assessment = _assess(question, text)
+    assert assessment.missing.startswith("attribute:") is refused
+    assert (assessment.answerability == 0.0) is refused
+
+
 def test_the_amount_must_be_among_the_sentences_closest_to_the_question():
     """The kind rule reads the sentences best by evidence, not by the selection score (which prefers a sentence
     with an amount and would always find one): an amount five sentences down does not answer."""

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from . import signals
+from . import attributes, signals
 from ..types import Passage
 from .evidence import Evidence
 from .asked import Question
@@ -178,6 +178,9 @@ def kind_missing(question: Question, judged: list[Judged]) -> str:
     closest = sorted((j for j in judged if not j.noise), key=lambda j: -j.item.score)[:KIND_REACH] or judged[:1]
     if judged and question.kind in EXACT_KINDS and max(j.type_ok for j in closest) == 0:
         return f"kind:{question.kind}"
+    wanted = attributes.asked(question.text, question.kind)
+    if judged and wanted and not any(j.type_ok == 1 and attributes.names(j.item.text, wanted) for j in judged if not j.noise):
+        return f"attribute:{wanted[0]}"
     return ""
 
 

@@ -80,12 +80,18 @@ def explain(missing: str, code: str) -> str:
         return localized(NEVER_NAMED, code).format(names=detail)
     if what == "kind" and detail in NO_KIND:
         return localized(NO_KIND[detail], code)
+    if what == "attribute":  # an amount or date about something else ("$500 billion" for Stargate, asked for a salary)
+        return localized(NO_KIND["date" if detail in ("founded", "released") else "amount"], code)
     return ""
 
 
 def reason(missing: str) -> str:
     """The same finding for --json: "not in the documents: xrandr", "no amount in the evidence"."""
     what, _, detail = missing.partition(":")
+    if what == "attribute":
+        from .attributes import LABELS
+
+        return f"no figure for the asked {LABELS.get(detail, detail)} in the evidence"
     return f"not in the documents: {detail}" if what == "names" else f"no {detail} in the evidence"
 
 
