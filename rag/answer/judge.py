@@ -178,7 +178,7 @@ def kind_missing(question: Question, judged: list[Judged]) -> str:
     closest = sorted((j for j in judged if not j.noise), key=lambda j: -j.item.score)[:KIND_REACH] or judged[:1]
     if judged and question.kind in EXACT_KINDS and max(j.type_ok for j in closest) == 0:
         return f"kind:{question.kind}"
-    wanted = attributes.asked(question.text, question.kind)
+    wanted = attributes.asked(question.text, question.kind, question.unit)
     if judged and wanted and not any(j.type_ok == 1 and attributes.names(j.item.text, wanted) for j in judged if not j.noise):
         return f"attribute:{wanted[0]}"
     return ""

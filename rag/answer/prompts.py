@@ -81,7 +81,7 @@ def explain(missing: str, code: str) -> str:
     if what == "kind" and detail in NO_KIND:
         return localized(NO_KIND[detail], code)
     if what == "attribute":  # an amount or date about something else ("$500 billion" for Stargate, asked for a salary)
-        return localized(NO_KIND["date" if detail in ("founded", "released") else "amount"], code)
+        return localized(NO_KIND["date" if detail == "founded" else "amount"], code)
     return ""
 
 
