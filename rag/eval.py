@@ -97,6 +97,8 @@ def score_case(case: Case, deep: list[Passage], answer: Answer, k: int, generati
         good = [c for c in cited if c.source in gold or holds_fact(c.quote, case.facts)]
         row["cit_precision"] = len(good) / len(cited) if cited else None
         row["cit_recall"] = float(any(c.source in gold and holds_fact(c.quote, case.facts) for c in cited)) if not answer.abstained else 0.0
+        # the quote a reader sees first holds the fact (issue: "the quoted sentence is often not the one that answers")
+        row["first_quote"] = float(bool(cited) and not answer.abstained and holds_fact(cited[0].quote, case.facts))
         row["false_abstain"] = float(answer.abstained)
     else:
         row["correct_abstain"] = float(answer.abstained)
@@ -119,7 +121,7 @@ def _mean(values: list) -> float | None:
     return round(statistics.fmean(values), 4) if values else None
 
 
-METRICS = ("hit1", "hit5", "rr", "chunk_hit5", "fact_recall", "cit_precision", "cit_recall", "cit_valid", "false_abstain", "correct_abstain", "lang_match")
+METRICS = ("hit1", "hit5", "rr", "chunk_hit5", "fact_recall", "first_quote", "cit_precision", "cit_recall", "cit_valid", "false_abstain", "correct_abstain", "lang_match")
 
 
 def aggregate(rows: list[dict[str, Any]]) -> dict[str, Any]:

@@ -523,3 +523,10 @@ def test_a_command_is_looked_for_in_any_script_a_brand_only_in_latin_text():
     assert asked.Question.of("Какой ключ rsync сохраняет права доступа?").absent(russian_manual) == ["rsync"]  # commands are never transliterated
     assert asked.Question.of("Какой ключ cp сохраняет права?").absent(["Ключ cp -p сохраняет права."]) == []
     assert asked.Question.of("Сколько Microsoft вложила в OpenAI?").absent(russian_manual) == []  # a brand may be written Майкрософт
+
+
+def test_a_sentence_that_points_back_to_its_reason_holds_a_reason():
+    q = asked.Question.of("Why did Microsoft hire Suleyman?")
+    assert q.type_match("— Вот почему они наняли Мустафу Сулеймана.") == 1.0
+    assert q.type_match("Deshalb haben sie Mustafa Suleyman engagiert.") == 1.0
+    assert q.type_match("Mustafa Suleyman leitet nun ein neues Team bei Microsoft.") == 0.0

@@ -543,3 +543,30 @@ def test_fusion_subtracts_the_hub_score_of_the_questions_language():
     assert f._descaled("s", scores, "de") == scores  # sentence lists are left alone
     f.hubs = {}
     assert f._descaled("", scores, "de") == scores
+
+
+def test_a_why_question_lifts_the_sentence_that_gives_the_reason():
+    """'Deshalb haben sie Suleyman engagiert' says the reason in fewer of the question's words than the story around
+    it: for a "why" question such a sentence gains REASON_LIFT in the sentence lists; for other questions nothing."""
+    from types import SimpleNamespace
+
+    from rag.index.store import Hit
+    from rag.retrieve import fusion
+
+    hits = [Hit("story#0-9@0", 0.86, "Suleyman leitet nun ein neues Team bei Microsoft."),
+            Hit("benioff#0-9@1", 0.84, "Deshalb haben sie Mustafa Suleyman engagiert.")]
+    asked_for = []
+
+    class Space:
+        def query(self, vector, n, documents=True):
+            asked_for.append(documents)
+            return hits if documents else [Hit(h.id, h.score) for h in hits]
+
+    f = fusion.FusionRetriever.__new__(fusion.FusionRetriever)
+    f.view = SimpleNamespace(spaces={"s": Space()})
+    assert fusion.REASON_LIFT > 0.02
+    plain = f._sentence_hits("s", None, 10)
+    why = f._sentence_hits("s", None, 10, reason=True)
+    assert plain == pytest.approx({"story#0-9": 0.86, "benioff#0-9": 0.84})
+    assert why == pytest.approx({"story#0-9": 0.86, "benioff#0-9": 0.84 + fusion.REASON_LIFT})
+    assert asked_for == [False, True]  # texts are read only when a lift can apply

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .signals import _AMOUNT, _DATE, _NAME, _SCALE_OF, _WORD, _WORD_NUMBERS, _YEAR, Term, Vocabulary, _stop_words, causal, key_terms, numbers, script
+from .signals import _AMOUNT, _DATE, _NAME, _SCALE_OF, _WORD, _WORD_NUMBERS, _YEAR, Term, Vocabulary, _stop_words, causal, key_terms, numbers, points_back, script
 
 
 def _any(*alternatives: str) -> re.Pattern:
@@ -394,7 +394,7 @@ class Question:
     def type_match(self, sentence: str, language: str = "") -> float:
         """1 when the sentence holds the kind of thing asked for, 0 when it does not, 0.5 for questions of no known kind."""
         if self.kind == "reason":
-            return float(causal(sentence))
+            return float(causal(sentence) or points_back(sentence))  # "Вот почему они наняли …" gives it with the sentence before
         if self.kind == "other":
             return 0.5
         return float(bool(self.candidates(sentence, language)))

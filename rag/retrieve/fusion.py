@@ -16,6 +16,10 @@ from .dense import DenseRetriever
 FUSION_WEIGHTS = {"": 1.0, "s": 0.75, "m": 0.5, "ms": 0.25}  # chosen on five corpora, evals/RESULTS.md
 FUSION_DEPTH = {"chunks": 30, "sentences": 60}
 HUB_KEYS = ("", "m")  # the chunk lists get the hub correction
+# For a "why" question, a sentence that gives a reason ("Deshalb haben sie Suleyman engagiert", "because …") gains this
+# much cosine in the sentence lists: the reason is often said in fewer of the question's words than the story around it.
+REASON_LIFT = 0.03
+REASON_TEST = "points_back"
 
 
 def zscores(scores: dict[str, float]) -> tuple[dict[str, float], float]:
@@ -57,12 +61,18 @@ class FusionRetriever:
         fallback = self.hub_means[(key, lang)]
         return {cid: v - self.hub_weight * r.get(cid, fallback) for cid, v in scores.items()}
 
-    def _sentence_hits(self, key: str, vector: np.ndarray, n: int) -> dict[str, float]:
+    def _sentence_hits(self, key: str, vector: np.ndarray, n: int, reason: bool = False) -> dict[str, float]:
         best: dict[str, float] = {}
-        for hit in self.view.spaces[key].query(vector, n, documents=False):
+        lifted = reason and REASON_LIFT > 0
+        if lifted:
+            from ..answer import signals
+
+            gives_reason = getattr(signals, REASON_TEST)
+        for hit in self.view.spaces[key].query(vector, n, documents=lifted):
             cid = chunk_of(hit.id)
-            if hit.score > best.get(cid, -2.0):
-                best[cid] = hit.score
+            score = hit.score + (REASON_LIFT if lifted and gives_reason(hit.text) else 0.0)
+            if score > best.get(cid, -2.0):
+                best[cid] = score
         return best
 
     def _chunk_hits(self, key: str, vector: np.ndarray, n: int) -> dict[str, float]:
@@ -90,11 +100,14 @@ class FusionRetriever:
         depth_c = max(FUSION_DEPTH["chunks"], k)
         depth_s = max(FUSION_DEPTH["sentences"], 2 * k)
         dense = {p.passage_id: p for p in self.dense.search(qe, depth_c)}
+        from ..answer.asked import kind_of
+
+        reason = kind_of(question)[0] == "reason"
         lists = {
             "": self._descaled("", {cid: p.score for cid, p in dense.items()}, lang),
-            "s": self._sentence_hits("s", qe, depth_s),
+            "s": self._sentence_hits("s", qe, depth_s, reason),
             "m": self._descaled("m", self._chunk_hits("m", qm, depth_c), lang),
-            "ms": self._sentence_hits("ms", qm, depth_s),
+            "ms": self._sentence_hits("ms", qm, depth_s, reason),
         }
         committed = self.view.committed
         floors, normalised = {}, {}
