@@ -530,3 +530,19 @@ def test_a_sentence_that_points_back_to_its_reason_holds_a_reason():
     assert q.type_match("— Вот почему они наняли Мустафу Сулеймана.") == 1.0
     assert q.type_match("Deshalb haben sie Mustafa Suleyman engagiert.") == 1.0
     assert q.type_match("Mustafa Suleyman leitet nun ein neues Team bei Microsoft.") == 0.0
+
+
+def test_a_quote_that_introduces_a_command_brings_the_command_once():
+    """"…, führen Sie folgendes aus:" says how, the line after the code fence is the answer: the quote runs on to it,
+    and that line is not quoted a second time; a quote that introduces nothing stays as it is."""
+    from rag import chunk
+    from rag.answer.evidence import Evidence
+    from rag.answer.extractive import with_continuation
+
+    text = "Um die italienische Handbuchseite zu lesen, führen Sie folgendes aus:\n```\nLANG=it_IT.UTF-8 man programmname\n```\nDas ist alles."
+    p = _passage(text)
+    spans = chunk.sentences(text)
+    intro = Evidence(n=1, passage=p, start=spans[0][0], end=spans[0][1], score=0.85)
+    assert with_continuation(intro).text.endswith("LANG=it_IT.UTF-8 man programmname")
+    last = Evidence(n=1, passage=p, start=spans[-1][0], end=spans[-1][1], score=0.85)
+    assert with_continuation(last).text == "Das ist alles."

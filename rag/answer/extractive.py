@@ -52,6 +52,17 @@ def with_reason(item: Evidence) -> Evidence:
     return Evidence(n=item.n, passage=item.passage, start=before[-1], end=item.end, score=item.score, second=item.second)
 
 
+def with_continuation(item: Evidence) -> Evidence:
+    """A quote that introduces what follows ("…, führen Sie folgendes aus:") gets the line it introduces (the command)."""
+    if not item.text.rstrip().endswith(":"):
+        return item
+    text = item.passage.text
+    after = [e for s, e in chunk.sentences(text) if s >= item.end and any(ch.isalnum() for ch in text[s:e])]  # past a ``` fence
+    if not after:
+        return item
+    return Evidence(n=item.n, passage=item.passage, start=item.start, end=after[0], score=item.score, second=item.second)
+
+
 class ExtractiveAnswerer:
     """Quotes up to three evidence sentences; says so when the evidence is only just above the abstention bar
     or the answerability is low."""
@@ -67,12 +78,16 @@ class ExtractiveAnswerer:
         # hedge when the evidence is only just above the bar or the answerability is low (what "Confidence: low" says)
         weak = assessment.best < self.weak_below or assessment.answerability < prompts.LOW_ANSWERABILITY
         lines = [prompts.localized(prompts.WEAK_EVIDENCE_INTRO if weak else prompts.EXTRACTIVE_INTRO, assessment.language)]
-        citations = []
+        citations: list = []
+        shown: list[Evidence] = []
         q = assessment.question
-        for i, chosen in enumerate(quotes, 1):
-            item = with_reason(chosen.item) if q.kind == "reason" else chosen.item
-            lines.append(f"[{i}] «{item.text}» ({item.passage.source})")
-            citations.append(item.cite(i))
+        for chosen in quotes:
+            item = with_continuation(with_reason(chosen.item) if q.kind == "reason" else chosen.item)
+            if any(o.passage.passage_id == item.passage.passage_id and o.start <= item.start and item.end <= o.end for o in shown):
+                continue  # already quoted as the line an earlier quote introduced or explained: each quote once
+            shown.append(item)
+            lines.append(f"[{len(shown)}] «{item.text}» ({item.passage.source})")
+            citations.append(item.cite(len(shown)))
         # the short answer, from the sentence itself; none when the reply hedges (a bold "→ 2" under "may not answer" misleads)
         lead = q.lead(quotes[0].item.text, quotes[0].item.passage.language) if quotes and not weak else ""
         return Reply(text="\n".join(lines), citations=citations, answered_by=self.name, lead=lead)
