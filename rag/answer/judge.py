@@ -181,7 +181,8 @@ def kind_missing(question: Question, judged: list[Judged]) -> str:
     wanted = attributes.asked(question.text, question.kind, question.unit)
     if judged and wanted and not any(j.type_ok == 1 and attributes.names(j.item.text, wanted) for j in judged if not j.noise):
         return f"attribute:{wanted[0]}"
-    return ""
+    year = attributes.other_year(question.text, [j.item.text for j in judged if not j.noise and j.type_ok == 1 and (not wanted or attributes.names(j.item.text, wanted))])
+    return f"year:{year}" if question.kind == "amount" and year else ""
 
 
 def assess(question: str, language: str, passages: list[Passage], items: list[Evidence], mentioned: Mentioned | None = None) -> Assessment:

@@ -80,6 +80,8 @@ def explain(missing: str, code: str) -> str:
         return localized(NEVER_NAMED, code).format(names=detail)
     if what == "kind" and detail in NO_KIND:
         return localized(NO_KIND[detail], code)
+    if what == "year":  # the figures given are for other years ("loss in 2023" against the loss expected for 2024)
+        return localized(NO_KIND["amount"], code)
     if what == "attribute":  # an amount or date about something else ("$500 billion" for Stargate, asked for a salary)
         return localized(NO_KIND["date" if detail == "founded" else "amount"], code)
     return ""
@@ -88,6 +90,8 @@ def explain(missing: str, code: str) -> str:
 def reason(missing: str) -> str:
     """The same finding for --json: "not in the documents: xrandr", "no amount in the evidence"."""
     what, _, detail = missing.partition(":")
+    if what == "year":
+        return f"no figure for {detail} in the evidence"
     if what == "attribute":
         from .attributes import LABELS
 
