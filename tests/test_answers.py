@@ -550,3 +550,31 @@ def test_a_quote_that_introduces_a_command_brings_the_command_once():
     assert with_continuation(intro).text.endswith("LANG=it_IT.UTF-8 man programmname")
     last = Evidence(n=1, passage=p, start=spans[-1][0], end=spans[-1][1], score=0.85)
     assert with_continuation(last).text == "Das ist alles."
+
+
+def test_a_further_quote_from_another_file_must_be_closer_to_the_first():
+    """A second quote from the first quote's file may trail it by QUOTE_MARGIN on the selection scale; one from another
+    file only by CROSS_FILE_MARGIN (the extra quotes from other files were the ones citing files without the fact)."""
+    import numpy as np
+
+    from rag.answer import judge
+    from rag.answer.evidence import Evidence
+    from rag.answer.extractive import CROSS_FILE_MARGIN, QUOTE_MARGIN, pick
+
+    assert CROSS_FILE_MARGIN < QUOTE_MARGIN
+    trail = (CROSS_FILE_MARGIN + QUOTE_MARGIN) / 2  # allowed in the same file, not from another one
+    a = _passage("Microsoft investierte 13 Milliarden Dollar in OpenAI.", "a.txt#0-60")
+    b = _passage("Microsoft hat OpenAI insgesamt 13 Milliarden Dollar gegeben.", "b.txt#0-60")
+    a2 = _passage("Die Summe floss in mehreren Runden an OpenAI.", "a.txt#60-120")
+
+    def chosen(second: Passage, gap: float) -> list[str]:
+        q = judge.Question.of("How much did Microsoft invest in OpenAI?")
+        judged = judge.judge(q, [Evidence(n=i, passage=p, start=0, end=len(p.text), score=0.85) for i, p in enumerate((a, second), 1)])
+        judged[0].score, judged[1].score = 5.0, 5.0 - gap
+        judged.sort(key=lambda j: -j.score)
+        axis = {a.text: 0, b.text: 1, a2.text: 2}  # orthogonal vectors: no quote is a near-duplicate of another
+        return [j.item.passage.passage_id for j in pick(judged, lambda texts, ids=None: np.eye(4, dtype=np.float32)[[axis[t] for t in texts]])]
+
+    assert chosen(a2, trail) == ["a.txt#0-60", "a.txt#60-120"]
+    assert chosen(b, trail) == ["a.txt#0-60"]
+    assert chosen(b, CROSS_FILE_MARGIN / 2) == ["a.txt#0-60", "b.txt#0-60"]

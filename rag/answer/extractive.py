@@ -14,6 +14,7 @@ from .judge import Assessment, Judged
 # A further quote must score within this much of the first on the selection model's scale (a softmax over the
 # candidates: 3 means at least 1/20 as likely to hold the answer); measured 2, 3 and none (evals/RESULTS.md)
 QUOTE_MARGIN = 3.0
+CROSS_FILE_MARGIN = 2.0  # the same, for a quote from another file than the first (measured 1, 1.5, 2, 3: evals/RESULTS.md)
 
 
 def pick(judged: list[Judged], vectors: SentenceVectors, limit: int = MAX_QUOTES, slack: float = 0.05, kind: str = "") -> list[Judged]:
@@ -32,7 +33,8 @@ def pick(judged: list[Judged], vectors: SentenceVectors, limit: int = MAX_QUOTES
     for j in usable[: limit * 8]:
         if len(chosen) >= limit:
             break
-        if j.item.score < floor or (chosen and j.score < chosen[0].score - QUOTE_MARGIN):
+        margin = QUOTE_MARGIN if not chosen or j.item.passage.source == chosen[0].item.passage.source else CROSS_FILE_MARGIN
+        if j.item.score < floor or (chosen and j.score < chosen[0].score - margin):
             continue
         vec = vectors([j.item.text])[0]
         if any(float(vec @ other) > 0.93 for other in chosen_vecs):
