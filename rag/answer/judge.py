@@ -174,15 +174,19 @@ def missing(question: Question, judged: list[Judged], passages: list[Passage], m
 
 def kind_missing(question: Question, judged: list[Judged]) -> str:
     """"kind:amount" / "kind:date" when an amount or date question finds nothing of the asked kind in the
-    ``KIND_REACH`` sentences closest to it, else "" (bench/answerability.py trains the model on what this rule lets through)."""
+    ``KIND_REACH`` sentences closest to it; "attribute:salary" when no retrieved sentence gives a figure of that kind
+    with a word for the attribute the question names; "year:2023" when every such figure is given for other years;
+    else "" (bench/answerability.py trains the model on what these rules let through)."""
     closest = sorted((j for j in judged if not j.noise), key=lambda j: -j.item.score)[:KIND_REACH] or judged[:1]
     if judged and question.kind in EXACT_KINDS and max(j.type_ok for j in closest) == 0:
         return f"kind:{question.kind}"
+    # every retrieved sentence with a figure of the asked kind (and a word for the asked attribute, when one is asked)
     wanted = attributes.asked(question.text, question.kind, question.unit)
-    if judged and wanted and not any(j.type_ok == 1 and attributes.names(j.item.text, wanted) for j in judged if not j.noise):
+    figures = [j.item.text for j in judged if not j.noise and j.type_ok == 1 and (not wanted or attributes.names(j.item.text, wanted))]
+    if judged and wanted and not figures:
         return f"attribute:{wanted[0]}"
-    year = attributes.other_year(question.text, [j.item.text for j in judged if not j.noise and j.type_ok == 1 and (not wanted or attributes.names(j.item.text, wanted))])
-    return f"year:{year}" if question.kind == "amount" and year else ""
+    year = attributes.other_year(question.text, figures) if question.kind == "amount" else ""
+    return f"year:{year}" if year else ""
 
 
 def assess(question: str, language: str, passages: list[Passage], items: list[Evidence], mentioned: Mentioned | None = None) -> Assessment:

@@ -16,10 +16,10 @@ from .dense import DenseRetriever
 FUSION_WEIGHTS = {"": 1.0, "s": 0.75, "m": 0.5, "ms": 0.25}  # chosen on five corpora, evals/RESULTS.md
 FUSION_DEPTH = {"chunks": 30, "sentences": 60}
 HUB_KEYS = ("", "m")  # the chunk lists get the hub correction
-# For a "why" question, a sentence that gives a reason ("Deshalb haben sie Suleyman engagiert", "because …") gains this
-# much cosine in the sentence lists: the reason is often said in fewer of the question's words than the story around it.
+# For a "why" question, a sentence that points back to its reason ("Deshalb haben sie Suleyman engagiert", "Вот почему …")
+# gains this much cosine in the sentence lists: it says the reason in fewer of the question's words than the story around
+# it. Lifting every causal sentence ("because", "da") was measured too and dropped (evals/RESULTS.md).
 REASON_LIFT = 0.03
-REASON_TEST = "points_back"
 
 
 def zscores(scores: dict[str, float]) -> tuple[dict[str, float], float]:
@@ -65,12 +65,10 @@ class FusionRetriever:
         best: dict[str, float] = {}
         lifted = reason and REASON_LIFT > 0
         if lifted:
-            from ..answer import signals
-
-            gives_reason = getattr(signals, REASON_TEST)
+            from ..answer.signals import points_back
         for hit in self.view.spaces[key].query(vector, n, documents=lifted):
             cid = chunk_of(hit.id)
-            score = hit.score + (REASON_LIFT if lifted and gives_reason(hit.text) else 0.0)
+            score = hit.score + (REASON_LIFT if lifted and points_back(hit.text) else 0.0)
             if score > best.get(cid, -2.0):
                 best[cid] = score
         return best
