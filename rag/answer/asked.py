@@ -13,7 +13,6 @@ money" only because a scale or currency comes with it.
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -119,6 +118,7 @@ _NOUNS = ((_PERCENT_NOUN, "amount", "percent"), (_MONEY_NOUN, "amount", "money")
           (_PLACE_NOUN, "place", ""), (_PERSON_NOUN, "person", ""))
 
 
+@lru_cache(maxsize=256)  # retrieval (the reason lift) and the answer stage both ask
 def kind_of(question: str) -> tuple[str, str]:
     """``(kind, unit)``: what the question asks for, and for amounts which kind of amount."""
     q = _LEADING_CLAUSE.sub("", question.strip())

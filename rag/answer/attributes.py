@@ -111,11 +111,10 @@ _YEAR = re.compile(r"(?<![\w.,])(1[5-9]\d\d|20\d\d)(?![\w.,]\d)")
 
 
 def other_year(question: str, sentences: list[str]) -> str:
-    """The question asks about a year ("OpenAI's loss in 2023") and every sentence that holds a figure of the asked
-    kind names another year and not that one (the asked year is returned, "" otherwise) ("ein Verlust … für das Jahr 2024"). A sentence naming no year leaves
-    the question open: its year may stand in the sentence before."""
+    """The year the question asks about ("OpenAI's loss in 2023") when every sentence that holds a figure of the
+    asked kind names another year and not that one ("ein Verlust … für das Jahr 2024"); "" otherwise. A sentence
+    naming no year leaves the question open: its year may stand in the sentence before."""
     asked_years = set(_YEAR.findall(question))
     if not asked_years or not sentences:
         return ""
     return min(asked_years) if all((years := set(_YEAR.findall(s))) and not years & asked_years for s in sentences) else ""
-

@@ -2,6 +2,8 @@
 quotes the sentences that hold it, verbatim and located."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from .. import chunk
@@ -51,7 +53,7 @@ def with_reason(item: Evidence) -> Evidence:
     before = [s for s, e in chunk.sentences(item.passage.text) if e <= item.start]
     if not before:
         return item
-    return Evidence(n=item.n, passage=item.passage, start=before[-1], end=item.end, score=item.score, second=item.second)
+    return replace(item, start=before[-1])
 
 
 def with_continuation(item: Evidence) -> Evidence:
@@ -62,7 +64,7 @@ def with_continuation(item: Evidence) -> Evidence:
     after = [e for s, e in chunk.sentences(text) if s >= item.end and any(ch.isalnum() for ch in text[s:e])]  # past a ``` fence
     if not after:
         return item
-    return Evidence(n=item.n, passage=item.passage, start=item.start, end=after[0], score=item.score, second=item.second)
+    return replace(item, end=after[0])
 
 
 class ExtractiveAnswerer:

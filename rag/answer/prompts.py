@@ -6,6 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import ConfigError
+from .attributes import LABELS
 from ..settings import PACKAGE_DIR
 
 REQUIRED = {
@@ -93,8 +94,6 @@ def reason(missing: str) -> str:
     if what == "year":
         return f"no figure for {detail} in the evidence"
     if what == "attribute":
-        from .attributes import LABELS
-
         return f"no figure for the asked {LABELS.get(detail, detail)} in the evidence"
     return f"not in the documents: {detail}" if what == "names" else f"no {detail} in the evidence"
 
