@@ -128,6 +128,8 @@ def test_an_amount_or_date_question_without_one_in_the_evidence_is_not_answerabl
         ("Quante persone vivono a Roma?", "amount", ()), ("Сколько центров обработки данных?", "amount", ()), ("How many feet tall is it?", "amount", ()),
         ("How much did Microsoft invest in OpenAI?", "amount", ()), ("Wie heißt der Mitarbeiter?", "other", ()),  # not an amount question
         ("When was the paper published?", "date", ()), ("When did they launch the attack?", "date", ()),  # no release attribute
+        ("Wie viele zahlende Abonnenten hat ChatGPT?", "amount", ("subscribers",)),  # a user need not pay: not ("users", "subscribers")
+        ("What was OpenAI valued at after the round?", "amount", ("valuation",)), ("How was the evaluation funded?", "other", ()),
         ("When was the committee established?", "date", ()), ("How many square kilometres of forest were lost?", "amount", ()),  # no money asked
         ("Approximately how many items are in the costume collection?", "amount", ()), ("How many names were signed after the closing?", "amount", ()),
     ],
@@ -147,6 +149,9 @@ def test_the_attribute_an_amount_or_date_question_asks_about(question, kind, wan
         ("Das Jahresgehalt stieg auf 48 Millionen.", "salary", True), ("Salesforce wuchs 2024 um 10 Prozent.", "revenue", False),
         ("Les ventes ont atteint 3 milliards.", "revenue", True), ("Combien de pays ?", "price", False),
         ("Il comitato è stato istituito nel 1950.", "founded", True), ("La mostra di costumi aprì nel 1950.", "price", False),
+        ("ChatGPT hat 300 Millionen Abonnenten.", "users", True), ("ChatGPT ha 300 milioni di utenti.", "subscribers", False),
+        ("Anfang 2024 holte Nadella den Inflection-Mitbegründer Suleyman.", "founded", False),  # a founder is no founding
+        ("le co-fondateur de DeepMind, début 2024", "founded", False), ("L'entreprise a été fondée en 2010.", "founded", True),
     ],
 )
 def test_a_sentence_names_an_attribute_by_its_words_not_by_a_longer_word(sentence, attribute, named):
@@ -169,11 +174,27 @@ def test_a_sentence_names_an_attribute_by_its_words_not_by_a_longer_word(sentenc
         ("How large was OpenAI's loss in 2023?", "OpenAI erwartet einen Verlust von rund fünf Milliarden Dollar für das Jahr 2024.", True),
         ("How large was OpenAI's loss in 2023?", "OpenAI machte 2023 einen Verlust von 540 Millionen Dollar.", False),
         ("How large was OpenAI's loss in 2023?", "Der Verlust von OpenAI lag bei rund 540 Millionen Dollar.", False),  # its year may be in the sentence before
+        # the attribute's word must stand within attributes.NEAR words of the amount
+        ("How much does ChatGPT Plus cost?", "Aufgrund der hohen Kosten von ChatGPT verhandelte OpenAI allerdings einen Deal mit Oracle im Wert von 10 Milliarden Dollar.", True),
+        ("How much does ChatGPT Plus cost?", "Das Abonnement ChatGPT Plus kostet in Deutschland 20 Dollar im Monat.", False),
     ],
 )
 def test_an_amount_about_another_attribute_does_not_answer(question, text, refused):
     assessment = _assess(question, text)
     assert assessment.missing.startswith(("attribute:", "year:")) is refused
+    assert (assessment.answerability == 0.0) is refused
+
+
+@pytest.mark.parametrize(
+    "question,text,refused",
+    [
+        ("When was MAI-1 released?", "Microsoft arbeitet an einem eigenen Modell namens MAI-1. " + "Das Team wächst weiter. " * 12 + "ChatGPT kam im November 2022 heraus.", True),
+        ("When was MAI-1 released?", "Microsoft stellte sein Modell MAI-1 im Mai 2024 vor. ChatGPT kam im November 2022 heraus.", False),
+    ],
+)
+def test_a_date_far_from_the_identifier_asked_about_does_not_answer(question, text, refused):
+    assessment = _assess(question, text)
+    assert (assessment.missing == "bound:date:MAI") is refused
     assert (assessment.answerability == 0.0) is refused
 
 
@@ -274,6 +295,7 @@ def test_an_option_question_leads_with_the_option(question, sentence, lead):
     assert q.kind == "option" and q.lead(sentence) == lead
     assert q.candidates("Usage: cp [OPTION]... [-T] SOURCE DEST") == []  # a synopsis names options, it answers nothing
     assert q.candidates("grep [OPTION...] -f PATTERN_FILE ... [FILE...]") == [] and q.candidates("Aufruf: sort [OPTION]... -o DATEI") == []
+    assert q.candidates("oder: sort [OPTION]... --files0-from=DL") == [] and q.candidates("ou : ls [OPTION]... -x") == []  # the usage's further lines
     assert q.candidates("$ grep -n -- 'f.*\\.c$' *g*.h /dev/null") == []
     if "--all" in question:
         assert q.candidates("Use --all or -a.") == ["-a"]  # an option the question names is no answer

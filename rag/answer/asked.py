@@ -260,9 +260,9 @@ _HEAD_FLAG = _ONE_FLAG + r"(?: [A-Z][A-Z_]*)?"  # with its argument: -s SEED
 _OPTION_LINE = re.compile(f"{_HEAD_FLAG}(?:, ?{_HEAD_FLAG})*")
 
 
-# a synopsis ("grep [OPTION...] -f PATTERN_FILE ...", "Aufruf: sort [OPTION]...") or an example at a prompt ("$ grep -n …"):
+# a synopsis ("grep [OPTION...] -f PATTERN_FILE ...", "Aufruf: sort [OPTION]...", "oder: sort [OPTION]... --files0-from=F") or an example at a prompt ("$ grep -n …"):
 # it shows how to call, it does not say what an option does
-_SYNOPSIS = re.compile(r"[$#]\s|(?:(?:usage|aufruf|utilisation|uso|использование|modo de empleo)\s*:\s*)?[\w.+-]+\s+\[(?:-|[A-ZА-Я])", re.IGNORECASE)
+_SYNOPSIS = re.compile(r"[$#]\s|(?:[^\W\d_]+(?: [^\W\d_]+)? ?:\s*)?[\w.+-]+\s+\[(?:-|[A-ZА-Я])", re.IGNORECASE)  # "Usage:", "oder:", "ou :"
 
 
 def _options(sentence: str) -> list[str]:

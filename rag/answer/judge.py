@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -175,18 +176,43 @@ def missing(question: Question, judged: list[Judged], passages: list[Passage], m
 def kind_missing(question: Question, judged: list[Judged]) -> str:
     """"kind:amount" / "kind:date" when an amount or date question finds nothing of the asked kind in the
     ``KIND_REACH`` sentences closest to it; "attribute:salary" when no retrieved sentence gives a figure of that kind
-    with a word for the attribute the question names; "year:2023" when every such figure is given for other years;
-    else "" (bench/answerability.py trains the model on what these rules let through)."""
+    with a word for the attribute the question names; "bound:date:MAI" when the passages name an identifier of the
+    question (MAI-1) but no figure of the asked kind stands near it; "year:2023" when every figure is given for other
+    years; else "" (bench/answerability.py trains the model on what these rules let through)."""
     closest = sorted((j for j in judged if not j.noise), key=lambda j: -j.item.score)[:KIND_REACH] or judged[:1]
     if judged and question.kind in EXACT_KINDS and max(j.type_ok for j in closest) == 0:
         return f"kind:{question.kind}"
     # every retrieved sentence with a figure of the asked kind (and a word for the asked attribute, when one is asked)
     wanted = attributes.asked(question.text, question.kind, question.unit)
-    figures = [j.item.text for j in judged if not j.noise and j.type_ok == 1 and (not wanted or attributes.names(j.item.text, wanted))]
+    figures = [
+        j.item.text for j in judged
+        if not j.noise and j.type_ok == 1 and (not wanted or attributes.names(j.item.text, wanted, tuple(question.candidates(j.item.text, j.item.passage.language))))
+    ]
     if judged and wanted and not figures:
         return f"attribute:{wanted[0]}"
+    if question.kind in EXACT_KINDS and judged:
+        unbound = _unbound(question, judged, [j for j in judged if not j.noise and j.type_ok == 1])
+        if unbound:
+            return f"bound:{question.kind}:" + ", ".join(unbound)
     year = attributes.other_year(question.text, figures) if question.kind == "amount" else ""
     return f"year:{year}" if year else ""
+
+
+def _unbound(question: Question, judged: list[Judged], figures: list[Judged]) -> list[str]:
+    """The question's identifiers (MAI-1, GPT-4, ZFS) that the passages name but no figure of the asked kind stands near
+    (within its sentence's window); [] when some figure has them all."""
+    if not question.identifiers or not figures:
+        return []
+    texts = "\n".join({j.item.passage.passage_id: j.item.passage.text for j in judged}.values())
+    named = [n for n in question.identifiers if _has(n, texts)]
+    if not named:
+        return []
+    missing = [[n for n in named if not _has(n, _window(j.item))] for j in figures]
+    return min(missing, key=len)
+
+
+def _has(name: str, text: str) -> bool:
+    return re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text, re.IGNORECASE) is not None
 
 
 def assess(question: str, language: str, passages: list[Passage], items: list[Evidence], mentioned: Mentioned | None = None) -> Assessment:

@@ -83,6 +83,8 @@ def explain(missing: str, code: str) -> str:
         return localized(NO_KIND[detail], code)
     if what == "year":  # the figures given are for other years ("loss in 2023" against the loss expected for 2024)
         return localized(NO_KIND["amount"], code)
+    if what == "bound":  # a date or number, but none beside the identifier asked about ("When was MAI-1 released?")
+        return localized(NO_KIND[detail.partition(":")[0]], code)
     if what == "attribute":  # an amount or date about something else ("$500 billion" for Stargate, asked for a salary)
         return localized(NO_KIND["date" if detail == "founded" else "amount"], code)
     return ""
@@ -93,6 +95,9 @@ def reason(missing: str) -> str:
     what, _, detail = missing.partition(":")
     if what == "year":
         return f"no figure for {detail} in the evidence"
+    if what == "bound":
+        kind, _, names = detail.partition(":")
+        return f"no {kind} for {names} in the evidence"
     if what == "attribute":
         return f"no figure for the asked {LABELS.get(detail, detail)} in the evidence"
     return f"not in the documents: {detail}" if what == "names" else f"no {detail} in the evidence"
