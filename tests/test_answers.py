@@ -198,6 +198,21 @@ def test_a_date_far_from_the_identifier_asked_about_does_not_answer(question, te
     assert (assessment.answerability == 0.0) is refused
 
 
+@pytest.mark.parametrize(
+    "question,text,refused",
+    [
+        # a sum the asked investor shares with others it is listed with
+        ("How much money did SoftBank put into Stargate?", "OpenAI will mit SoftBank und Oracle 500 Milliarden Dollar in Stargate investieren.", True),
+        ("How much money did SoftBank put into Stargate?", "SoftBank steckt 100 Milliarden Dollar in Stargate, Oracle und OpenAI den Rest.", False),
+        ("How much did Microsoft and OpenAI spend on Stargate?", "Microsoft und OpenAI geben 10 Milliarden Dollar für Stargate aus.", False),  # both asked
+        ("How many passengers does the network in Newcastle carry?", "Das Netz bringt 37 Millionen Passagiere zum Flughafen Newcastle, Tynemouth und Sunderland.", False),
+    ],
+)
+def test_a_sum_shared_with_others_does_not_answer_for_one_of_them(question, text, refused):
+    assessment = _assess(question, text)
+    assert assessment.missing.startswith("joint:") is refused
+
+
 def test_the_amount_must_be_among_the_sentences_closest_to_the_question():
     """The kind rule reads the sentences best by evidence, not by the selection score (which prefers a sentence
     with an amount and would always find one): an amount five sentences down does not answer."""

@@ -151,7 +151,7 @@ class Assessment:
     items: list[Evidence]  # best evidence score first
     judged: list[Judged]  # best selection score first
     answerability: float
-    missing: str = ""  # what the evidence lacks, when a rule sees it: "kind:amount", "kind:date", "names:xrandr, ZFS"
+    missing: str = ""  # what the evidence lacks, when a rule sees it: "kind:amount", "kind:date", "names:xrandr, ZFS", "attribute:salary", "bound:date:MAI", "joint:SoftBank", "year:2023"
 
     @property
     def best(self) -> float:
@@ -177,8 +177,8 @@ def kind_missing(question: Question, judged: list[Judged]) -> str:
     """"kind:amount" / "kind:date" when an amount or date question finds nothing of the asked kind in the
     ``KIND_REACH`` sentences closest to it; "attribute:salary" when no retrieved sentence gives a figure of that kind
     with a word for the attribute the question names; "bound:date:MAI" when the passages name an identifier of the
-    question (MAI-1) but no figure of the asked kind stands near it; "year:2023" when every figure is given for other
-    years; else "" (bench/answerability.py trains the model on what these rules let through)."""
+    question (MAI-1) but no figure of the asked kind stands near it; "joint:SoftBank" when the only sums for the asked
+    investor are shared with others; "year:2023" when every figure is given for other years; else "" (bench/answerability.py trains the model on what these rules let through)."""
     closest = sorted((j for j in judged if not j.noise), key=lambda j: -j.item.score)[:KIND_REACH] or judged[:1]
     if judged and question.kind in EXACT_KINDS and max(j.type_ok for j in closest) == 0:
         return f"kind:{question.kind}"
@@ -194,6 +194,9 @@ def kind_missing(question: Question, judged: list[Judged]) -> str:
         unbound = _unbound(question, judged, [j for j in judged if not j.noise and j.type_ok == 1])
         if unbound:
             return f"bound:{question.kind}:" + ", ".join(unbound)
+    joint = _joint(question, figures) if question.unit == "money" else ""
+    if joint:
+        return f"joint:{joint}"
     year = attributes.other_year(question.text, figures) if question.kind == "amount" else ""
     return f"year:{year}" if year else ""
 
@@ -209,6 +212,39 @@ def _unbound(question: Question, judged: list[Judged], figures: list[Judged]) ->
         return []
     missing = [[n for n in named if not _has(n, _window(j.item))] for j in figures]
     return min(missing, key=len)
+
+
+_CAP = r"[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.-]*"
+_NAMED = rf"{_CAP}(?:\s{_CAP})*"  # a name of one or more capitalised words: "Luke Kuechly"
+_LIST = re.compile(rf"{_NAMED}(?:,\s*{_NAMED})*\s+(?:and|und|sowie|et|e|ed|y|и)\s+{_NAMED}")
+_RUN = re.compile(_NAMED)
+_AND = {"and", "und", "sowie", "et", "e", "ed", "y", "и"}
+
+
+def _joint(question: Question, figures: list[str]) -> str:
+    """For a money question: the first name it gives ("SoftBank") when every figure sentence naming it (by any of its
+    words) names it only in a list with a name the question does not give ("mit SoftBank und Oracle an einem
+    500-Milliarden-Dollar-Projekt", asked what SoftBank put in): the sum belongs to them together. Money only: a list of
+    places or players does not share a count ("37 Millionen Passagiere … bis zum Flughafen Newcastle, Tynemouth …").
+    German questions are left alone: every noun there is capitalised."""
+    from ..lang import detect
+
+    entities = {t.text.lower() for t in question.terms if t.entity}
+    first = next((m.group(0) for m in _RUN.finditer(question.text) if m.start() > 0 and m.group(0).split()[0].lower() in entities), "")
+    if not first or detect(question.text) == "de":
+        return ""
+    parts = [w for w in first.split() if len(w) >= 3]
+
+    def alone(sentence: str) -> bool:
+        lists = [(m.start(), m.end(), {w.lower() for w in re.findall(_CAP, m.group(0))} - entities - _AND) for m in _LIST.finditer(sentence)]
+        for part in parts:
+            for m in re.finditer(r"(?<!\w)" + re.escape(part) + r"(?!\w)", sentence, re.IGNORECASE):
+                if not any(a <= m.start() and m.end() <= b and extra for a, b, extra in lists):
+                    return True
+        return False
+
+    naming = [s for s in figures if any(_has(part, s) for part in parts)]
+    return first if naming and not any(alone(s) for s in naming) else ""
 
 
 def _has(name: str, text: str) -> bool:

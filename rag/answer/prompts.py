@@ -83,6 +83,8 @@ def explain(missing: str, code: str) -> str:
         return localized(NO_KIND[detail], code)
     if what == "year":  # the figures given are for other years ("loss in 2023" against the loss expected for 2024)
         return localized(NO_KIND["amount"], code)
+    if what == "joint":  # an amount, but of several together ("mit SoftBank und Oracle … 500 Milliarden", asked of SoftBank)
+        return localized(NO_KIND["amount"], code)
     if what == "bound":  # a date or number, but none beside the identifier asked about ("When was MAI-1 released?")
         return localized(NO_KIND[detail.partition(":")[0]], code)
     if what == "attribute":  # an amount or date about something else ("$500 billion" for Stargate, asked for a salary)
@@ -95,6 +97,8 @@ def reason(missing: str) -> str:
     what, _, detail = missing.partition(":")
     if what == "year":
         return f"no figure for {detail} in the evidence"
+    if what == "joint":
+        return f"only a joint figure for {detail} and others in the evidence"
     if what == "bound":
         kind, _, names = detail.partition(":")
         return f"no {kind} for {names} in the evidence"
