@@ -177,4 +177,8 @@ def test_a_quote_is_located_in_its_own_section_of_the_chunk():
     assert section_at(text, text.index("ls - list"), "LS(1) › NAME") == "LS(1) › NAME"
     assert section_at(text, text.index("more"), "LS(1) › NAME") == "LS(1) › OPTIONS"  # a '#' line in a code fence is code
     assert section_at("# Title\n\nText", 12, None) is None  # a document without sections keeps none
+    # a chunk that starts inside a code block: its "# command" line is the block's, not a heading
+    cut = "# dpkg-reconfigure locales\n```\n\nDieser Prozess besteht aus zwei Schritten."
+    assert section_at(cut, cut.index("Dieser"), "8.1. Locale") == "8.1. Locale"
+    assert section_at("# Setup\n\nText\n```\n$ ls", 9, "Guide") == "Setup"  # a chunk that ends inside one keeps its heading
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import chunk
 from ..embed import Embedder
-from ..load.text import heading_marks
+from ..load.text import heading_marks, starts_in_code
 from ..types import Citation, Locator, Passage
 
 MIN_SENTENCE_CHARS = 25
@@ -47,7 +47,7 @@ class Evidence:
 def section_at(text: str, offset: int, section: str | None) -> str | None:
     """The section path at ``offset`` of a chunk whose text starts in ``section``: a Markdown heading
     between the two (outside code fences) replaces the path from its level on ("LS(1) › OPTIONS")."""
-    found = [(level, title) for at, level, title in heading_marks(text) if at < offset] if section else []
+    found = [(level, title) for at, level, title in heading_marks(text, starts_in_code(text)) if at < offset] if section else []
     if not found:
         return section
     level, title = found[-1]

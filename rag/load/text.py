@@ -55,18 +55,26 @@ _SETEXT = re.compile(r"^(?P<title>[^\n#>\-*+|`].*)\n(?P<bar>=+|-+)[ \t]*$", re.M
 _FENCE = re.compile(r"^ {0,3}(```|~~~)", re.MULTILINE)
 
 
-def _fenced(text: str) -> list[tuple[int, int]]:
-    """Spans of fenced code blocks, where a '#' line is code, not a heading."""
-    marks = [m.start() for m in _FENCE.finditer(text)]
+def _fenced(text: str, opened: bool = False) -> list[tuple[int, int]]:
+    """Spans of fenced code blocks, where a '#' line is code, not a heading; ``opened``: the text starts inside one."""
+    marks = [0] * opened + [m.start() for m in _FENCE.finditer(text)]
     return [(marks[i], marks[i + 1]) for i in range(0, len(marks) - 1, 2)]
 
 
-def heading_marks(text: str) -> list[tuple[int, int, str]]:
-    """``(offset, level, title)`` of every Markdown heading, outside fenced code, in order."""
-    fences = _fenced(text)
+def heading_marks(text: str, opened: bool = False) -> list[tuple[int, int, str]]:
+    """``(offset, level, title)`` of every Markdown heading, outside fenced code, in order (``opened``: the text, a
+    chunk, starts inside a fenced block)."""
+    fences = _fenced(text, opened)
     found = [(m.start(), len(m.group(1)), m.group(2).strip()) for m in _ATX.finditer(text)]
     found += [(m.start(), 1 if m.group("bar")[0] == "=" else 2, m.group("title").strip()) for m in _SETEXT.finditer(text)]
     return [(offset, level, title) for offset, level, title in sorted(found) if title and not any(a <= offset < b for a, b in fences)]
+
+
+def starts_in_code(text: str) -> bool:
+    """Whether a chunk cut from a Markdown document starts inside a fenced block: an odd number of fence lines, and a
+    prompt line ("# dpkg-reconfigure locales", "$ ls") before the first of them, which therefore closes a block."""
+    marks = [m.start() for m in _FENCE.finditer(text)]
+    return len(marks) % 2 == 1 and re.search(r"^\s*[#$] [a-z]", text[: marks[0]], re.MULTILINE) is not None
 
 
 def headings(text: str) -> list[tuple[int, str]]:
