@@ -37,6 +37,16 @@ def test_roff_escapes_fonts_and_requests():
     assert "typeset only" not in text and "text for terminals" in text and "key | value" in text
 
 
+def test_a_page_saved_twice_as_utf8_is_repaired():
+    """Some translated pages ship mojibake (Debian's Spanish fakeroot(1): "el Ã¡rbol … la informaciÃ³n"): it is undone,
+    while text that merely holds such letters stays as written."""
+    source = '.TH FAKEROOT 1\n.SH DESCRIPCIÓN\nGuarda el Ã¡rbol de directorios con la informaciÃ³n de usuarios.\n'
+    (unit,) = loader_for("fakeroot.1.gz").load(gzip.compress(source.encode("utf-8")), "fakeroot.1.gz")
+    assert "Guarda el árbol de directorios con la información de usuarios." in unit.text and "Ã" not in unit.text
+    (kept,) = loader_for("notes.txt").load("São Paulo: Ãgua, „Bromance“ — «ok»".encode("utf-8"), "notes.txt")
+    assert kept.text == "São Paulo: Ãgua, „Bromance“ — «ok»"
+
+
 def test_compressed_pages_are_indexed_and_cited_by_section(tmp_path):
     (tmp_path / "frob.1.gz").write_bytes(gzip.compress(PAGE.read_bytes()))
     pipe = Pipeline(corpus=tmp_path, home=tmp_path / "home")

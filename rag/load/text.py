@@ -12,7 +12,7 @@ BINARY_MAGIC = (b"\x89PNG", b"%PDF", b"PK\x03\x04", b"\xff\xd8\xff", b"GIF8", b"
 
 
 def decode(data: bytes) -> str:
-    """Decode file bytes to text: BOMs first, then UTF-8, then cp1252/latin-1; binary raises."""
+    """Decode file bytes to text: BOMs first, then UTF-8, then cp1252/latin-1; binary raises; mojibake is repaired."""
     for bom, codec in (
         (codecs.BOM_UTF32_LE, "utf-32"),
         (codecs.BOM_UTF32_BE, "utf-32"),
@@ -38,7 +38,22 @@ def decode(data: bytes) -> str:
     controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\t\n\r\f\v")
     if controls > max(8, len(text[:8192]) // 20):
         raise Unreadable("binary file (too many control characters)")
-    return text
+    return repaired(text)
+
+
+# UTF-8 read as Latin-1 or cp1252 and saved again ("Ã¡rbol", "informaciÃ³n", "â€™"): some translated manual pages
+# ship so. Two such pairs are enough to look; ftfy decides what is mojibake and what is meant ("Ã" in Portuguese).
+_MOJIBAKE = re.compile(r"[ÃÂ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]|â€")
+
+
+def repaired(text: str) -> str:
+    """``text`` with mojibake undone (ftfy's ``fix_encoding``: encodings only; quotes, widths and ligatures stay as
+    written), or ``text`` itself when it shows none."""
+    if len(_MOJIBAKE.findall(text[:200_000])) < 2:
+        return text
+    from ftfy import fix_encoding
+
+    return fix_encoding(text)
 
 
 class PlainText:
