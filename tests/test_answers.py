@@ -615,3 +615,24 @@ def test_a_further_quote_from_another_file_must_be_closer_to_the_first():
     assert chosen(a2, trail) == ["a.txt#0-60", "a.txt#60-120"]
     assert chosen(b, trail) == ["a.txt#0-60"]
     assert chosen(b, CROSS_FILE_MARGIN / 2) == ["a.txt#0-60", "b.txt#0-60"]
+
+
+@pytest.mark.parametrize(
+    "source,text,undocumented",
+    [
+        ("fakeroot.es.1.gz", "Por ejemplo, puede usarse con rsync(1) para guardar el árbol de directorios. -u, --unknown-is-real: usa el propietario real.", True),
+        ("rsync.1.gz", "--delete: delete extraneous files from the receiving side.", False),  # its own manual
+        ("backup.md", "Mit rsync -a --delete spiegeln Sie ein Verzeichnis; --delete entfernt überzählige Dateien.", False),  # given with an option
+    ],
+)
+def test_an_option_question_about_a_tool_no_passage_documents_is_refused(source, text, undocumented):
+    """A manual that only refers to rsync ("SEE ALSO rsync(1)") does not tell rsync's options: quoting another tool's
+    option as the answer misleads."""
+    from rag import chunk
+    from rag.answer.evidence import Evidence
+    from rag.answer.judge import assess
+
+    passage = _passage(text, f"{source}#0-100")
+    items = [Evidence(n=1, passage=passage, start=s, end=e, score=0.85) for s, e in chunk.sentences(text)]
+    assessment = assess("Which option of rsync deletes extraneous files?", "en", [passage], items)
+    assert (assessment.missing == "subject:rsync") is undocumented

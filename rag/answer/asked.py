@@ -291,8 +291,8 @@ _OPTION_WORD = r"(?:options?|flags?|switch(?:es)?|arguments?|parameters?|Optione
 # (not "the option for the printer": a word after "for" may be translated in the documents)
 _TOOL_NAMED = (
     re.compile(
-        _OPTION_WORD + r"\s+(?:of|von|des|de|du|d'|di|del|della)\s*(?:(?:the|der|dem|des|le|la|l'|il|lo|el)\s*)?"
-        r"(?:(?:command|Befehls?|Kommandos?|commande|comando|programm?e?|tool)\s+)?[`'\"«]?([a-z][\w.+-]*)",
+        _OPTION_WORD + r"\s+(?:(?:of|von|des|de|du|di|del|della)\b|d')\s*(?:(?:(?:the|der|dem|des|le|la|il|lo|el)\b|l')\s*)?"
+        r"(?:(?:command|Befehls?|Kommandos?|commande|comando|programm?e?|tool|outil|strumento|herramienta)\s+)?[`'\"«]?([a-z][\w.+-]*)",
         re.IGNORECASE,
     ),
     re.compile(r"\bthe\s+[`'\"]?([a-z][\w.+-]*)[`'\"]?\s+(?:command|tool|program|utility|daemon)\b"),

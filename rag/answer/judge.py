@@ -151,7 +151,7 @@ class Assessment:
     items: list[Evidence]  # best evidence score first
     judged: list[Judged]  # best selection score first
     answerability: float
-    missing: str = ""  # what the evidence lacks, when a rule sees it: "kind:amount", "kind:date", "names:xrandr, ZFS", "attribute:salary", "bound:date:MAI", "joint:SoftBank", "year:2023"
+    missing: str = ""  # what the evidence lacks, when a rule sees it: "kind:amount", "kind:date", "names:xrandr, ZFS", "attribute:salary", "bound:date:MAI", "joint:SoftBank", "year:2023", "subject:rsync"
 
     @property
     def best(self) -> float:
@@ -162,7 +162,8 @@ class Assessment:
 def missing(question: Question, judged: list[Judged], passages: list[Passage], mentioned: Mentioned | None = None) -> str:
     """Why the passages cannot answer, when a rule can tell: the documents never name one of the question's
     identifiers (ZFS, WireGuard, "… with xrandr?": absent from the passages and, when ``mentioned`` can
-    search the whole corpus, from every document), or an amount or date question finds nothing of the
+    search the whole corpus, from every document), no retrieved passage documents the tool an option question is
+    about ("subject:rsync"), or an amount or date question finds nothing of the
     asked kind in its leading sentences. "" otherwise."""
     absent = question.absent([p.text for p in passages])
     if absent and mentioned is not None:
@@ -170,7 +171,27 @@ def missing(question: Question, judged: list[Judged], passages: list[Passage], m
         absent = [name for name in absent if name not in found]
     if absent:
         return "names:" + ", ".join(absent)
+    undocumented = _undocumented(question, passages)
+    if undocumented:
+        return "subject:" + ", ".join(undocumented)
     return kind_missing(question, judged)
+
+
+def _undocumented(question: Question, passages: list[Passage]) -> list[str]:
+    """For an option question about a tool ("which option of rsync …"): the tools no retrieved passage documents —
+    none is from a document or section about it (its title, section or file name names it) and none gives it with an
+    option ("rsync -a"). A manual that only refers to it ("… con rsync(1)", SEE ALSO) does not tell its options."""
+    if question.kind != "option" or not passages:
+        return []
+    out = []
+    for tool in dict.fromkeys(question.commands):
+        word = r"(?<![\w-])" + re.escape(tool) + r"(?![\w-])"
+        named = re.compile(word, re.IGNORECASE)
+        if not any(
+            p.on_subject or named.search(Path(p.source).name.split(".")[0]) or re.search(word + r"[^\n]{0,40}?\s--?\w", p.text) for p in passages
+        ):
+            out.append(tool)
+    return out
 
 
 def kind_missing(question: Question, judged: list[Judged]) -> str:

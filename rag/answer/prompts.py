@@ -73,6 +73,12 @@ NO_KIND = {
     },
 }
 
+NOT_ABOUT = {
+    "en": "None of the passages found is about {names}.", "de": "Keine der gefundenen Passagen handelt von {names}.",
+    "fr": "Aucun des passages trouvés ne porte sur {names}.", "it": "Nessuno dei passaggi trovati riguarda {names}.",
+    "ru": "Ни один из найденных фрагментов не посвящён {names}.", "es": "Ninguno de los pasajes encontrados trata de {names}.",
+}
+
 
 def explain(missing: str, code: str) -> str:
     """The localized sentence for a rule's finding ("names:xrandr" / "kind:amount"), or ""."""
@@ -83,6 +89,8 @@ def explain(missing: str, code: str) -> str:
         return localized(NO_KIND[detail], code)
     if what == "year":  # the figures given are for other years ("loss in 2023" against the loss expected for 2024)
         return localized(NO_KIND["amount"], code)
+    if what == "subject":  # "which option of rsync …" against manuals that only refer to rsync
+        return localized(NOT_ABOUT, code).format(names=detail)
     if what == "joint":  # an amount, but of several together ("mit SoftBank und Oracle … 500 Milliarden", asked of SoftBank)
         return localized(NO_KIND["amount"], code)
     if what == "bound":  # a date or number, but none beside the identifier asked about ("When was MAI-1 released?")
@@ -97,6 +105,8 @@ def reason(missing: str) -> str:
     what, _, detail = missing.partition(":")
     if what == "year":
         return f"no figure for {detail} in the evidence"
+    if what == "subject":
+        return f"no passage about {detail} in the evidence"
     if what == "joint":
         return f"only a joint figure for {detail} and others in the evidence"
     if what == "bound":
