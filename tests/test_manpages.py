@@ -37,6 +37,13 @@ def test_roff_escapes_fonts_and_requests():
     assert "typeset only" not in text and "text for terminals" in text and "key | value" in text
 
 
+def test_a_conditional_block_leaves_no_backslash():
+    """docbook-made pages (chage, passwd) wrap indents in ".if n \\{\\" … ".\\}" blocks: the requests count, the braces do not."""
+    source = ".TH CHAGE 1\n.SH OPTIONS\nFor example:\n.if n \\{\\\n.RS 4\n.\\}\n.nf\nchage \\-E 2026-12-31\n.fi\n.if n \\{\\\n.RE\n.\\}\nThen:\n"
+    text = to_text(source)
+    assert "\\" not in text and "chage -E 2026-12-31" in text and "Then:" in text
+
+
 def test_a_page_saved_twice_as_utf8_is_repaired():
     """Some translated pages ship mojibake (Debian's Spanish fakeroot(1): "el Ã¡rbol … la informaciÃ³n"): it is undone,
     while text that merely holds such letters stays as written."""

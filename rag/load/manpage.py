@@ -80,8 +80,9 @@ def _line(page: Page, raw: str) -> None:
         return
     if raw.startswith((".", "'")) and len(raw) > 1:
         macro, _, rest = raw[1:].strip().partition(" ")
-        if macro in ("if", "ie") and rest.startswith("n "):  # the branch for terminals
-            return _line(page, rest[2:].strip())
+        if macro in ("if", "ie") and rest.startswith("n "):  # the branch for terminals; "\{\" opens a block of requests
+            body = rest[2:].strip().removeprefix("\\{").removesuffix("\\").strip()
+            return _line(page, body) if body else None
         if macro not in ("if", "ie", "el"):
             _request(page, macro, [escapes(a) for a in args(rest)])
         return
