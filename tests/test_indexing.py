@@ -344,6 +344,20 @@ def test_rebuild_switches_the_embedder(hpipe, small_corpus):
 
 
 # --- chunking parameters -----------------------------------------------------------------------
+def test_a_new_loader_version_rereads_every_file_and_keeps_its_vectors(pipe, monkeypatch):
+    """A loader fix (rag.load.VERSION) reaches an index made before it without --rebuild: the next run reads every file
+    again; chunks whose text did not change keep their vectors."""
+    from rag import load
+
+    index(pipe)
+    assert not pipe.needs_index()
+    monkeypatch.setattr(load, "VERSION", load.VERSION + 1)
+    assert pipe.needs_index()
+    report, embedded = index(pipe)
+    assert report.changed == 3 and report.unchanged == 0 and embedded == 0
+    assert not pipe.needs_index()
+
+
 def test_changing_chunk_tokens_rechunks(pipe, small_corpus, mode):
     index(pipe)
     assert pipe.status()["chunks"] == 3

@@ -17,7 +17,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import chunk
+from .. import chunk, load
 
 SPACES_FOR = {"dense": ("",), "hybrid": ("",), "fusion": ("", "s", "m", "ms")}
 ALL_SPACES = ("", "s", "m", "ms")
@@ -99,8 +99,10 @@ def collection(base: str, key: str) -> str:
 
 def chunk_signature(settings) -> str:
     """Everything that decides chunk boundaries, locators and what is embedded; a change re-chunks every file on
-    the next run (chunks whose content hash is unchanged keep their vectors). "loc2": chunks carry page, section, line."""
+    the next run (chunks whose content hash is unchanged keep their vectors). "loc2": chunks carry page, section, line;
+    "load2": the loaders' text changed (rag.load.VERSION)."""
     base = f"{chunk.ENCODING}/{settings.chunk_tokens}/{settings.chunk_overlap}/loc2/{chunk.SENTENCE_RULES}" + ("/struct1" if chunk.STRUCTURE else "")
+    base += f"/load{load.VERSION}" if load.VERSION > 1 else ""
     return base + "/ctx2" if settings.contextual else base  # ctx2: a document without headings is titled by a short first line
 
 
