@@ -256,6 +256,7 @@ def candidates(kind: str, unit: str, sentence: str, question: Vocabulary, asked:
 # an option in running text; one in a synopsis's brackets or alternatives ("cp [OPTION]... [-T]", "[-a|-b]") is no answer
 _ONE_FLAG = r"--?[A-Za-z0-9?][\w-]*(?:\[?=[\w\[\]|]*)?"  # -k, --keep-blank, --color[=WHEN], --seed=SEED
 _FLAG = re.compile(r"(?<![\w/.\[|-])" + _ONE_FLAG)
+_VALUE_BEFORE = re.compile(r"\b(?:number|value|to|of|is|equals?|zahl|wert|auf|valeur|nombre|valore|numero|значение|число|valor)\s+$", re.IGNORECASE)  # "the number -1"
 _HEAD_FLAG = _ONE_FLAG + r"(?: [A-Z][A-Z_]*)?"  # with its argument: -s SEED
 _OPTION_LINE = re.compile(f"{_HEAD_FLAG}(?:, ?{_HEAD_FLAG})*")
 
@@ -272,9 +273,8 @@ def _options(sentence: str) -> list[str]:
     if _SYNOPSIS.match(text):
         return []
     head = _OPTION_LINE.match(text)
-    found = [m.group(0) for m in _FLAG.finditer(text, head.end() if head else 0)]
+    found = [m.group(0) for m in _FLAG.finditer(text, head.end() if head else 0) if not (m.group(0)[1:].isdigit() and _VALUE_BEFORE.search(text[: m.start()]))]
     return ([head.group(0)] if head else []) + found
-
 
 # --- names written the same in every language ------------------------------------------------------
 _TOKEN = re.compile(r"[^\W_]+(?:[-_.][^\W_]+)*")
