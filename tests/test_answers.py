@@ -312,7 +312,7 @@ def test_an_option_question_leads_with_the_option(question, sentence, lead):
     assert q.candidates("grep [OPTION...] -f PATTERN_FILE ... [FILE...]") == [] and q.candidates("Aufruf: sort [OPTION]... -o DATEI") == []
     assert q.candidates("oder: sort [OPTION]... --files0-from=DL") == [] and q.candidates("ou : ls [OPTION]... -x") == []  # the usage's further lines
     assert q.candidates("$ grep -n -- 'f.*\\.c$' *g*.h /dev/null") == []
-    assert q.candidates("Passing the number -1 as the EXPIRE_DATE removes it.") == [] and q.candidates("kill -9 -1 kills them all") == ["-9", "-1"]
+    assert q.candidates("Passing the number -1 as the EXPIRE_DATE removes it.") == [] and q.candidates("Send kill -9 -1 to stop them all") == ["-9", "-1"]
     if "--all" in question:
         assert q.candidates("Use --all or -a.") == ["-a"]  # an option the question names is no answer
 

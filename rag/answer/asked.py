@@ -263,7 +263,7 @@ _OPTION_LINE = re.compile(f"{_HEAD_FLAG}(?:, ?{_HEAD_FLAG})*")
 
 # a synopsis ("grep [OPTION...] -f PATTERN_FILE ...", "Aufruf: sort [OPTION]...", "oder: sort [OPTION]... --files0-from=F") or an example at a prompt ("$ grep -n …"):
 # it shows how to call, it does not say what an option does
-_SYNOPSIS = re.compile(r"[$#]\s|(?:[^\W\d_]+(?: [^\W\d_]+)? ?:\s*)?[\w.+-]+\s+\[(?:-|[A-ZА-Я])", re.IGNORECASE)  # "Usage:", "oder:", "ou :"
+_SYNOPSIS = re.compile(r"[$#%]\s|(?:[^\W\d_]+(?: [^\W\d_]+)? ?:\s*)?[\w.+-]+\s+\[(?:-|[A-ZА-Я])|(?-i:[a-z][\w.+-]*\s+--?\w[^\s,]*\s+(?:[-$\[<\d%+]|[A-Z_]+\b))", re.IGNORECASE)  # "Usage:", "oder:", "chage -E $(…)"
 
 
 def _options(sentence: str) -> list[str]:
