@@ -289,6 +289,7 @@ def test_a_low_confidence_answer_says_the_documents_may_not_answer(answerability
         ("How do I use the tar command to extract an archive?", ["tar"]), ("Welche ffmpeg-Option setzt die Bitrate?", ["ffmpeg"]),
         ("What is the option for the printer?", []),  # "for" a purpose: a word the documents may translate
         ("Which command-line option sets the seed?", []), ("What are the options of the command?", []),
+        ("Which dircolors option prints the shell code?", ["dircolors"]),  # a tool ending in "s", named as one
     ],
 )
 def test_names_that_no_translation_changes(question, names):

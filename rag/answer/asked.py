@@ -308,12 +308,12 @@ _NOT_A_TOOL = frozenset(
 
 def _named_tools(question: str, at_end: bool = True) -> list[str]:
     """Lower-case tools the question names as tools; ``at_end`` adds the one it ends on ("… with xrandr?")."""
-    found = [m.group(1) for pattern in _TOOL_NAMED for m in pattern.finditer(question)]
-    found += [m.group(1) for m in _TOOL_AT_END.finditer(question)] if at_end else []
-    # not a stop word, an ordinal or a plural noun ("… with patients?")
+    found = [(m.group(1), False) for pattern in _TOOL_NAMED for m in pattern.finditer(question)]
+    found += [(m.group(1), True) for m in _TOOL_AT_END.finditer(question)] if at_end else []
+    # not a stop word, an ordinal or, at the end, a plural noun ("… with patients?"; "which dircolors option" names a tool)
     return [
-        name.rstrip(".") for name in found
-        if name.islower() and name not in _stop_words() and name not in _NOT_A_TOOL and not _ORDINAL.fullmatch(name) and not (len(name) > 4 and name.endswith("s"))
+        name.rstrip(".") for name, end in found
+        if name.islower() and name not in _stop_words() and name not in _NOT_A_TOOL and not _ORDINAL.fullmatch(name) and not (end and len(name) > 4 and name.endswith("s"))
     ]
 
 
