@@ -426,6 +426,21 @@ def test_an_invented_number_in_the_main_claim_withholds_the_draft(news):
     assert any("five million" in w or "5e+06" in w for w in answer.warnings), answer.warnings
 
 
+def test_an_unsupported_draft_gives_way_to_the_quotes_when_the_evidence_answers(news, monkeypatch):
+    """A withheld draft is replaced by the extractive quotes, said as a fallback, when the evidence answers with at least
+    medium confidence; with low confidence the reply still says the documents do not answer."""
+    from rag.answer import judge
+
+    monkeypatch.setattr(judge, "answerability", lambda question, judged: 0.9)
+    answer = _ask_llm(news, "OpenAI expects a loss of five million dollars in 2024 [1].")
+    assert not answer.abstained and answer.fallback == "the model's answer was not supported by the passages"
+    assert answer.citations and "five million" not in answer.answer and answer.llm.startswith("extractive (fallback from")
+    assert any("five million" in w for w in answer.warnings) and answer.to_dict()["fallback"]
+    monkeypatch.setattr(judge, "answerability", lambda question, judged: 0.2)
+    answer = _ask_llm(news, "OpenAI expects a loss of five million dollars in 2024 [1].")
+    assert answer.abstained and answer.citations == [] and not answer.fallback
+
+
 def test_a_supported_claim_stands_and_an_invented_one_is_dropped(news):
     answer = _ask_llm(news, "OpenAI expects a loss of about five billion dollars in 2024 [1]. It was founded in 2015 [1].")
     assert not answer.abstained

@@ -46,16 +46,22 @@ class GenerativeAnswerer:
         except BackendError as exc:
             if self.fallback is None:
                 raise
-            reply = self.fallback.answer(assessment)
-            reason = f"{self.name} failed: {exc.message}" + (f" ({exc.hint})" if exc.hint else "")
-            reply.warnings.append(f"{reason}; showing the extractive answer instead")
-            reply.answered_by = f"{self.fallback.name} (fallback from {self.name})"
-            reply.fallback = reason
+            reply = self._fall_back(assessment, f"{self.name} failed: {exc.message}" + (f" ({exc.hint})" if exc.hint else ""))
             reply.timings_ms["generate"] = (time.perf_counter() - t) * 1000
             return reply
         reply = self._read(completion.text, messages[0]["content"], assessment)
         reply.prompt_tokens = completion.prompt_tokens
         reply.timings_ms["generate"] = (time.perf_counter() - t) * 1000
+        return reply
+
+    def _fall_back(self, assessment: Assessment, reason: str, warnings: list[str] | None = None) -> Reply:
+        """The fallback answerer's reply (the extractive quotes), saying why in ``fallback`` and in a warning."""
+        assert self.fallback is not None
+        reply = self.fallback.answer(assessment)
+        reply.warnings[:0] = warnings or []
+        reply.warnings.append(f"{reason}; showing the extractive answer instead")
+        reply.answered_by = f"{self.fallback.name} (fallback from {self.name})"
+        reply.fallback = reason
         return reply
 
     def _read(self, raw: str, system_prompt: str, evidence: Assessment) -> Reply:
@@ -74,8 +80,12 @@ class GenerativeAnswerer:
             text=verified.text, citations=verified.citations, answered_by=self.name, warnings=warnings + verified.warnings, dropped_citations=verified.dropped
         )
         if not verified.supported or not verified.core_supported:
-            # The draft's main claim (or every sentence) is not backed by a retrieved passage: say so instead of guessing.
-            reply.warnings.append(f"the model's draft was not supported by the sources and was withheld: {text[:200]}")
+            # The draft's main claim (or every sentence) is not backed by a retrieved passage. When the evidence itself
+            # answers (answerability not low), its quotes stand in for the draft, said as a fallback; else say so instead of guessing.
+            withheld = f"the model's draft was not supported by the sources and was withheld: {text[:200]}"
+            if self.fallback is not None and evidence.answerability >= prompts.LOW_ANSWERABILITY:
+                return self._fall_back(evidence, "the model's answer was not supported by the passages", [*reply.warnings, withheld])
+            reply.warnings.append(withheld)
             reply.text = prompts.localized(prompts.DONT_KNOW, evidence.language)
             reply.citations = []
             reply.abstained = True
