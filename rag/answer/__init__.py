@@ -44,8 +44,8 @@ def make_answerer(settings, vectors: "SentenceVectors", llm: "LLM | None" = None
         from ..llms import LazyLLM
 
         llm = LazyLLM(settings.llm, settings)
-    fallback = extractive if settings.llm_fallback else None  # when the backend fails (off: a failure is an error)
-    return GenerativeAnswerer(llm, vectors, prompts_dir=settings.prompts_dir, max_tokens=settings.llm_max_tokens, fallback=fallback, quotes=extractive)
+    fallback = extractive if settings.llm_fallback else None
+    return GenerativeAnswerer(llm, vectors, prompts_dir=settings.prompts_dir, max_tokens=settings.llm_max_tokens, fallback=fallback)
 
 
 def confidence(answerability: float) -> str:

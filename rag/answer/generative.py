@@ -27,15 +27,12 @@ def build_messages(question: str, language: str, passages: list[Passage], prompt
 class GenerativeAnswerer:
     """Asks ``llm``; on a backend failure hands over to ``fallback`` (when given) and says so."""
 
-    def __init__(
-        self, llm: LLM, vectors: SentenceVectors, *, prompts_dir=None, max_tokens: int = 384, fallback: Answerer | None = None, quotes: Answerer | None = None
-    ):
+    def __init__(self, llm: LLM, vectors: SentenceVectors, *, prompts_dir=None, max_tokens: int = 384, fallback: Answerer | None = None):
         self.llm = llm
         self.vectors = vectors
         self.prompts_dir = prompts_dir
         self.max_tokens = max_tokens
-        self.fallback = fallback  # answers when the backend fails
-        self.quotes = quotes  # answers when the draft is withheld and the evidence answers (the extractive quotes)
+        self.fallback = fallback
 
     @property
     def name(self) -> str:
@@ -57,14 +54,13 @@ class GenerativeAnswerer:
         reply.timings_ms["generate"] = (time.perf_counter() - t) * 1000
         return reply
 
-    def _fall_back(self, assessment: Assessment, reason: str, warnings: list[str] | None = None, by: Answerer | None = None) -> Reply:
-        """The reply of ``by`` (default: the fallback answerer; both give the extractive quotes), saying why in ``fallback`` and in a warning."""
-        answerer = by or self.fallback
-        assert answerer is not None
-        reply = answerer.answer(assessment)
+    def _fall_back(self, assessment: Assessment, reason: str, warnings: list[str] | None = None) -> Reply:
+        """The fallback answerer's reply (the extractive quotes), saying why in ``fallback`` and in a warning."""
+        assert self.fallback is not None
+        reply = self.fallback.answer(assessment)
         reply.warnings[:0] = warnings or []
         reply.warnings.append(f"{reason}; showing the extractive answer instead")
-        reply.answered_by = f"{answerer.name} (fallback from {self.name})"
+        reply.answered_by = f"{self.fallback.name} (fallback from {self.name})"
         reply.fallback = reason
         return reply
 
@@ -87,8 +83,8 @@ class GenerativeAnswerer:
             # The draft's main claim (or every sentence) is not backed by a retrieved passage. When the evidence itself
             # answers (answerability not low), its quotes stand in for the draft, said as a fallback; else say so instead of guessing.
             withheld = f"the model's draft was not supported by the sources and was withheld: {text[:200]}"
-            if self.quotes is not None and evidence.answerability >= prompts.LOW_ANSWERABILITY:
-                return self._fall_back(evidence, "the model's answer was not supported by the passages", [*reply.warnings, withheld], self.quotes)
+            if self.fallback is not None and evidence.answerability >= prompts.LOW_ANSWERABILITY:
+                return self._fall_back(evidence, "the model's answer was not supported by the passages", [*reply.warnings, withheld])
             reply.warnings.append(withheld)
             reply.text = prompts.localized(prompts.DONT_KNOW, evidence.language)
             reply.citations = []
