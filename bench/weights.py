@@ -4,10 +4,11 @@ then re-fuse them under many weightings without touching the store again.
 
     python -m bench.weights collect --corpus DIR --cases FILE --home DIR --out lists.pkl
     python -m bench.weights collect --xquad de --workdir DIR [--limit N] --out lists.pkl
-    python -m bench.weights score lists.pkl [more.pkl ...] --weights 1,1,0.5,0.5 --weights 1,1,1,1 [--hub 0.5] [--by-lang]
+    python -m bench.weights score lists.pkl [more.pkl ...] --weights 1,1,0.5,0.5 --weights 1,1,1,1 [--hub 0.5] [--by-lang] [--language 1]
     python -m bench.weights grid lists.pkl [more.pkl ...]
 
-``score`` prints file hit@1/hit@5/MRR per list file and weighting; ``grid`` tries 144 weightings
+``score`` prints file hit@1/hit@5/MRR per list file and weighting (``--language``: the language-pair
+correction of the main embedder's two lists, as :meth:`FusionRetriever._paired` does it); ``grid`` tries 144 weightings
 with language hub scores and prints, per combination, the change in questions at hit@1 against
 1, 1, 0.5, 0.5 without hub correction, for every list file.
 """
@@ -21,7 +22,7 @@ import numpy as np
 
 from rag.api import Pipeline
 from rag.index.layout import chunk_of
-from rag.retrieve.fusion import FUSION_DEPTH, zscores
+from rag.retrieve.fusion import FUSION_DEPTH, LANGUAGE_KEYS, zscores
 
 KEYS = ("", "s", "m", "ms")
 
@@ -62,11 +63,12 @@ def collect(pipe: Pipeline, questions: list[tuple[str, list[str], str]]) -> dict
     retriever = pipe.retriever()
     inner = getattr(retriever, "inner", retriever)
     rows = [{"lists": raw_lists(inner, q), "gold": gold, "lang": lang} for q, gold, lang in questions]
-    return {"rows": rows, "hubs_lang": hubs_by_language(inner)}
+    return {"rows": rows, "hubs_lang": hubs_by_language(inner), "languages": inner.view.manifest.languages()}
 
 
-def fuse(lists: dict, weights: dict[str, float], hubs: dict, hub_weight: float) -> list[str]:
-    """``hubs``: space key -> chunk id -> hub score (already chosen for the question's language, if by language)."""
+def fuse(lists: dict, weights: dict[str, float], hubs: dict, hub_weight: float, shift: dict[str, float] | None = None) -> list[str]:
+    """``hubs``: space key -> chunk id -> hub score (already chosen for the question's language, if by language);
+    ``shift``: chunk id -> what the main embedder's lists lose for the chunk's language."""
     normalised, floors = {}, {}
     for key, scores in lists.items():
         if key in ("s", "ms"):
@@ -79,6 +81,8 @@ def fuse(lists: dict, weights: dict[str, float], hubs: dict, hub_weight: float) 
             r = hubs[key]
             mean = float(np.mean(list(r.values())))
             scores = {cid: v - hub_weight * r.get(cid, mean) for cid, v in scores.items()}
+        if shift and key in LANGUAGE_KEYS:
+            scores = {cid: v - shift.get(chunk_of(cid), 0.0) for cid, v in scores.items()}
         if scores:
             normalised[key], floors[key] = zscores(scores)
     candidates = set().union(*[set(v) for v in normalised.values()])
@@ -86,13 +90,29 @@ def fuse(lists: dict, weights: dict[str, float], hubs: dict, hub_weight: float) 
     return sorted(fused, key=lambda cid: -fused[cid])
 
 
-def score(data: dict, weights: dict[str, float], hub_weight: float = 0.0, by_lang: bool = False, depth: int = 20) -> dict[str, float]:
+def language_shift(data: dict, lang: str, weight: float) -> dict[str, float]:
+    """chunk id -> ``weight`` x the mean hub score of its language for ``lang`` questions (main embedder's chunk space)."""
+    from rag.index import hubs as hub_scores
+
+    written = data.get("languages", {})
+    means = hub_scores.language_means(data["hubs_lang"][""], written)
+    mean = means.get(lang) or means[hub_scores.ANY]
+    if len(mean) < 2:
+        return {}
+    fallback = float(np.mean(list(mean.values())))
+    return {cid: weight * mean.get(written.get(cid, ""), fallback) for cid in data["hubs_lang"][""][hub_scores.ANY]}
+
+
+def score(data: dict, weights: dict[str, float], hub_weight: float = 0.0, by_lang: bool = False, depth: int = 20, language: float = 0.0) -> dict[str, float]:
     hit1 = hit5 = rr = 0.0
+    shifts: dict[str, dict[str, float]] = {}
     for row in data["rows"]:
         files: list[str] = []
         lang = row.get("lang", "en")
         hubs = {k: v.get(lang) or v["*"] for k, v in data["hubs_lang"].items()} if by_lang else {k: v["*"] for k, v in data["hubs_lang"].items()}
-        for cid in fuse(row["lists"], weights, hubs, hub_weight)[:depth]:
+        if language and lang not in shifts:
+            shifts[lang] = language_shift(data, lang, language)
+        for cid in fuse(row["lists"], weights, hubs, hub_weight, shifts.get(lang))[:depth]:
             src = cid.rsplit("#", 1)[0]
             if src not in files:
                 files.append(src)
@@ -147,6 +167,7 @@ def main() -> None:
     s.add_argument("--weights", action="append", default=[])
     s.add_argument("--hub", type=float, default=0.0)
     s.add_argument("--by-lang", action="store_true", help="hub scores from the probe questions in the question's language")
+    s.add_argument("--language", type=float, default=0.0, help="language-pair correction weight (the product's language_weight)")
     g = sub.add_parser("grid")
     g.add_argument("files", type=Path, nargs="+")
     args = ap.parse_args()
@@ -160,7 +181,7 @@ def main() -> None:
     datas = {f.name: pickle.loads(f.read_bytes()) for f in args.files}
     for spec in args.weights or ["1,1,0.5,0.5"]:
         weights = dict(zip(KEYS, (float(x) for x in spec.split(","))))
-        print(spec, {name: score(d, weights, args.hub, args.by_lang) for name, d in datas.items()})
+        print(spec, {name: score(d, weights, args.hub, args.by_lang, language=args.language) for name, d in datas.items()})
 
 
 if __name__ == "__main__":

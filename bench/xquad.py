@@ -32,8 +32,15 @@ def default_data_dir() -> Path:
     return Path(__file__).resolve().parent.parent.parent / "shared" / "benchmarks" / "xquad"
 
 
+MIXED = ("de", "ru", "es", "en")  # "mixed": paragraph i in MIXED[i % 4]
+
+
 def load(data_dir: Path, lang: str) -> list[dict[str, Any]]:
-    """Paragraphs of one language, in the dataset's order (parallel across languages)."""
+    """Paragraphs of one language, in the dataset's order (parallel across languages); ``mixed``: each
+    paragraph in one of :data:`MIXED` in turn, a corpus where every question language meets its own and others."""
+    if lang == "mixed":
+        parts = [load(data_dir, x) for x in MIXED]
+        return [{**parts[i % len(MIXED)][i], "lang": MIXED[i % len(MIXED)]} for i in range(len(parts[0]))]
     path = data_dir / f"xquad.{lang}.json"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -72,6 +79,7 @@ def run(
     if limit:
         items = items[:limit]
     hit1 = hit5 = rr = span = first = 0.0
+    by_pair = {True: [0, 0], False: [0, 0]}  # same language as the question? -> [hits at 1, questions]
     latencies = []
     # quote quality is measured on every question: no abstention threshold hides a bad quote
     quoting = Pipeline(corpus=corpus, home=workdir / "home", **{**(pipe_options or {}), "min_evidence": 0.0, "min_answerable": 0.0})
@@ -83,6 +91,9 @@ def run(
         target = f"p{gold:03d}.txt"
         rank = files.index(target) + 1 if target in files else None
         hit1 += rank == 1
+        pair = by_pair[docs[gold].get("lang", doc_lang) == question_lang]
+        pair[0] += rank == 1
+        pair[1] += 1
         hit5 += rank is not None and rank <= 5
         rr += 1 / rank if rank else 0.0
         if answers:
@@ -95,6 +106,8 @@ def run(
         "doc_lang": doc_lang, "question_lang": question_lang, "questions": n, "paragraphs": len(docs),
         "chunks": report.chunks_total, "hit1": round(hit1 / n, 4), "hit5": round(hit5 / n, 4), "mrr": round(rr / n, 4),
         "evidence_has_answer": round(span / n, 4) if answers else None, "first_quote_has_answer": round(first / n, 4) if answers else None,
+        "hit1_same_lang": round(by_pair[True][0] / by_pair[True][1], 4) if by_pair[True][1] else None,
+        "hit1_other_lang": round(by_pair[False][0] / by_pair[False][1], 4) if by_pair[False][1] else None,
         "retrieve_ms_p50": round(statistics.median(latencies), 1), "index_s": round(index_s, 1),
         "embedder": pipe.embedder.name, "retrieval": pipe.settings.retrieval, "chunk_tokens": pipe.settings.chunk_tokens,
     }
@@ -160,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     import tempfile
 
     parser = argparse.ArgumentParser(description="Paragraph hit@1/hit@5/MRR on XQuAD: questions in one language against paragraphs in others.")
-    parser.add_argument("--langs", default="de,ru,es", help="document languages to index (comma-separated)")
+    parser.add_argument("--langs", default="de,ru,es", help="document languages to index (comma-separated; 'mixed': de, ru, es and en paragraphs in turn)")
     parser.add_argument("--question-lang", default="en")
     parser.add_argument("--data", type=Path, default=None, help="XQuAD folder (default: ../shared/benchmarks/xquad or RAG_XQUAD_DIR)")
     parser.add_argument("--k", type=int, default=5)

@@ -76,6 +76,12 @@ class Settings(BaseSettings):
         le=5.0,
         description="fusion: subtract this x each chunk's hub score (closeness to generic questions in the question's language; CSLS) from its chunk cosines; 0 turns it off (chosen in evals/RESULTS.md).",
     )
+    language_weight: float = Field(
+        1.0,
+        ge=0.0,
+        le=5.0,
+        description="fusion: subtract this x the mean hub score of the chunk's language (for the question's language) from the main embedder's cosines, so that language pairs score alike; 0 turns it off (chosen in evals/RESULTS.md).",
+    )
     title_weight: float = Field(
         4.0,
         ge=0.0,

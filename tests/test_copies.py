@@ -19,7 +19,7 @@ from rag.embed.once import EmbedOnce
 from test_indexing import RecordingEmbedder, assert_store_matches_manifest, index, make_pipe
 
 SENTENCES = [f"Sentence number {i} talks about topic {i} and the river near the old mill." for i in range(24)]
-OPTIONS = {"chunk_tokens": 64, "chunk_overlap": 24, "hub_weight": 0.0}  # hub scores embed probe questions: not passages
+OPTIONS = {"chunk_tokens": 64, "chunk_overlap": 24, "hub_weight": 0.0, "language_weight": 0.0}  # hub scores embed probe questions: not passages
 
 
 def write_copies(root: Path, copies: int) -> list[str]:

@@ -491,7 +491,7 @@ def test_hub_scores_follow_the_index_only_when_a_hub_weight_is_set(small_corpus,
 
     monkeypatch.setenv("RAG_CACHE_DIR", str(tmp_path / "cache"))  # no probe vectors cached by an earlier test
 
-    plain = make_pipe(small_corpus, hub_weight=0.0)
+    plain = make_pipe(small_corpus, hub_weight=0.0, language_weight=0.0)
     index(plain)
     assert not hub_file(plain).exists()  # switched off: nothing computed
     pipe = make_pipe(small_corpus, raw_embedder(plain), hub_weight=0.5)
@@ -503,6 +503,9 @@ def test_hub_scores_follow_the_index_only_when_a_hub_weight_is_set(small_corpus,
     assert set(scores) == {"", "m"}
     assert set(scores[""]) == {hubs.ANY, "en", "de", "fr", "it", "es", "ru"}
     assert all(set(by_id) == committed for space in scores.values() for by_id in space.values())
+    pairs = hubs.pairs(hub_file(pipe))
+    written = {lang for lang in indexer.open_manifest(pipe.settings).languages().values()}
+    assert set(pairs) == {"", "m"} and set(pairs[""]) == set(scores[""]) and set(pairs[""]["de"]) == written
     (small_corpus / "c.txt").unlink()
     (small_corpus / "a.txt").write_text("A dog slept under the table.\n", encoding="utf-8")
     report, embedded = index(pipe)
@@ -539,9 +542,48 @@ def test_probe_scores_rank_the_chunk_near_every_question_highest():
 def test_missing_hub_file_reads_as_no_correction(tmp_path):
     from rag.index import hubs
 
-    assert hubs.load(tmp_path / "none.npz") == {}
+    assert hubs.load(tmp_path / "none.npz") == {} and hubs.pairs(tmp_path / "none.npz") == {}
+    assert not hubs.current(tmp_path / "none.npz")
     hubs.save(tmp_path / "h.npz", {"": {"*": {"a#0-1": 0.5}, "en": {"a#0-1": 0.25}}, "m": {"*": {}}}, {"a#0-1": "abc"}, {})
     assert hubs.load(tmp_path / "h.npz") == {"": {"*": {"a#0-1": 0.5}, "en": {"a#0-1": 0.25}}, "m": {"*": {}}}
+    assert hubs.current(tmp_path / "h.npz")
+
+
+def test_language_pair_means_average_the_hub_scores_of_each_written_language(tmp_path):
+    from rag.index import hubs
+
+    scores = {"": {"de": {"a": 0.9, "b": 0.7, "c": 0.5, "d": 0.4}, "*": {"a": 0.6, "b": 0.6, "c": 0.5, "d": 0.5}}}
+    languages = {"a": "de", "b": "de", "c": "it"}  # d: no language known, left out
+    hubs.save(tmp_path / "h.npz", scores, {}, {}, languages)
+    assert hubs.pairs(tmp_path / "h.npz") == {"": {"de": {"de": pytest.approx(0.8), "it": pytest.approx(0.5)}, "*": {"de": pytest.approx(0.6), "it": pytest.approx(0.5)}}}
+    import numpy as np
+
+    np.savez(tmp_path / "old.npz", hash_ids=np.array(["a"]), hash_values=np.array(["x"]))  # written before the language pairs
+    assert not hubs.current(tmp_path / "old.npz")
+
+
+def test_fusion_evens_out_the_pull_of_the_questions_language():
+    """A German question sits nearer to any German chunk than to an Italian one in e5: the main embedder's lists
+    lose language_weight x the chunk language's mean hub score for German questions; mUSE's lists keep theirs."""
+    from types import SimpleNamespace
+
+    from rag.retrieve.fusion import FusionRetriever
+
+    f = FusionRetriever.__new__(FusionRetriever)
+    f.language_weight = 1.0
+    f.pairs = {"de": {"de": 0.82, "it": 0.78}, "*": {"de": 0.80, "it": 0.80}}
+    f.view = SimpleNamespace(manifest=SimpleNamespace(languages=lambda ids: {"g": "de", "i": "it"}))
+    lists = {"": {"g": 0.85, "i": 0.83, "x": 0.80}, "s": {"i": 0.84}, "m": {"g": 0.5, "i": 0.4}}
+    f._paired(lists, "de")
+    assert lists[""] == pytest.approx({"g": 0.03, "i": 0.05, "x": 0.0})  # the Italian chunk now leads; x (no language): the mean
+    assert lists["s"] == pytest.approx({"i": 0.06}) and lists["m"] == {"g": 0.5, "i": 0.4}
+    before = {"": {"g": 0.85, "i": 0.83}}
+    f._paired(before, "pt")  # no Portuguese probes: the means over all probes, equal here
+    assert before[""] == pytest.approx({"g": 0.05, "i": 0.03})
+    f.pairs = {"de": {"de": 0.82}}
+    one = {"": {"g": 0.85}}
+    f._paired(one, "de")
+    assert one == {"": {"g": 0.85}}  # one written language: nothing to even out
 
 
 def test_fusion_subtracts_the_hub_score_of_the_questions_language():

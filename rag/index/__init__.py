@@ -116,8 +116,8 @@ def is_stale(settings, entries=None) -> bool:
     try:
         if m.get("dirty") == "1" or m.get("chunking") != chunk_signature(settings):
             return True
-        if hubs.wanted(settings) and not Layout.of(settings).hubs(m.get("collection") or "").exists():
-            return True  # a hub weight was set on an index built without hub scores
+        if hubs.wanted(settings) and not hubs.current(Layout.of(settings).hubs(m.get("collection") or "")):
+            return True  # a hub weight was set on an index built without hub scores, or they predate the language pairs
         if m.get("snapshot") is None and not settings.chroma_url:
             return True  # built before vector snapshots: one run decides whether it gets one
         known = m.stamps()

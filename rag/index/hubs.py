@@ -11,6 +11,12 @@ translation elsewhere in the corpus is not penalised for it (a neighbour-based `
 Scores are kept per probe language (``r`` against the 5 nearest probes of that language) and for
 all probes together (10 nearest); fusion subtracts the scores of the question's language, which
 also evens out the pull of chunks in the question's own language.
+
+Language pairs: the mean hub score of all chunks written in one language, for the probes of
+another, is how close that pair of languages sits in a space regardless of topic (e5 puts a German
+question nearer to any German chunk than to an Italian one). :func:`pairs` keeps that mean per
+question language and chunk language; fusion subtracts it so that scores of different language
+pairs become comparable (evals/RESULTS.md).
 """
 from __future__ import annotations
 
@@ -24,11 +30,18 @@ NEEDED_BY = ("fusion",)  # retrieval modes that read hub scores
 ANY = "*"  # scores against every probe, for questions in other languages
 K_LANG, K_ANY = 5, 10
 BLOCK = 1024
+FORMAT = 2  # 2: with the language-pair means
 
 
 def wanted(settings) -> bool:
-    """Whether the settings read hub scores (fusion with a hub weight): only then are they computed."""
-    return settings.retrieval in NEEDED_BY and settings.hub_weight > 0
+    """Whether the settings read hub scores (fusion with a hub or language weight): only then are they computed."""
+    return settings.retrieval in NEEDED_BY and (settings.hub_weight > 0 or settings.language_weight > 0)
+
+
+def current(path: Path) -> bool:
+    """Whether ``path`` holds hub scores in this version's format (an older file is rebuilt on the next run)."""
+    data = _read(path)
+    return data is not None and "format" in data.files and int(data["format"]) >= FORMAT
 
 
 def probe_questions() -> list[tuple[str, str]]:
@@ -57,15 +70,34 @@ def space_scores(vectors: np.ndarray, embedder) -> dict[str, np.ndarray]:
     return _scores(vectors, embedder.embed_queries([q for _, q in probes]), np.array([lang for lang, _ in probes]))
 
 
-def save(path: Path, scores: dict[str, dict[str, dict[str, float]]], hashes: dict[str, str], probes: dict[str, tuple[str, np.ndarray]]) -> None:
-    """Write ``{space key: {language: {chunk id: score}}}``, the content hash each score was computed for and
-    each space's probe vectors (with the embedder's name), atomically: a reader never sees half a file."""
+def language_means(by_lang: dict[str, dict[str, float]], languages: dict[str, str]) -> dict[str, dict[str, float]]:
+    """Per probe language, the mean hub score of the chunks of each chunk language (``languages``: chunk id -> language)."""
+    out: dict[str, dict[str, float]] = {}
+    for lang, by_id in by_lang.items():
+        groups: dict[str, list[float]] = {}
+        for cid, r in by_id.items():
+            groups.setdefault(languages.get(cid, ""), []).append(r)
+        out[lang] = {written: float(np.mean(rs)) for written, rs in groups.items() if written}
+    return out
+
+
+def save(
+    path: Path, scores: dict[str, dict[str, dict[str, float]]], hashes: dict[str, str], probes: dict[str, tuple[str, np.ndarray]],
+    languages: dict[str, str] | None = None,
+) -> None:
+    """Write ``{space key: {language: {chunk id: score}}}``, the content hash each score was computed for,
+    each space's probe vectors (with the embedder's name) and, given the chunks' ``languages``, the
+    language-pair means, atomically: a reader never sees half a file."""
     arrays: dict[str, np.ndarray] = {"hash_ids": np.array(list(hashes), dtype=str), "hash_values": np.array(list(hashes.values()), dtype=str)}
+    arrays["format"] = np.array(FORMAT)
     for key, by_lang in scores.items():
         space = key or "chunks"
         for lang, by_id in by_lang.items():
             arrays[f"ids_{space}@{lang}"] = np.array(list(by_id), dtype=str)
             arrays[f"r_{space}@{lang}"] = np.fromiter(by_id.values(), dtype=np.float32, count=len(by_id))
+        for lang, means in language_means(by_lang, languages or {}).items():
+            arrays[f"pairnames_{space}@{lang}"] = np.array(list(means), dtype=str)
+            arrays[f"pair_{space}@{lang}"] = np.fromiter(means.values(), dtype=np.float32, count=len(means))
         if key in probes:
             arrays[f"probename_{space}"] = np.array([probes[key][0]])
             arrays[f"probes_{space}"] = probes[key][1]
@@ -81,15 +113,25 @@ def _read(path: Path):
         return None
 
 
+def _grouped(path: Path, keys: str, values: str) -> dict[str, dict[str, dict]]:
+    """``{space key: {language: {key: value}}}`` from the arrays named ``<keys>_<space>@<language>`` and ``<values>_…``."""
+    data = _read(path)
+    out: dict[str, dict[str, dict]] = {}
+    for name in data.files if data is not None else []:
+        if name.startswith(keys + "_"):
+            space, _, lang = name[len(keys) + 1 :].rpartition("@")
+            out.setdefault("" if space == "chunks" else space, {})[lang] = dict(zip(data[name].tolist(), data[f"{values}_{space}@{lang}"].tolist()))
+    return out
+
+
 def load(path: Path) -> dict[str, dict[str, dict[str, float]]]:
     """The scores :func:`save` wrote; empty when there are none (an older index, or nothing indexed yet)."""
-    data = _read(path)
-    out: dict[str, dict[str, dict[str, float]]] = {}
-    for name in data.files if data is not None else []:
-        if name.startswith("ids_"):
-            space, _, lang = name[4:].rpartition("@")
-            out.setdefault("" if space == "chunks" else space, {})[lang] = dict(zip(data[name].tolist(), data[f"r_{name[4:]}"].tolist()))
-    return out
+    return _grouped(path, "ids", "r")
+
+
+def pairs(path: Path) -> dict[str, dict[str, dict[str, float]]]:
+    """``{space key: {question language: {chunk language: mean hub score}}}`` as :func:`save` wrote them."""
+    return _grouped(path, "pairnames", "pair")
 
 
 def _probe_vectors(data, key: str, embedder, cache_dir: Path | None) -> np.ndarray:
@@ -119,10 +161,11 @@ def _probe_vectors(data, key: str, embedder, cache_dir: Path | None) -> np.ndarr
     return matrix
 
 
-def build(spaces: dict, path: Path, hashes: dict[str, str], cache_dir: Path | None = None) -> None:
+def build(spaces: dict, path: Path, hashes: dict[str, str], cache_dir: Path | None = None, languages: dict[str, str] | None = None) -> None:
     """Bring the hub scores of every space in ``spaces`` (space key -> (store, embedder)) up to date with the
     committed chunks (``hashes``: chunk id -> content hash). A score depends on its chunk alone, so only
-    chunks that are new or whose content changed are scored; the others keep theirs."""
+    chunks that are new or whose content changed are scored; the others keep theirs. The language-pair
+    means (``languages``: chunk id -> language) are recomputed from all scores."""
     data = _read(path)
     old = load(path)
     old_hashes = dict(zip(data["hash_ids"].tolist(), data["hash_values"].tolist())) if data is not None and "hash_ids" in data.files else {}
@@ -144,7 +187,7 @@ def build(spaces: dict, path: Path, hashes: dict[str, str], cache_dir: Path | No
             by_id = {cid: kept[lang][cid] for cid in reuse if lang in kept}
             by_id.update(zip(todo, fresh[lang].tolist()) if todo else [])
             scores[key][lang] = by_id
-    save(path, scores, hashes, probes)
+    save(path, scores, hashes, probes, languages)
 
 
 def _scores(vectors: np.ndarray, matrix: np.ndarray, langs: np.ndarray) -> dict[str, np.ndarray]:

@@ -296,8 +296,8 @@ class Indexer:
             lexical.build(m, target)
         hub_target = self.layout.hubs(m.get("collection") or "")
         hub_spaces = {sp.key: (store.by_key[sp.key], sp.embedder) for sp in store.spaces if sp.key in HUB_SPACES}
-        if hubs.wanted(s) and (self.report.touched or self.force_rechunk or not hub_target.exists()):
-            hubs.build(hub_spaces, hub_target, m.chunk_hashes(), cache_dir=s.cache_dir)
+        if hubs.wanted(s) and (self.report.touched or self.force_rechunk or not hubs.current(hub_target)):
+            hubs.build(hub_spaces, hub_target, m.chunk_hashes(), cache_dir=s.cache_dir, languages=m.languages())
         token = self._snapshot(m, store)
         # the snapshot becomes the index's in the transaction that completes the run
         m.set(dirty=0, snapshot=token, store=self.layout.store_stamp(create=True))

@@ -114,6 +114,12 @@ class Manifest:
         """id -> content hash of every committed chunk."""
         return dict(self.db.execute("SELECT id, hash FROM chunks"))
 
+    def languages(self, ids: list[str] | None = None) -> dict[str, str]:
+        """id -> detected language of every committed chunk (of ``ids`` only, if given)."""
+        if ids is None:
+            return dict(self.db.execute("SELECT id, language FROM chunks"))
+        return dict(self._where_in("SELECT id, language FROM chunks WHERE id IN", ids))
+
     def copies(self) -> dict[str, str]:
         """Chunks whose content another committed chunk also has: id -> the smallest id with that content."""
         rows = self.db.execute("SELECT id, hash FROM chunks WHERE hash IN (SELECT hash FROM chunks GROUP BY hash HAVING count(*) > 1) ORDER BY hash, id")

@@ -32,7 +32,8 @@ def _fusion(arg, ctx: Context) -> Retriever:
     from .dense import DenseRetriever
     from .fusion import FusionRetriever
 
-    return FusionRetriever(DenseRetriever(ctx.view, ctx.embedder), ctx.view, ctx.muse(), ctx.settings.hub_weight, ctx.settings.title_weight)
+    s = ctx.settings
+    return FusionRetriever(DenseRetriever(ctx.view, ctx.embedder), ctx.view, ctx.muse(), s.hub_weight, s.title_weight, s.language_weight)
 
 
 RETRIEVERS: Registry[Retriever] = Registry("retrieval", "rag.retrievers", examples="fusion, dense, hybrid")

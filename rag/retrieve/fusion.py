@@ -16,6 +16,7 @@ from .dense import DenseRetriever
 FUSION_WEIGHTS = {"": 1.0, "s": 0.75, "m": 0.5, "ms": 0.25}  # chosen on five corpora, evals/RESULTS.md
 FUSION_DEPTH = {"chunks": 30, "sentences": 60}
 HUB_KEYS = ("", "m")  # the chunk lists get the hub correction
+LANGUAGE_KEYS = ("", "s")  # the main embedder's lists get the language-pair correction (mUSE's: no measured effect)
 # For a "why" question, a sentence that points back to its reason ("Deshalb haben sie Suleyman engagiert", "Вот почему …")
 # gains this much cosine in the sentence lists: it says the reason in fewer of the question's words than the story around
 # it. Lifting every causal sentence ("because", "da") was measured too and dropped (evals/RESULTS.md).
@@ -34,20 +35,27 @@ class FusionRetriever:
 
     Sentence-level matches find the one sentence that answers a question inside a longer chunk;
     mUSE adds a more language-neutral opinion. Before normalising, the two chunk lists lose
-    ``hub_weight`` x each chunk's hub score for the question's language (:mod:`rag.index.hubs`).
+    ``hub_weight`` x each chunk's hub score for the question's language (:mod:`rag.index.hubs`),
+    and the main embedder's two lists lose ``language_weight`` x the mean hub score of the chunk's
+    language, so that a German question does not prefer German text for being German.
     ``rank_score`` is the fused z-score. Measured on five corpora in evals/RESULTS.md.
     """
 
     name = "fusion"
 
-    def __init__(self, dense: DenseRetriever, view: IndexView, muse: Embedder, hub_weight: float = 0.0, title_weight: float = 0.0):
+    def __init__(
+        self, dense: DenseRetriever, view: IndexView, muse: Embedder, hub_weight: float = 0.0, title_weight: float = 0.0, language_weight: float = 0.0
+    ):
         self.dense = dense
         self.title_weight = title_weight
         self.view = view
         self.muse = muse
         self.hub_weight = hub_weight
-        self.hubs = hubs.load(view.layout.hubs(view.manifest.get("collection") or "")) if hub_weight else {}
+        self.language_weight = language_weight
+        path = view.layout.hubs(view.manifest.get("collection") or "")
+        self.hubs = hubs.load(path) if hub_weight else {}
         self.hub_means = {(key, lang): float(np.mean(list(r.values()))) for key, by_lang in self.hubs.items() for lang, r in by_lang.items() if r}
+        self.pairs = hubs.pairs(path).get("", {}) if language_weight else {}
 
     def _descaled(self, key: str, scores: dict[str, float], lang: str) -> dict[str, float]:
         """Chunk-list cosines minus ``hub_weight`` x the chunk's hub score for the question's language
@@ -60,6 +68,20 @@ class FusionRetriever:
             return scores
         fallback = self.hub_means[(key, lang)]
         return {cid: v - self.hub_weight * r.get(cid, fallback) for cid, v in scores.items()}
+
+    def _paired(self, lists: dict[str, dict[str, float]], lang: str) -> None:
+        """The main embedder's lists minus ``language_weight`` x the mean hub score of each chunk's language
+        for the question's language (:func:`rag.index.hubs.pairs`): scores of different language pairs
+        become comparable. Chunks of a language without a mean get the mean of all."""
+        means = self.pairs.get(lang) or self.pairs.get(hubs.ANY)
+        if not means or len(means) < 2:
+            return  # one language: the same shift for every chunk
+        ids = sorted({cid for key in LANGUAGE_KEYS for cid in lists.get(key, {})})
+        written = self.view.manifest.languages(ids)
+        fallback = float(np.mean(list(means.values())))
+        for key in LANGUAGE_KEYS:
+            if key in lists:
+                lists[key] = {cid: v - self.language_weight * means.get(written.get(cid, ""), fallback) for cid, v in lists[key].items()}
 
     def _sentence_hits(self, key: str, vector: np.ndarray, n: int, reason: bool = False) -> dict[str, float]:
         best: dict[str, float] = {}
@@ -94,7 +116,7 @@ class FusionRetriever:
         qe = self.dense.embedder.embed_queries([question])[0]
         qm = self.muse.embed_queries([question])[0]
         t1 = time.perf_counter()
-        lang = detect(question) if self.hubs else ""
+        lang = detect(question) if self.hubs or self.pairs else ""
         depth_c = max(FUSION_DEPTH["chunks"], k)
         depth_s = max(FUSION_DEPTH["sentences"], 2 * k)
         dense = {p.passage_id: p for p in self.dense.search(qe, depth_c)}
@@ -107,6 +129,8 @@ class FusionRetriever:
             "m": self._descaled("m", self._chunk_hits("m", qm, depth_c), lang),
             "ms": self._sentence_hits("ms", qm, depth_s, reason),
         }
+        if self.pairs:
+            self._paired(lists, lang)
         committed = self.view.committed
         floors, normalised = {}, {}
         for key, scores in lists.items():
