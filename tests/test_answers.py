@@ -213,6 +213,30 @@ def test_a_sum_shared_with_others_does_not_answer_for_one_of_them(question, text
     assert assessment.missing.startswith("joint:") is refused
 
 
+@pytest.mark.parametrize(
+    "question,text,missing",
+    [
+        # the office is named, but for another organisation: the CEO of Salesforce is no CEO of Anthropic
+        ("Who is the CEO of Anthropic?", "Marc Benioff, CEO von Salesforce, lachte. Salesforce investiert auch in Anthropic, einen Rivalen von OpenAI.", "role:CEO:Anthropic"),
+        ("Who is the CEO of Anthropic?", "Dario Amodei, CEO von Anthropic, widersprach. Salesforce investiert auch in Anthropic.", ""),
+        ("Кто генеральный директор Anthropic?", "Dario Amodei, CEO von Anthropic, widersprach.", ""),  # the office in another language
+        # no sentence names the office at all
+        ("Quel est le nom du directeur technique d'OpenAI ?", "Sam Altman, CEO von OpenAI, sprach von einer Bromance.", "role:CTO"),
+        ("Quel est le nom du directeur technique d'OpenAI ?", "Mira Murati, CTO von OpenAI, verließ die Firma.", ""),
+        # an organisation spelled out where the office is named, introduced by its acronym earlier
+        ("Who is the president of TUMAS?", "Mitglieder haben sich in der Task Force der Methodisten für Abtreibung und Sexualität (TUMAS) organisiert. "
+         "Paul Stallsworth, Präsident der Task Force der Methodisten für Abtreibung und Sexualität, sagte etwas.", ""),
+        # an adjective before the office is no organisation to bind ("kolumbianischer Präsident" for Columbia)
+        ("What Columbia President went to Harvard?", "Zu den Absolventen gehört der kolumbianische Präsident Juan Manuel Santos.", ""),
+        ("Who leads Microsoft's new AI group?", "Jay Parikh leitet die neue Gruppe.", ""),  # no office asked
+    ],
+)
+def test_an_office_held_elsewhere_does_not_answer_who_holds_it(question, text, missing):
+    assessment = _assess(question, text)
+    assert assessment.missing == missing
+    assert (assessment.answerability == 0.0) is bool(missing)
+
+
 def test_the_amount_must_be_among_the_sentences_closest_to_the_question():
     """The kind rule reads the sentences best by evidence, not by the selection score (which prefers a sentence
     with an amount and would always find one): an amount five sentences down does not answer."""
@@ -653,3 +677,23 @@ def test_an_option_question_about_a_tool_no_passage_documents_is_refused(source,
     items = [Evidence(n=1, passage=passage, start=s, end=e, score=0.85) for s, e in chunk.sentences(text)]
     assessment = assess("Which option of rsync deletes extraneous files?", "en", [passage], items)
     assert (assessment.missing == "subject:rsync") is undocumented
+
+
+def test_an_office_refusal_is_explained_in_the_question_language():
+    from rag.answer import prompts
+
+    assert prompts.explain("role:CEO:Anthropic", "de") == "Keine der gefundenen Passagen nennt die gefragte Person."
+    assert prompts.explain("role:CTO", "xx") == "None of the passages found names the person asked for."
+    assert prompts.reason("role:CEO:Anthropic") == "no CEO of Anthropic in the evidence"
+    assert prompts.reason("role:CTO") == "no CTO in the evidence"
+
+
+def test_a_sum_in_a_hyphenated_compound_is_money_not_a_count():
+    """German glues sums into compounds ("500-Milliarden-Dollar-Rechenzentrumsprojekt"): that is an amount of money,
+    which answers "how much money" and does not answer "how many data centres"."""
+    sentence = "OpenAI plant mit SoftBank und Oracle ein 500-Milliarden-Dollar-Rechenzentrumsprojekt namens Stargate."
+    count = asked.Question.of("Wie viele Rechenzentren umfasst das Stargate-Projekt?")
+    money = asked.Question.of("Wie viel Geld fließt in Stargate?")
+    assert (count.unit, money.unit) == ("count", "money")
+    assert count.candidates(sentence, "de") == [] and money.candidates(sentence, "de") == ["500"]
+    assert count.candidates("Stargate umfasst 20 Rechenzentren.", "de") == ["20"]

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .signals import _AMOUNT, _DATE, _NAME, _SCALE_OF, _WORD, _WORD_NUMBERS, _YEAR, Term, Vocabulary, _stop_words, causal, key_terms, numbers, points_back, script
+from .signals import MONEY_AFTER, _AMOUNT, _DATE, _NAME, _SCALE_OF, _WORD, _WORD_NUMBERS, _YEAR, Term, Vocabulary, _stop_words, causal, key_terms, numbers, points_back, script
 
 
 def _any(*alternatives: str) -> re.Pattern:
@@ -185,13 +185,13 @@ def _amounts(sentence: str, unit: str, question: Vocabulary, asked: set[float]) 
             continue  # a number the question itself gives
         bare_year = _YEAR.fullmatch(span) is not None
         scaled = any(w.lower().rstrip(".") in _SCALE_OF for w in re.findall(r"[^\W\d_]+\.?", span))
-        money = bool(_CURRENCY.search(span)) or (scaled and unit == "money")
+        money = bool(_CURRENCY.search(span) or MONEY_AFTER.match(sentence, m.end())) or (scaled and unit == "money")
         percent = bool(_PERCENT.search(span))
         if unit == "money" and not money:
             continue
         if unit == "percent" and not percent:
             continue
-        if unit == "count" and (bare_year or _CURRENCY.search(span) or percent):
+        if unit == "count" and (bare_year or money or percent):
             continue
         if unit in ("any", "") and bare_year:
             continue

@@ -148,3 +148,58 @@ def other_year(question: str, sentences: list[str]) -> str:
     if not asked_years or not sentences:
         return ""
     return min(asked_years) if all((years := set(_YEAR.findall(s))) and not years & asked_years for s in sentences) else ""
+
+
+# Who holds an office: "Who is the CEO of Anthropic?", "Quel est le nom du directeur technique d'OpenAI ?". A role -> its words
+# in six languages (regular expressions, matched from a word's start), then words that count only in a sentence (German
+# news calls a CEO "OpenAI-Chef"). A president and a chair are one role: translations swap them ("president of TUMAS",
+# "председатель").
+ROLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "CEO": ((
+        r"ceo", r"chief executive", r"geschäftsführer", r"vorstandschef", r"vorstandsvorsitz", r"konzernchef", r"firmenchef",
+        r"генеральн\w* директор", r"гендиректор", r"исполнительн\w* директор", r"pdg", r"directeur général", r"directrice générale",
+        r"président-directeur", r"amministrat\w* delegat", r"direttore generale", r"director\w* ejecutiv", r"consejer\w* delegad", r"director general",
+    ), (r"\w*-?chef(?:in)?\b", r"chef von", r"глав\w* компании", r"patron", r"capo", r"jefe", r"head of", r"boss")),
+    "CTO": ((
+        r"cto", r"chief technology", r"technolog\w* officer", r"technische[rn]? (?:direktor|leiter)", r"technikchef", r"technikvorst",
+        r"техническ\w* директор", r"directeur technique", r"directrice technique", r"dirett\w* tecnic", r"director\w* técnic",
+    ), ()),
+    "CFO": ((
+        r"cfo", r"chief financial", r"finanzchef", r"finanzvorst", r"финансов\w* директор", r"directeur financier", r"directrice financière",
+        r"dirett\w* finanziari", r"director\w* financier",
+    ), ()),
+    "president": ((r"president", r"präsident", r"президент", r"président", r"presidente", r"chair", r"vorsitzend", r"председател"), ()),
+}
+
+
+@lru_cache(maxsize=None)
+def _role_pattern(role: str, in_sentence: bool) -> re.Pattern:
+    words, more = ROLES[role]
+    return re.compile(r"(?<!\w)(?:" + "|".join(words + (more if in_sentence else ())) + ")", re.IGNORECASE)
+
+
+def role_asked(question: str) -> str:
+    """The office a "who" question asks about ("CEO"), "" for none."""
+    return next((role for role in ROLES if _role_pattern(role, False).search(question)), "")
+
+
+def names_role(sentence: str, role: str) -> bool:
+    return _role_pattern(role, True).search(sentence) is not None
+
+
+# what follows the office's name up to the organisation: "of the", "von", "d'", "del", "компании"
+_OF = re.compile(r"(?:\s*(?:of|the|von|der|des|bei|de|du|la|d['’]|di|del|della|dello|dell['’]|delle|dei|de los|у|в|компании|корпорации)\b)+\s*['’]?", re.IGNORECASE)
+_ORG = re.compile(r"[A-ZÀ-ÖØ-ÞА-ЯЁ][\w-]*(?:\s+[A-ZÀ-ÖØ-ÞА-ЯЁ][\w-]*)*")
+
+
+def role_of(question: str, role: str) -> str:
+    """The organisation named right after the office ("the CEO of Anthropic" -> "Anthropic", "директор компании Яндекс"),
+    "" when none follows: an adjective before it ("kolumbianischer Präsident") does not survive translation."""
+    m = _role_pattern(role, False).search(question)
+    if not m:
+        return ""
+    rest = question[m.end() :]
+    rest = rest[len(re.match(r"[\w-]*", rest).group(0)) :]  # the rest of the office's word: "CEOs", "directeur technique"
+    of = _OF.match(rest)
+    org = _ORG.match(rest[of.end() :]) if of else None
+    return org.group(0) if org else ""

@@ -151,7 +151,7 @@ class Assessment:
     items: list[Evidence]  # best evidence score first
     judged: list[Judged]  # best selection score first
     answerability: float
-    missing: str = ""  # what the evidence lacks, when a rule sees it: "kind:amount", "kind:date", "names:xrandr, ZFS", "attribute:salary", "bound:date:MAI", "joint:SoftBank", "year:2023", "subject:rsync"
+    missing: str = ""  # what the evidence lacks, when a rule sees it: "kind:amount", "kind:date", "names:xrandr, ZFS", "attribute:salary", "bound:date:MAI", "joint:SoftBank", "year:2023", "subject:rsync", "role:CEO:Anthropic"
 
     @property
     def best(self) -> float:
@@ -203,6 +203,8 @@ def kind_missing(question: Question, judged: list[Judged]) -> str:
     closest = sorted((j for j in judged if not j.noise), key=lambda j: -j.item.score)[:KIND_REACH] or judged[:1]
     if judged and question.kind in EXACT_KINDS and max(j.type_ok for j in closest) == 0:
         return f"kind:{question.kind}"
+    if question.kind == "person" and judged:
+        return _role(question, judged)
     # every retrieved sentence with a figure of the asked kind (and a word for the asked attribute, when one is asked)
     wanted = attributes.asked(question.text, question.kind, question.unit)
     figures = [
@@ -220,6 +222,37 @@ def kind_missing(question: Question, judged: list[Judged]) -> str:
         return f"joint:{joint}"
     year = attributes.other_year(question.text, figures) if question.kind == "amount" else ""
     return f"year:{year}" if year else ""
+
+
+def _role(question: Question, judged: list[Judged]) -> str:
+    """For a question about who holds an office ("Who is the CEO of Anthropic?"): "role:CEO" when no retrieved sentence
+    names that office; "role:CEO:Anthropic" when the passages name the organisation the office is asked of but no sentence
+    naming the office does; else ""."""
+    role = attributes.role_asked(question.text)
+    if not role:
+        return ""
+    sentences = [j for j in judged if not j.noise and attributes.names_role(j.item.text, role)]
+    if not sentences:
+        return f"role:{role}"
+    org = attributes.role_of(question.text, role)
+    terms = [t for t in question.terms if t.entity and t.text in org.split()]
+    texts = "\n".join({j.item.passage.passage_id: j.item.passage.text for j in judged}.values())
+    named = [t for t in terms if _has(t.text, texts) or (len(t.skel) >= 4 and signals.Vocabulary.of(texts).has(t))]
+    if named and not any(signals.Vocabulary.of(j.item.text).has(t) or _spelled_out(t.text, texts, j.item.text) for j in sentences for t in named):
+        return f"role:{role}:{org}"
+    return ""
+
+
+def _spelled_out(acronym: str, texts: str, sentence: str) -> bool:
+    """Whether ``sentence`` names, in full, what the passages introduce as ``acronym``: "… Methodisten für Abtreibung und
+    Sexualität (TUMAS)" and later "Präsident der Task Force der evangelischen Methodisten für Abtreibung und Sexualität"."""
+    if not acronym.isupper():
+        return False
+    for m in re.finditer(r"((?:\S+\s+){1,6})\(" + re.escape(acronym) + r"\)", texts):
+        words = {w for w in re.findall(r"[^\W\d_]{4,}", m.group(1)) if w[0].isupper()}
+        if words and all(_has(w, sentence) for w in words):
+            return True
+    return False
 
 
 def _unbound(question: Question, judged: list[Judged], figures: list[Judged]) -> list[str]:

@@ -71,6 +71,11 @@ NO_KIND = {
         "fr": "Aucun des passages trouvés ne donne la date demandée.", "it": "Nessuno dei passaggi trovati indica la data richiesta.",
         "ru": "Ни в одном из найденных фрагментов нет запрошенной даты.", "es": "Ninguno de los pasajes encontrados da la fecha pedida.",
     },
+    "person": {
+        "en": "None of the passages found names the person asked for.", "de": "Keine der gefundenen Passagen nennt die gefragte Person.",
+        "fr": "Aucun des passages trouvés ne nomme la personne demandée.", "it": "Nessuno dei passaggi trovati nomina la persona richiesta.",
+        "ru": "Ни в одном из найденных фрагментов не названо запрошенное лицо.", "es": "Ninguno de los pasajes encontrados nombra a la persona pedida.",
+    },
 }
 
 NOT_ABOUT = {
@@ -97,6 +102,8 @@ def explain(missing: str, code: str) -> str:
         return localized(NO_KIND[detail.partition(":")[0]], code)
     if what == "attribute":  # an amount or date about something else ("$500 billion" for Stargate, asked for a salary)
         return localized(NO_KIND["date" if detail == "founded" else "amount"], code)
+    if what == "role":  # an office nobody in the passages holds for the organisation asked about ("the CEO of Anthropic")
+        return localized(NO_KIND["person"], code)
     return ""
 
 
@@ -114,6 +121,9 @@ def reason(missing: str) -> str:
         return f"no {kind} for {names} in the evidence"
     if what == "attribute":
         return f"no figure for the asked {LABELS.get(detail, detail)} in the evidence"
+    if what == "role":
+        role, _, names = detail.partition(":")
+        return f"no {role} of {names} in the evidence" if names else f"no {role} in the evidence"
     return f"not in the documents: {detail}" if what == "names" else f"no {detail} in the evidence"
 
 

@@ -280,6 +280,8 @@ _AMOUNT = re.compile(
     + r"|\b(?:" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")\s(?:" + _SCALE_WORDS + r")\b" + _UNIT,
     re.IGNORECASE,
 )
+# a hyphenated compound that makes a number a sum: "500-Milliarden-Dollar-Rechenzentrumsprojekt", "10-Millionen-Euro-Deal"
+MONEY_AFTER = re.compile(r"-(?:(?:" + _SCALE_WORDS + r")-)?(?:us-?)?(?:dollar|euro|pfund|rubel)", re.IGNORECASE)
 _MONTH_RE = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True))
 _DATE = re.compile(r"(?:\b\d{1,2}\.?\s)?(?:" + _MONTH_RE + r")\w*(?:\s(?:1[5-9]|20)\d\d)?|\b(?:1[5-9]|20)\d\d\b", re.IGNORECASE)
 _NAME = re.compile(r"(?:[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.-]*)(?:\s(?:(?:de|van|von|der|di|da|du|la|le)\s)?[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.-]*){0,3}")
