@@ -114,6 +114,7 @@ _AGENT = re.compile(r"(?:found|gründ|fondat|fundad|основат|соосно�
 # im Wert von 10 Milliarden Dollar" gives no price (10 words apart); measured on XQuAD de/ru/es and the seeds (evals/RESULTS.md)
 NEAR = 8
 _WORDS = re.compile(r"[^\W_]+")
+_WORD_REST = re.compile(r"[^\W_]*")
 
 
 def names(sentence: str, attributes: tuple[str, ...], figures: tuple[str, ...] = ()) -> bool:
@@ -121,10 +122,10 @@ def names(sentence: str, attributes: tuple[str, ...], figures: tuple[str, ...] =
     them; a founding date may stand further from its verb, German puts the verb last). A founder is not a founding."""
     for a in attributes:
         for m in _pattern(a, in_sentence=True).finditer(sentence):
-            word = sentence[m.start() : m.end() + (len(w.group(0)) if (w := re.match(r"[^\W_]*", sentence[m.end():])) else 0)]
+            word = m.group(0) + _WORD_REST.match(sentence, m.end()).group(0)  # the whole word: "Mitbegründer"
             if a == "founded" and _AGENT.search(word):
                 continue
-            if not NEAR or not figures or a == "founded" or any(_near(sentence, m, f) for f in figures):
+            if not figures or a == "founded" or any(_near(sentence, m, f) for f in figures):
                 return True
     return False
 

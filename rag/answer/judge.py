@@ -185,11 +185,9 @@ def _undocumented(question: Question, passages: list[Passage]) -> list[str]:
         return []
     out = []
     for tool in dict.fromkeys(question.commands):
-        word = r"(?<![\w-])" + re.escape(tool) + r"(?![\w-])"
-        named = re.compile(word, re.IGNORECASE)
-        if not any(
-            p.on_subject or named.search(Path(p.source).name.split(".")[0]) or re.search(word + r"[^\n]{0,40}?\s--?\w", p.text) for p in passages
-        ):
+        named = signals.word_pattern((tool,), hyphen=True)
+        with_option = re.compile(named.pattern + r"[^\n]{0,40}?\s--?\w")  # "rsync -a", case-sensitive like a command
+        if not any(p.on_subject or named.search(Path(p.source).name.split(".")[0]) or with_option.search(p.text) for p in passages):
             out.append(tool)
     return out
 
@@ -199,22 +197,22 @@ def kind_missing(question: Question, judged: list[Judged]) -> str:
     ``KIND_REACH`` sentences closest to it; "attribute:salary" when no retrieved sentence gives a figure of that kind
     with a word for the attribute the question names; "bound:date:MAI" when the passages name an identifier of the
     question (MAI-1) but no figure of the asked kind stands near it; "joint:SoftBank" when the only sums for the asked
-    investor are shared with others; "year:2023" when every figure is given for other years; else "" (bench/answerability.py trains the model on what these rules let through)."""
+    investor are shared with others; "year:2023" when every figure is given for other years; "role:CEO:Anthropic" when
+    an office is asked of an organisation no sentence naming the office names; else "" (bench/answerability.py trains
+    the model on what these rules let through)."""
     closest = sorted((j for j in judged if not j.noise), key=lambda j: -j.item.score)[:KIND_REACH] or judged[:1]
     if judged and question.kind in EXACT_KINDS and max(j.type_ok for j in closest) == 0:
         return f"kind:{question.kind}"
     if question.kind == "person" and judged:
         return _role(question, judged)
-    # every retrieved sentence with a figure of the asked kind (and a word for the asked attribute, when one is asked)
+    typed = [j for j in judged if not j.noise and j.type_ok == 1]  # sentences with a figure of the asked kind
+    # … and with a word for the asked attribute, when one is asked
     wanted = attributes.asked(question.text, question.kind, question.unit)
-    figures = [
-        j.item.text for j in judged
-        if not j.noise and j.type_ok == 1 and (not wanted or attributes.names(j.item.text, wanted, tuple(question.candidates(j.item.text, j.item.passage.language))))
-    ]
+    figures = [j.item.text for j in typed if not wanted or attributes.names(j.item.text, wanted, tuple(question.candidates(j.item.text, j.item.passage.language)))]
     if judged and wanted and not figures:
         return f"attribute:{wanted[0]}"
     if question.kind in EXACT_KINDS and judged:
-        unbound = _unbound(question, judged, [j for j in judged if not j.noise and j.type_ok == 1])
+        unbound = _unbound(question, judged, typed)
         if unbound:
             return f"bound:{question.kind}:" + ", ".join(unbound)
     joint = _joint(question, figures) if question.unit == "money" else ""
@@ -292,7 +290,7 @@ def _joint(question: Question, figures: list[str]) -> str:
     def alone(sentence: str) -> bool:
         lists = [(m.start(), m.end(), {w.lower() for w in re.findall(_CAP, m.group(0))} - entities - _AND) for m in _LIST.finditer(sentence)]
         for part in parts:
-            for m in re.finditer(r"(?<!\w)" + re.escape(part) + r"(?!\w)", sentence, re.IGNORECASE):
+            for m in signals.word_pattern((part,)).finditer(sentence):
                 if not any(a <= m.start() and m.end() <= b and extra for a, b, extra in lists):
                     return True
         return False
@@ -302,7 +300,7 @@ def _joint(question: Question, figures: list[str]) -> str:
 
 
 def _has(name: str, text: str) -> bool:
-    return re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text, re.IGNORECASE) is not None
+    return signals.word_pattern((name,)).search(text) is not None
 
 
 def assess(question: str, language: str, passages: list[Passage], items: list[Evidence], mentioned: Mentioned | None = None) -> Assessment:

@@ -94,6 +94,14 @@ def has_date(text: str) -> bool:
 _CYR = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя", "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch _ y _ e iu ia".split()))
 
 
+@lru_cache(maxsize=512)
+def word_pattern(names: tuple[str, ...], hyphen: bool = False) -> re.Pattern:
+    """Any of ``names`` as a whole word, case-insensitive; ``hyphen``: a hyphen also joins words ("du" is not in "du-bist",
+    "rsync" not in "rsync-ssl")."""
+    edge = r"\w-" if hyphen else r"\w"
+    return re.compile(rf"(?<![{edge}])(?:" + "|".join(map(re.escape, names)) + rf")(?![{edge}])", re.IGNORECASE)
+
+
 def transliterate(word: str) -> str:
     """Lower-case Latin letters for a word in any script we support (Cyrillic transliterated, accents dropped)."""
     word = word.lower()

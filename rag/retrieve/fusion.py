@@ -1,7 +1,6 @@
 """Fusion retrieval: chunk and sentence vectors of the main embedder and of mUSE, z-score fused."""
 from __future__ import annotations
 
-import re
 import time
 
 import numpy as np
@@ -104,11 +103,12 @@ class FusionRetriever:
         if not self.title_weight:
             return []
         from ..answer.asked import identifiers
+        from ..answer.signals import word_pattern
 
         names = identifiers(question)
         if not names:
             return []
-        pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, names)) + r")(?![\w-])", re.IGNORECASE)
+        pattern = word_pattern(tuple(names), hyphen=True)
         return [cid for cid, context in self.view.manifest.contexts(ids).items() if pattern.search(context)]
 
     def retrieve(self, question: str, k: int) -> Retrieval:
