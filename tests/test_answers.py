@@ -282,6 +282,32 @@ def test_an_option_question_quotes_only_the_named_tools_passages():
     assert "tar.txt" in sources("How are sparse files handled?")  # no named tool's option asked: the best passage is quoted
 
 
+def test_an_option_question_quotes_the_option_item_before_prose_that_mentions_an_option():
+    """A German manual with an English note: "… except for the -l option …" sits nearer to an English question
+    than the German item that documents the asked option; the item goes first."""
+    from rag.answer import judge
+    from rag.answer.evidence import Evidence
+    from rag.answer.extractive import pick
+
+    note = "The chage command is restricted to the root user, except for the -l option, which may be used by any user."
+    item = "-E, --expiredate EXPIRE_DATE\nSetzt das Datum, ab dem auf das Benutzerkonto nicht mehr zugegriffen werden kann."
+    text = note + "\n" + item
+    p = Passage(passage_id="chage.1#0-300", source="chage.de.1", score=0.84, text=text, language="de", on_subject=True)
+
+    class Vectors:
+        def __call__(self, texts, ids=None):
+            import numpy as np
+
+            return np.eye(len(texts), 4, dtype=np.float32)
+
+    q = judge.Question.of("Which option of chage sets the account expiration date?")
+    items = [Evidence(n=1, passage=p, start=0, end=len(note), score=0.86), Evidence(n=1, passage=p, start=len(note) + 1, end=len(text), score=0.84)]
+    judged = judge.judge(q, items)
+    assert judged[0].item.text.startswith("The")  # the selection model alone prefers the English note
+    assert pick(judged, Vectors(), kind=q.kind)[0].item.text.startswith("-E, --expiredate")
+    assert pick(judged, Vectors(), kind="other")[0].item.text.startswith("The")  # other questions: selection order
+
+
 @pytest.mark.parametrize("answerability,hedged", [(0.3, True), (0.9, False)])
 def test_a_low_confidence_answer_says_the_documents_may_not_answer(answerability, hedged):
     from rag.answer import prompts

@@ -23,12 +23,15 @@ def pick(judged: list[Judged], vectors: SentenceVectors, limit: int = MAX_QUOTES
     """The best sentences by selection score, without noise (headings, boilerplate), near-duplicates
     (the same fact in another language), a weak tail (evidence more than ``slack`` below the best) or
     quotes far less likely than the first to answer. For an option question ("which option of cp …")
-    only passages about the named tool are quoted when any was retrieved: another tool's option is no answer."""
+    only passages about the named tool are quoted when any was retrieved (another tool's option is no answer),
+    option items before prose."""
     chosen: list[Judged] = []
     chosen_vecs: list[np.ndarray] = []
     usable = [j for j in judged if not j.noise]
     if kind == "option" and any(j.item.passage.on_subject for j in usable):
         usable = [j for j in usable if j.item.passage.on_subject]
+    if kind == "option":
+        usable = _items_first(usable)
     if not usable:
         return chosen
     floor = max(j.item.score for j in usable) - slack
@@ -44,6 +47,20 @@ def pick(judged: list[Judged], vectors: SentenceVectors, limit: int = MAX_QUOTES
         chosen.append(j)
         chosen_vecs.append(vec)
     return chosen
+
+
+def _items_first(usable: list[Judged]) -> list[Judged]:
+    """For an option question: a manual's option items ("-E, --expiredate EXPIRE_DATE  Setzt das Datum …": the sentence
+    opens with the options it documents) before the prose that mentions an option ("… except for the -l option, which …");
+    each group in selection order."""
+    from .asked import candidates
+
+    def item(j: Judged) -> bool:
+        found = candidates("option", "", j.item.text, j.passage_vocab, set())
+        return bool(found) and j.item.text.lstrip().startswith(found[0])
+
+    items = [j for j in usable if item(j)]
+    return items + [j for j in usable if not item(j)] if items else usable
 
 
 def with_reason(item: Evidence) -> Evidence:
