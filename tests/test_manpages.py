@@ -44,6 +44,18 @@ def test_a_conditional_block_leaves_no_backslash():
     assert "\\" not in text and "chage -E 2026-12-31" in text and "Then:" in text
 
 
+def test_po4a_translations_keep_their_option_tags():
+    """Debian's translated pages (po4a) wrap every tag in a string comparison that holds: ".if !'po4a'hide' .BR \\-r …".
+    Skipping it lost every option name of a translated page ("Interpreta cada nombre como una expresión regular." with no -r)."""
+    source = (
+        ".TH WHATIS 1\n.SH OPCIONES\n.TP\n.if  !'po4a'hide' .BR \\-r \", \" \\-\\-regex\nInterpreta cada nombre como una expresión regular.\n"
+        ".TP\n.if 'po4a'hide' .B \\-x\nNunca.\n"
+    )
+    text = to_text(source)
+    assert "-r, --regex\n      Interpreta cada nombre como una expresión regular." in text
+    assert "-x" not in text  # a comparison that fails: its request is not run
+
+
 def test_a_page_saved_twice_as_utf8_is_repaired():
     """Some translated pages ship mojibake (Debian's Spanish fakeroot(1): "el Ã¡rbol … la informaciÃ³n"): it is undone,
     while text that merely holds such letters stays as written."""

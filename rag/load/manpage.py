@@ -69,6 +69,21 @@ def _request(page: Page, macro: str, args: list[str]) -> None:
         page.table = True
 
 
+# a string comparison: ".if !'po4a'hide' .BR \-d , \-\-debug" (every po4a translation of a page wraps its option tags so)
+_COMPARE = re.compile(r"(!?)(['\"])(.*?)\2(.*?)\2\s*(.*)$")
+
+
+def _taken(condition: str) -> str | None:
+    """The body of a conditional that a terminal formatter would run (the ``n`` branch, or a string comparison that
+    holds), ``None`` for any other condition (typesetter branches, registers): those are skipped."""
+    if condition.startswith("n "):
+        return condition[2:]
+    m = _COMPARE.match(condition)
+    if m and (m.group(3) == m.group(4)) != bool(m.group(1)):
+        return m.group(5)
+    return None
+
+
 def _line(page: Page, raw: str) -> None:
     """One input line: a table row, a request, or text (which may be what the last request waited for)."""
     if page.table:
@@ -80,8 +95,9 @@ def _line(page: Page, raw: str) -> None:
         return
     if raw.startswith((".", "'")) and len(raw) > 1:
         macro, _, rest = raw[1:].strip().partition(" ")
-        if macro in ("if", "ie") and rest.startswith("n "):  # the branch for terminals; "\{\" opens a block of requests
-            body = rest[2:].strip().removeprefix("\\{").removesuffix("\\").strip()
+        body = _taken(rest.strip()) if macro in ("if", "ie") else None
+        if body is not None:  # a branch roff takes here; "\{\" opens a block of requests
+            body = body.strip().removeprefix("\\{").removesuffix("\\").strip()
             return _line(page, body) if body else None
         if macro not in ("if", "ie", "el"):
             _request(page, macro, [escapes(a) for a in args(rest)])
