@@ -53,14 +53,10 @@ def _items_first(usable: list[Judged]) -> list[Judged]:
     """For an option question: a manual's option items ("-E, --expiredate EXPIRE_DATE  Setzt das Datum …": the sentence
     opens with the options it documents) before the prose that mentions an option ("… except for the -l option, which …");
     each group in selection order."""
-    from .asked import candidates
+    from .options import option_item
 
-    def item(j: Judged) -> bool:
-        found = candidates("option", "", j.item.text, j.passage_vocab, set())
-        return bool(found) and j.item.text.lstrip().startswith(found[0])
-
-    items = [j for j in usable if item(j)]
-    return items + [j for j in usable if not item(j)] if items else usable
+    items = [j for j in usable if option_item(j.item.text)]
+    return items + [j for j in usable if j not in items] if items else usable
 
 
 def with_reason(item: Evidence) -> Evidence:

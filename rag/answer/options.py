@@ -1,0 +1,77 @@
+"""Option questions: the tool a question names ("which option of rsync …", "welche Option von tar …",
+"какой ключ rsync …") and the command-line options a sentence gives ("-k, --keep-blank" opening a manual's
+item, "--sparse=WHEN" in running text), not those of a synopsis or an example command."""
+from __future__ import annotations
+
+import re
+
+from .signals import _stop_words
+
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th|s|er|ern|e|ème|x)?|'?\d\ds")  # 15th, 1970s, 80s: they translate
+
+# an option in running text; one in a synopsis's brackets or alternatives ("cp [OPTION]... [-T]", "[-a|-b]") is no answer
+_ONE_FLAG = r"--?[A-Za-z0-9?][\w-]*(?:\[?=[\w\[\]|]*)?"  # -k, --keep-blank, --color[=WHEN], --seed=SEED
+_FLAG = re.compile(r"(?<![\w/.\[|-])" + _ONE_FLAG)
+_VALUE_BEFORE = re.compile(r"\b(?:number|value|to|of|is|equals?|zahl|wert|auf|valeur|nombre|valore|numero|значение|число|valor)\s+$", re.IGNORECASE)  # "the number -1"
+_HEAD_FLAG = _ONE_FLAG + r"(?: [A-Z][A-Z_]*)?"  # with its argument: -s SEED
+_OPTION_LINE = re.compile(f"{_HEAD_FLAG}(?:, ?{_HEAD_FLAG})*")
+
+
+# a synopsis ("grep [OPTION...] -f PATTERN_FILE ...", "Aufruf: sort [OPTION]...", "oder: sort [OPTION]... --files0-from=F") or an example at a prompt ("$ grep -n …"):
+# it shows how to call, it does not say what an option does
+_SYNOPSIS = re.compile(r"[$#%]\s|(?:[^\W\d_]+(?: [^\W\d_]+)? ?:\s*)?[\w.+-]+\s+\[(?:-|[A-ZА-Я])|(?-i:[a-z][\w.+-]*\s+--?\w[^\s,]*\s+(?:[-$\[<\d%+]|[A-Z_]+\b))", re.IGNORECASE)  # "Usage:", "oder:", "chage -E $(…)"
+
+
+def _options(sentence: str) -> list[str]:
+    """Command-line options in the sentence; the options a manual's item opens with come as one
+    ("-k, --keep-blank", "-s SEED, --seed=SEED"). None in a synopsis or an example command."""
+    text = sentence.lstrip()
+    if _SYNOPSIS.match(text):
+        return []
+    head = _OPTION_LINE.match(text)
+    found = [m.group(0) for m in _FLAG.finditer(text, head.end() if head else 0) if not (m.group(0)[1:].isdigit() and _VALUE_BEFORE.search(text[: m.start()]))]
+    return ([head.group(0)] if head else []) + found
+
+
+def option_item(sentence: str) -> bool:
+    """Whether the sentence is a manual's option item: it opens with the options it documents."""
+    options = _options(sentence)
+    return bool(options) and sentence.lstrip().startswith(options[0])
+
+
+_TOOL_AT_END = re.compile(  # "… with xrandr?", "… avec rsync ?", "… через timedatectl?"
+    r"\b(?:with|using|via|mit|mittels|avec|con|tramite|usando|через|с помощью)\s+(?:(?:the|le|la|les|l'|il|lo|el|der|die|das|den)\s+)?"
+    r"([a-z][\w.-]*)\s*[?.!]?\s*$",
+    re.IGNORECASE,
+)
+
+
+_OPTION_WORD = r"(?:options?|flags?|switch(?:es)?|arguments?|parameters?|Optionen?|Schalter|Parameter|Argumente?|paramètres?|opzion[ei]|parametr[oi]|opci[óo]n(?:es)?|par[áa]metros?)"
+# "which option of rsync …", "welche Option von tar …", "quelle option de la commande rsync …", "the rsync command"
+# (not "the option for the printer": a word after "for" may be translated in the documents)
+_TOOL_NAMED = (
+    re.compile(
+        _OPTION_WORD + r"\s+(?:(?:of|von|des|de|du|di|del|della)\b|d')\s*(?:(?:(?:the|der|dem|des|le|la|il|lo|el)\b|l')\s*)?"
+        r"(?:(?:command|Befehls?|Kommandos?|commande|comando|programm?e?|tool|outil|strumento|herramienta)\s+)?[`'\"«]?([a-z][\w.+-]*)",
+        re.IGNORECASE,
+    ),
+    re.compile(r"\bthe\s+[`'\"]?([a-z][\w.+-]*)[`'\"]?\s+(?:command|tool|program|utility|daemon)\b"),
+    re.compile(r"\b(?:which|what|welche[rsnm]?)\s+[`'\"]?([a-z][\w.+-]*)[`'\"]?(?:\s+|-)(?:option|flag|switch|Option|Schalter)", re.IGNORECASE),
+    re.compile(r"\b(?:(?:der|den|dem|des)\s+Befehls?|(?:das|dem|des)\s+Kommandos?|la\s+commande|il\s+comando|el\s+comando)\s+[`'\"«]?([a-z][\w.+-]*)"),
+    re.compile(r"\b(?:ключ\w*|опци\w*|параметр\w*|флаг\w*|команд\w*|утилит\w*)\s+(?:(?:команды|утилиты|программы)\s+)?[`'\"«]?([a-z][\w.+-]*)"),
+)
+_NOT_A_TOOL = frozenset(
+    "line lines ligne linea línea zeile prompt shell command commande comando program programme tool choice choix scelta elección "
+    "command-line other another andere default new old same first last global main extra".split()
+)
+
+
+def _named_tools(question: str, at_end: bool = True) -> list[str]:
+    """Lower-case tools the question names as tools; ``at_end`` adds the one it ends on ("… with xrandr?")."""
+    found = [(m.group(1), False) for pattern in _TOOL_NAMED for m in pattern.finditer(question)]
+    found += [(m.group(1), True) for m in _TOOL_AT_END.finditer(question)] if at_end else []
+    # not a stop word, an ordinal or, at the end, a plural noun ("… with patients?"; "which dircolors option" names a tool)
+    return [
+        name.rstrip(".") for name, end in found
+        if name.islower() and name not in _stop_words() and name not in _NOT_A_TOOL and not _ORDINAL.fullmatch(name) and not (end and len(name) > 4 and name.endswith("s"))
+    ]
