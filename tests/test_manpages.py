@@ -56,6 +56,16 @@ def test_po4a_translations_keep_their_option_tags():
     assert "-x" not in text  # a comparison that fails: its request is not run
 
 
+def test_groff_accented_letters_are_spelled_out():
+    """Pod::Man and many translators write umlauts and accents as groff glyph names (\\(:u, \\('e, \\(,c, \\(ss): dropping
+    them turned dpkg-query's German "für menschliche Leser" into "fr menschliche Leser"."""
+    source = ".TH DPKG-QUERY 1\n.SH BEFEHLE\nDie Ausgabe ist f\\(:ur menschliche Leser, gr\\(:o\\(sser als \\(Bqn\\(:otig\\(lq.\n"
+    source += ".SH DESCRIPTION\nLe gar\\(,con a \\('et\\('e l\\(`a, \\(*a \\[:a] \\(~n.\n"
+    text = to_text(source)
+    assert "Die Ausgabe ist für menschliche Leser, größer als „nötig“." in text
+    assert "Le garçon a été là, α ä ñ." in text
+
+
 def test_a_page_saved_twice_as_utf8_is_repaired():
     """Some translated pages ship mojibake (Debian's Spanish fakeroot(1): "el Ã¡rbol … la informaciÃ³n"): it is undone,
     while text that merely holds such letters stays as written."""

@@ -2,13 +2,21 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _SPECIAL = {
     "em": "—", "en": "–", "hy": "-", "mi": "-", "aq": "'", "dq": '"', "lq": "“", "rq": "”", "oq": "‘", "cq": "’", "bu": "•",
     "co": "©", "rg": "®", "tm": "™", "mu": "×", "de": "°", "ti": "~", "ha": "^", "ga": "`", "aa": "´", "rs": "\\", "sl": "/",
     "pl": "+", "eq": "=", "lt": "<", "gt": ">", "<=": "≤", ">=": "≥", "->": "→", "<-": "←", "Fo": "«", "Fc": "»", "fo": "‹", "fc": "›",
     "R": "®", "Tm": "™", "ua": "↑", "da": "↓", "pc": "·", "sc": "§", "ct": "¢", "Po": "£", "Eu": "€", "ss": "ß",
+    "Bq": "„", "bq": "‚", "r!": "¡", "r?": "¿", "oa": "å", "oA": "Å", "/o": "ø", "/O": "Ø", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ",
+    "-D": "Ð", "Sd": "ð", "TP": "Þ", "Tp": "þ", "ff": "ff", "fi": "fi", "fl": "fl", "Fi": "ffi", "Fl": "ffl",
 }
+# groff's accented letters (groff_char(7)): \(:u is ü, \('e é, \(`a à, \(^o ô, \(~n ñ, \(,c ç; Greek \(*a is α
+_ACCENTS = {":": "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303", ",": "\u0327", "v": "\u030c"}
+_SPECIAL.update({mark + letter: unicodedata.normalize("NFC", letter + accent) for mark, accent in _ACCENTS.items() for letter in "aeiouyAEIOUYnNcCsSzZ"
+                 if len(unicodedata.normalize("NFC", letter + accent)) == 1})
+_SPECIAL.update({"*" + latin: greek for latin, greek in zip("abgdezyhiklmncoprstufxqwABGDEZYHIKLMNCOPRSTUFXQW", "αβγδεζηθικλμνξοπρστυφχψωΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡΣΤΥΦΧΨΩ")})
 _ESCAPE = re.compile(
     r"\\(?:f(?:\[[^\]]*\]|\(..|.)|\((..)|\[([^\]]*)\]|\*(?:\[([^\]]*)\]|\((..)|(.))|s[+-]?(?:\d+|\[[^\]]*\]|\(\d\d)"
     r"|[nmgk](?:\[[^\]]*\]|\(..|.)|[hvwlLoXbDZNxCRSAB]'[^']*'|(.))"
