@@ -66,6 +66,13 @@ def test_groff_accented_letters_are_spelled_out():
     assert "Le garçon a été là, α ä ñ." in text
 
 
+def test_preamble_strings_keep_apostrophes_and_quotes():
+    """docbook and Pod::Man pages define \\*(Aq in a groff-only branch (".ie \\n(.g .ds Aq \\(aq" / ".el .ds Aq '"), which the
+    reader does not run: without a value French read "loption" for "l'option"."""
+    source = ".TH DPKG 1\n.ie \\n(.g .ds Aq \\(aq\n.el       .ds Aq '\n.SH DESCRIPTION\nVoir l\\*(Aqoption \\*(L\"--help\\*(R\" de \\*(C+.\n"
+    assert "Voir l'option \"--help\" de C++." in to_text(source)
+
+
 def test_a_page_saved_twice_as_utf8_is_repaired():
     """Some translated pages ship mojibake (Debian's Spanish fakeroot(1): "el Ã¡rbol … la informaciÃ³n"): it is undone,
     while text that merely holds such letters stays as written."""

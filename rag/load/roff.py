@@ -11,6 +11,9 @@ _SPECIAL = {
     "R": "®", "Tm": "™", "ua": "↑", "da": "↓", "pc": "·", "sc": "§", "ct": "¢", "Po": "£", "Eu": "€", "ss": "ß",
     "Bq": "„", "bq": "‚", "r!": "¡", "r?": "¿", "oa": "å", "oA": "Å", "/o": "ø", "/O": "Ø", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ",
     "-D": "Ð", "Sd": "ð", "TP": "Þ", "Tp": "þ", "ff": "ff", "fi": "fi", "fl": "fl", "Fi": "ffi", "Fl": "ffl",
+    # strings that docbook and Pod::Man pages define in their preamble (".ie \n(.g .ds Aq \(aq"), at their terminal values:
+    # without them "l\*(Aqoption" read "loption"
+    "Aq": "'", 'L"': '"', 'R"': '"', "C`": '"', "C'": '"', "C+": "C++", "/l": "ł", "/L": "Ł",
 }
 # groff's accented letters (groff_char(7)): \(:u is ü, \('e é, \(`a à, \(^o ô, \(~n ñ, \(,c ç; Greek \(*a is α
 _ACCENTS = {":": "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303", ",": "\u0327", "v": "\u030c"}
