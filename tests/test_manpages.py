@@ -73,6 +73,13 @@ def test_preamble_strings_keep_apostrophes_and_quotes():
     assert "Voir l'option \"--help\" de C++." in to_text(source)
 
 
+def test_an_escaped_space_does_not_split_a_request_argument():
+    """".BI \\-M\\  percorso ,\\ \\-\\-manpath= percorso" (Italian apropos(1)) tags the item "-M percorso, --manpath=percorso",
+    not "-M\\percorso"."""
+    source = ".TH APROPOS 1\n.SH OPZIONI\n.TP\n.BI \\-M\\  percorso ,\\ \\-\\-manpath= percorso\nImposta il percorso.\n"
+    assert "  -M percorso, --manpath=percorso\n      Imposta il percorso." in to_text(source)
+
+
 def test_a_page_saved_twice_as_utf8_is_repaired():
     """Some translated pages ship mojibake (Debian's Spanish fakeroot(1): "el Ã¡rbol … la informaciÃ³n"): it is undone,
     while text that merely holds such letters stays as written."""

@@ -25,7 +25,7 @@ _ESCAPE = re.compile(
     r"|[nmgk](?:\[[^\]]*\]|\(..|.)|[hvwlLoXbDZNxCRSAB]'[^']*'|(.))"
 )
 _PLAIN = {"-": "-", "e": "\\", "\\": "\\", " ": " ", "~": " ", "0": " ", "'": "´", "`": "`", ".": ".", "t": "\t"}
-_ARGS = re.compile(r'"((?:[^"]|"")*)"|(\S+)')
+_ARGS = re.compile(r'"((?:[^"]|"")*)"|((?:\\\s|\S)+)')  # an escaped space ("\-M\ percorso") does not split an argument
 
 
 def escapes(text: str) -> str:
