@@ -723,3 +723,32 @@ def test_a_sum_in_a_hyphenated_compound_is_money_not_a_count():
     assert (count.unit, money.unit) == ("count", "money")
     assert count.candidates(sentence, "de") == [] and money.candidates(sentence, "de") == ["500"]
     assert count.candidates("Stargate umfasst 20 Rechenzentren.", "de") == ["20"]
+
+
+def test_a_why_question_quotes_the_sentence_that_points_back_to_the_reason_first():
+    """"Why did Microsoft hire Suleyman?": a causal clause about something else ("… angeschrien haben soll, da er …") scored
+    a little higher than Benioff's "… Вот почему они наняли Мустафу Сулеймана." The sentence pointing back to the reason gets
+    the lift retrieval gives it (signals.REASON_LIFT) in the selection and the evidence floor too, and is quoted first."""
+    from rag.answer import judge
+    from rag.answer.evidence import Evidence
+    from rag.answer.extractive import pick
+
+    shout = "Insider berichten, dass Suleyman einen OpenAI-Mitarbeiter angeschrien haben soll, da er der Meinung war, es gehe zu langsam."
+    back = "У них будут свои собственные передовые модели, — предсказал Бениофф. — Вот почему они наняли Мустафу Сулеймана."
+    de = Passage(passage_id="de.txt#0-200", source="de.txt", score=0.83, text=shout, language="de")
+    ru = Passage(passage_id="ru.txt#0-200", source="ru.txt", score=0.80, text=back, language="ru")
+
+    class Vectors:
+        def __call__(self, texts, ids=None):
+            import numpy as np
+
+            return np.eye(len(texts), 4, dtype=np.float32)
+
+    items = [Evidence(n=1, passage=de, start=0, end=len(shout), score=0.832, second=0.24), Evidence(n=2, passage=ru, start=back.index("— Вот"), end=len(back), score=0.800, second=0.45)]
+    q = judge.Question.of("why did Microsoft hire Suleyman?")
+    judged = judge.judge(q, items)
+    lifted = {j.item.passage.source: j.lift for j in judged}
+    assert lifted == {"de.txt": 0.0, "ru.txt": pytest.approx(signals.REASON_LIFT)}
+    assert pick(judged, Vectors(), kind=q.kind)[0].item.passage.source == "ru.txt"
+    other = judge.judge(judge.Question.of("Who did Microsoft hire?"), items)
+    assert all(j.lift == 0.0 for j in other)  # not a "why" question: no lift

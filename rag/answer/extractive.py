@@ -34,12 +34,12 @@ def pick(judged: list[Judged], vectors: SentenceVectors, limit: int = MAX_QUOTES
         usable = _items_first(usable)
     if not usable:
         return chosen
-    floor = max(j.item.score for j in usable) - slack
+    floor = max(j.lifted for j in usable) - slack
     for j in usable[: limit * 8]:
         if len(chosen) >= limit:
             break
         margin = QUOTE_MARGIN if not chosen or j.item.passage.source == chosen[0].item.passage.source else CROSS_FILE_MARGIN
-        if j.item.score < floor or (chosen and j.score < chosen[0].score - margin):
+        if j.lifted < floor or (chosen and j.score < chosen[0].score - margin):
             continue
         vec = vectors([j.item.text])[0]
         if any(float(vec @ other) > 0.93 for other in chosen_vecs):

@@ -47,6 +47,12 @@ class Judged:
     noise: bool  # heading, navigation or boilerplate
     passage_vocab: signals.Vocabulary  # the words of the sentence's passage (shared by its sentences)
     score: float = 0.0  # the selection score: how likely this sentence holds the answer (a linear score, not a probability)
+    lift: float = 0.0  # cosine added for the selection (a sentence pointing back to the reason a "why" question asks)
+
+    @property
+    def lifted(self) -> float:
+        """The evidence score the quote selection reads: the item's, plus ``lift``."""
+        return self.item.score + self.lift
 
     def features(self) -> dict[str, float]:
         return {
@@ -71,6 +77,7 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
     entities = [t for t in question.terms if t.entity]
     select = _model()["select"]
     known = float(question.kind != "other")
+    reason = question.kind == "reason"
     passage_vocab: dict[str, signals.Vocabulary] = {}
     out = []
     for it in items:
@@ -91,7 +98,9 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
             noise=signals.is_boilerplate(text) or signals.is_heading(text),
             passage_vocab=passage_vocab[pid],
         )
-        j.score = _linear(select, {**j.features(), "passage_rank": float(it.n), "type_known": j.type_ok * known})
+        j.lift = signals.REASON_LIFT if reason and signals.points_back(text) else 0.0  # "Вот почему они наняли …", as in retrieval
+        feats = {**j.features(), "evidence": j.lifted, "similarity": j.similarity + j.lift}
+        j.score = _linear(select, {**feats, "passage_rank": float(it.n), "type_known": j.type_ok * known})
         out.append(j)
     return sorted(out, key=lambda j: -j.score)
 

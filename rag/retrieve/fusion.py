@@ -5,6 +5,7 @@ import time
 
 import numpy as np
 
+from ..answer.signals import REASON_LIFT  # a "why" question lifts the sentences that point back to a reason, here and in the quote selection
 from ..embed import Embedder
 from ..index import IndexView, hubs
 from ..index.layout import chunk_of
@@ -16,10 +17,6 @@ FUSION_WEIGHTS = {"": 1.0, "s": 0.75, "m": 0.5, "ms": 0.25}  # chosen on five co
 FUSION_DEPTH = {"chunks": 30, "sentences": 60}
 HUB_KEYS = ("", "m")  # the chunk lists get the hub correction
 LANGUAGE_KEYS = ("", "s")  # the main embedder's lists get the language-pair correction (mUSE's: no measured effect)
-# For a "why" question, a sentence that points back to its reason ("Deshalb haben sie Suleyman engagiert", "Вот почему …")
-# gains this much cosine in the sentence lists: it says the reason in fewer of the question's words than the story around
-# it. Lifting every causal sentence ("because", "da") was measured too and dropped (evals/RESULTS.md).
-REASON_LIFT = 0.03
 
 
 def zscores(scores: dict[str, float]) -> tuple[dict[str, float], float]:
