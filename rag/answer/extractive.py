@@ -55,8 +55,9 @@ def _items_first(usable: list[Judged]) -> list[Judged]:
     each group in selection order."""
     from .options import option_item
 
-    items = [j for j in usable if option_item(j.item.text)]
-    return items + [j for j in usable if j not in items] if items else usable
+    flags = [option_item(j.item.text) for j in usable]
+    items = [j for j, flag in zip(usable, flags) if flag]
+    return items + [j for j, flag in zip(usable, flags) if not flag] if items else usable
 
 
 def with_reason(item: Evidence) -> Evidence:

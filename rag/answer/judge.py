@@ -244,8 +244,10 @@ def _role(question: Question, judged: list[Judged]) -> str:
     org = attributes.role_of(question.text, role)
     terms = [t for t in question.terms if t.entity and t.text in org.split()]
     texts = "\n".join({j.item.passage.passage_id: j.item.passage.text for j in judged}.values())
-    named = [t for t in terms if _has(t.text, texts) or (len(t.skel) >= 4 and signals.Vocabulary.of(texts).has(t))]
-    if named and not any(signals.Vocabulary.of(j.item.text).has(t) or _spelled_out(t.text, texts, j.item.text) for j in sentences for t in named):
+    everywhere = signals.Vocabulary.of(texts) if terms else None
+    named = [t for t in terms if _has(t.text, texts) or (len(t.skel) >= 4 and everywhere.has(t))]
+    vocabs = [(j.item.text, signals.Vocabulary.of(j.item.text)) for j in sentences] if named else []
+    if named and not any(vocab.has(t) or _spelled_out(t.text, texts, text) for text, vocab in vocabs for t in named):
         return f"role:{role}:{org}"
     return ""
 

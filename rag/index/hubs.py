@@ -113,9 +113,8 @@ def _read(path: Path):
         return None
 
 
-def _grouped(path: Path, keys: str, values: str) -> dict[str, dict[str, dict]]:
+def _grouped(data, keys: str, values: str) -> dict[str, dict[str, dict]]:
     """``{space key: {language: {key: value}}}`` from the arrays named ``<keys>_<space>@<language>`` and ``<values>_…``."""
-    data = _read(path)
     out: dict[str, dict[str, dict]] = {}
     for name in data.files if data is not None else []:
         if name.startswith(keys + "_"):
@@ -126,12 +125,18 @@ def _grouped(path: Path, keys: str, values: str) -> dict[str, dict[str, dict]]:
 
 def load(path: Path) -> dict[str, dict[str, dict[str, float]]]:
     """The scores :func:`save` wrote; empty when there are none (an older index, or nothing indexed yet)."""
-    return _grouped(path, "ids", "r")
+    return _grouped(_read(path), "ids", "r")
 
 
 def pairs(path: Path) -> dict[str, dict[str, dict[str, float]]]:
     """``{space key: {question language: {chunk language: mean hub score}}}`` as :func:`save` wrote them."""
-    return _grouped(path, "pairnames", "pair")
+    return _grouped(_read(path), "pairnames", "pair")
+
+
+def read(path: Path) -> tuple[dict[str, dict[str, dict[str, float]]], dict[str, dict[str, dict[str, float]]]]:
+    """:func:`load` and :func:`pairs` from one read of the file."""
+    data = _read(path)
+    return _grouped(data, "ids", "r"), _grouped(data, "pairnames", "pair")
 
 
 def _probe_vectors(data, key: str, embedder, cache_dir: Path | None) -> np.ndarray:
@@ -167,7 +172,7 @@ def build(spaces: dict, path: Path, hashes: dict[str, str], cache_dir: Path | No
     chunks that are new or whose content changed are scored; the others keep theirs. The language-pair
     means (``languages``: chunk id -> language) are recomputed from all scores."""
     data = _read(path)
-    old = load(path)
+    old = _grouped(data, "ids", "r")
     old_hashes = dict(zip(data["hash_ids"].tolist(), data["hash_values"].tolist())) if data is not None and "hash_ids" in data.files else {}
     same = {cid for cid, h in hashes.items() if old_hashes.get(cid) == h}
     scores: dict[str, dict[str, dict[str, float]]] = {}

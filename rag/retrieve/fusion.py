@@ -48,10 +48,10 @@ class FusionRetriever:
         self.muse = muse
         self.hub_weight = hub_weight
         self.language_weight = language_weight
-        path = view.layout.hubs(view.manifest.get("collection") or "")
-        self.hubs = hubs.load(path) if hub_weight else {}
+        scores, pairs = hubs.read(view.layout.hubs(view.manifest.get("collection") or "")) if hub_weight or language_weight else ({}, {})
+        self.hubs = scores if hub_weight else {}
         self.hub_means = {(key, lang): float(np.mean(list(r.values()))) for key, by_lang in self.hubs.items() for lang, r in by_lang.items() if r}
-        self.pairs = hubs.pairs(path).get("", {}) if language_weight else {}
+        self.pairs = pairs.get("", {}) if language_weight else {}
 
     def _descaled(self, key: str, scores: dict[str, float], lang: str) -> dict[str, float]:
         """Chunk-list cosines minus ``hub_weight`` x the chunk's hub score for the question's language
