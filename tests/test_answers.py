@@ -177,6 +177,11 @@ def test_a_sentence_names_an_attribute_by_its_words_not_by_a_longer_word(sentenc
         # the attribute's word must stand within attributes.NEAR words of the amount
         ("How much does ChatGPT Plus cost?", "Aufgrund der hohen Kosten von ChatGPT verhandelte OpenAI allerdings einen Deal mit Oracle im Wert von 10 Milliarden Dollar.", True),
         ("How much does ChatGPT Plus cost?", "Das Abonnement ChatGPT Plus kostet in Deutschland 20 Dollar im Monat.", False),
+        # a number after an article counts the noun after it: companies, not employees
+        ("Combien d'employés travaillent chez Inflection AI ?", "Des employés des deux entreprises ont confié à Business Insider qu'ils n'aimaient pas travailler ensemble.", True),
+        ("How many employees does Inflection AI have?", "The employees of the two companies did not like working together.", True),
+        ("How many employees does Inflection AI have?", "Inflection AI hired the 70 employees of a start-up.", False),
+        ("Combien d'employés travaillent chez Inflection AI ?", "Inflection AI compte deux employés à Paris.", False),
     ],
 )
 def test_an_amount_about_another_attribute_does_not_answer(question, text, refused):

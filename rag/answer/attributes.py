@@ -125,9 +125,24 @@ def names(sentence: str, attributes: tuple[str, ...], figures: tuple[str, ...] =
             word = m.group(0) + _WORD_REST.match(sentence, m.end()).group(0)  # the whole word: "Mitbegründer"
             if a == "founded" and _AGENT.search(word):
                 continue
-            if not figures or a == "founded" or any(_near(sentence, m, f) for f in figures):
+            if not figures or a == "founded" or any(_near(sentence, m, f) and not _counts_other(sentence, f, a) for f in figures):
                 return True
     return False
+
+
+# an article right before a number makes it the determiner of the noun after it: "des employés des deux entreprises"
+# counts companies, not employees; "the 70 employees" counts employees
+_ARTICLE_BEFORE = re.compile(r"(?<!\w)(?:the|der|die|den|des|dem|les|los|las|gli|le|i|dei|degli|delle|these|those|diese[nmrs]?)\s+$", re.IGNORECASE)
+
+
+def _counts_other(sentence: str, figure: str, attribute: str) -> bool:
+    """Whether ``figure`` counts another noun than ``attribute``: an article before it and the attribute's word neither
+    in it nor among the two words after it."""
+    at = sentence.find(figure)
+    if at < 0 or not _ARTICLE_BEFORE.search(sentence[max(0, at - 12) : at]):
+        return False
+    after = " ".join(_WORDS.findall(sentence[at + len(figure) : at + len(figure) + 40])[:2])
+    return _pattern(attribute, in_sentence=True).search(f"{figure} {after}") is None  # the span may hold its noun: "70 employees"
 
 
 def _near(sentence: str, m: re.Match, figure: str) -> bool:
