@@ -82,6 +82,7 @@ class Passage:
     rank_score: float = 0.0
     locator: Locator = NOWHERE
     on_subject: bool = False  # its document title or section names a tool or acronym the question names (fusion sets it)
+    pair_shift: float = 0.0  # how far the question's cosines with text in this passage's language run above the average language (fusion sets it)
 
     def to_dict(self) -> dict[str, Any]:
         # page (1-based), section path and line: null when the format has none

@@ -313,6 +313,44 @@ def test_an_option_question_quotes_the_option_item_before_prose_that_mentions_an
     assert pick(judged, Vectors(), kind="other")[0].item.text.startswith("The")  # other questions: selection order
 
 
+@pytest.mark.parametrize(
+    "question,sentence,lead",
+    [
+        ("Wann hat OpenAI ChatGPT veröffentlicht?", "Microsoft investierte im Jahr 2019 in OpenAI – Jahre bevor OpenAI Ende 2022 ChatGPT veröffentlichte.", "2022"),
+        ("When did Microsoft invest in OpenAI?", "Microsoft investierte im Jahr 2019 in OpenAI – Jahre bevor OpenAI Ende 2022 ChatGPT veröffentlichte.", "2019"),
+        ("Сколько пользователей у ChatGPT?", "Microsoft investierte 1 Milliarde Dollar, und ChatGPT hat 500 Millionen Nutzer.", "500 Millionen Nutzer"),
+    ],
+)
+def test_the_lead_is_the_span_nearest_the_questions_words(question, sentence, lead):
+    assert asked.Question.of(question).lead(sentence, "de") == lead
+
+
+def test_the_selection_prefers_a_figure_for_the_asked_year_and_evens_out_language_pairs():
+    """An amount question with a year: a sentence naming only another year loses OTHER_YEAR_DROP in the selection; a
+    sentence whose passage carries a language-pair offset loses that offset."""
+    from rag.answer import judge
+    from rag.answer.evidence import Evidence
+
+    q = judge.Question.of("How much had Microsoft invested in OpenAI by November 2023?")
+    text = "Microsoft investierte 2019 eine Milliarde Dollar in OpenAI. Zu dieser Zeit hatte Microsoft bereits 13 Milliarden Dollar investiert."
+    p = Passage(passage_id="a#0", source="a.txt", score=0.85, text=text, language="de")
+    cut = text.index("Zu")
+    items = [Evidence(n=1, passage=p, start=0, end=cut - 1, score=0.86), Evidence(n=1, passage=p, start=cut, end=len(text), score=0.86)]
+    lifts = {j.item.text[:5]: j.lift for j in judge.judge(q, items)}
+    assert lifts == pytest.approx({"Micro": -judge.OTHER_YEAR_DROP, "Zu di": 0.0})
+    p.pair_shift = 0.02
+    assert all(j.lift <= -0.02 for j in judge.judge(q, items))
+
+
+@pytest.mark.parametrize("answerability,evidence,word", [(0.9, 0.95, "high"), (0.6, 0.95, "medium"), (0.3, 0.95, "low"), (0.9, 0.80, "low")])
+def test_the_confidence_word_is_low_wherever_the_reply_hedges(answerability, evidence, word):
+    """Evidence within WEAK_EVIDENCE_MARGIN of min_evidence makes the extractive reply say the documents may not answer
+    directly; the confidence word must not say "high" under that line."""
+    from rag.answer import confidence, prompts
+
+    assert confidence(answerability, evidence, 0.78 + prompts.WEAK_EVIDENCE_MARGIN) == word
+
+
 @pytest.mark.parametrize("answerability,hedged", [(0.3, True), (0.9, False)])
 def test_a_low_confidence_answer_says_the_documents_may_not_answer(answerability, hedged):
     from rag.answer import prompts

@@ -586,6 +586,25 @@ def test_fusion_evens_out_the_pull_of_the_questions_language():
     assert one == {"": {"g": 0.85}}  # one written language: nothing to even out
 
 
+def test_each_passage_carries_its_language_pairs_offset_for_the_quote_selection():
+    """The quote selection reads the same language-pair means as retrieval: a passage in the question's own language
+    carries a positive offset (its sentences sit nearer for being German), one in another language a negative one."""
+    from rag.retrieve import fusion
+    from rag.retrieve.fusion import FusionRetriever
+    from rag.types import Passage
+
+    f = FusionRetriever.__new__(FusionRetriever)
+    f.language_weight = 1.0
+    f.pairs = {"de": {"de": 0.82, "it": 0.78}}
+    ps = [Passage(passage_id=x, source=x, score=0.8, text="t", language=lang) for x, lang in (("g", "de"), ("i", "it"), ("x", "pt"))]
+    f._shift(ps, "de")
+    assert [p.pair_shift for p in ps] == pytest.approx([fusion.PAIR_SHIFT * 0.02, -fusion.PAIR_SHIFT * 0.02, 0.0])
+    f.pairs = {"de": {"de": 0.82}}
+    one = [Passage(passage_id="g", source="g", score=0.8, text="t", language="de")]
+    f._shift(one, "de")
+    assert one[0].pair_shift == 0.0  # one written language: nothing to even out
+
+
 def test_fusion_subtracts_the_hub_score_of_the_questions_language():
     from rag.retrieve.fusion import FusionRetriever
 

@@ -12,6 +12,7 @@ money" only because a scale or currency comes with it.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -152,6 +153,8 @@ _FRACTION = re.compile(r"\b(?:half|third|quarter|majority|hälfte|drittel|vierte
 _LOCATION = re.compile(r"(?<![\w.])(?:~?/[\w.-]+)+/?|\b(?:https?|ftp)://\S+|\b[\w.-]+\.(?:conf|cfg|ini|toml|ya?ml|d)\b")  # a path, URL or config file
 _GLUED = re.compile(r"[^\W\d_][-‐]?$")  # a digit right after letters: GPT-4, MAI-1, H100
 
+
+LEAD_BY_NEARNESS = True  # of several spans, lead with the one nearest the question's words (measured: evals/RESULTS.md)
 
 _YEARISH = re.compile(r"(?<![\w.,])\d{3,4}(?:er|ern|s|-х|-е|-ых)?(?![\w]|[.,]\d)")  # 1186, 1970s, 1970ern, 1990-х
 
@@ -326,9 +329,24 @@ class Question:
         return found
 
     def lead(self, sentence: str, language: str = "") -> str:
-        """The short answer a quote leads with ("" when the question asks for no short span or the sentence has none)."""
+        """The short answer a quote leads with ("" when the question asks for no short span or the sentence has none):
+        of several, the one standing nearest the question's words in the sentence ("… im Jahr 2019 – Jahre bevor OpenAI
+        Ende 2022 ChatGPT veröffentlichte" answers "Wann hat OpenAI ChatGPT veröffentlicht?" with "Ende 2022"). An
+        option item's own option is always its answer."""
         found = self.candidates(sentence, language)
-        return found[0] if found else ""
+        if len(found) < 2 or self.kind == "option" or not LEAD_BY_NEARNESS:
+            return found[0] if found else ""
+        return min(found, key=lambda span: self._distance(sentence, span))
+
+    def _distance(self, sentence: str, span: str) -> float:
+        """Mean distance in words from ``span`` to the nearest word of each question term the sentence holds."""
+        words = [(m.start(), Vocabulary.of(m.group(0))) for m in _WORD.finditer(sentence)]
+        at = sentence.find(span)
+        if at < 0 or not words:
+            return math.inf
+        here = sum(1 for start, _ in words if start < at)
+        gaps = [min(abs(i - here) for i, (_, vocab) in enumerate(words) if vocab.has(t)) for t in self.terms if any(v.has(t) for _, v in words)]
+        return sum(gaps) / len(gaps) if gaps else math.inf
 
     def type_match(self, sentence: str, language: str = "") -> float:
         """1 when the sentence holds the kind of thing asked for, 0 when it does not, 0.5 for questions of no known kind."""

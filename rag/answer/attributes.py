@@ -156,6 +156,11 @@ def _near(sentence: str, m: re.Match, figure: str) -> bool:
 _YEAR = re.compile(r"(?<![\w.,])(1[5-9]\d\d|20\d\d)(?![\w.,]\d)")
 
 
+def years(text: str) -> set[str]:
+    """The years a text names ("2019", not "2019,5")."""
+    return set(_YEAR.findall(text))
+
+
 def other_year(question: str, sentences: list[str]) -> str:
     """The year the question asks about ("OpenAI's loss in 2023") when every sentence that holds a figure of the
     asked kind names another year and not that one ("ein Verlust … für das Jahr 2024"); "" otherwise. A sentence

@@ -30,6 +30,9 @@ KIND_REACH = 4
 # Questions whose answer is recognisable in any language: with none of the asked kind in the leading evidence
 # the documents do not answer (measured: false refusal 0.00-0.02 on XQuAD, seeds and tech docs; evals/RESULTS.md)
 EXACT_KINDS = ("amount", "date")
+# cosine taken from a sentence that names years, none of them the one an amount question asks about (measured 0.02-0.05;
+# evals/RESULTS.md): the selection prefers a sentence whose year is elsewhere ("Zu dieser Zeit hatte Microsoft bereits …")
+OTHER_YEAR_DROP = 0.03
 
 
 @dataclass(kw_only=True)
@@ -78,6 +81,7 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
     select = _model()["select"]
     known = float(question.kind != "other")
     reason = question.kind == "reason"
+    asked_years = attributes.years(question.text) if question.kind == "amount" and OTHER_YEAR_DROP else set()
     passage_vocab: dict[str, signals.Vocabulary] = {}
     out = []
     for it in items:
@@ -99,6 +103,9 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
             passage_vocab=passage_vocab[pid],
         )
         j.lift = signals.REASON_LIFT if reason and signals.points_back(text) else 0.0  # "Вот почему они наняли …", as in retrieval
+        if asked_years and (named := attributes.years(text)) and not named & asked_years:
+            j.lift -= OTHER_YEAR_DROP  # a figure for 2019 does not answer "how much by November 2023"
+        j.lift -= it.passage.pair_shift
         feats = {**j.features(), "evidence": j.lifted, "similarity": j.similarity + j.lift}
         j.score = _linear(select, {**feats, "passage_rank": float(it.n), "type_known": j.type_ok * known})
         out.append(j)

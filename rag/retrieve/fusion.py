@@ -16,6 +16,9 @@ from .dense import DenseRetriever
 FUSION_WEIGHTS = {"": 1.0, "s": 0.75, "m": 0.5, "ms": 0.25}  # chosen on five corpora, evals/RESULTS.md
 FUSION_DEPTH = {"chunks": 30, "sentences": 60}
 HUB_KEYS = ("", "m")  # the chunk lists get the hub correction
+# share of the language-pair offset the quote selection subtracts too (measured 0.5, 0.75, 1 on seeds, tech docs, clihelp
+# and mixed-language XQuAD: evals/RESULTS.md; 1 cost a seeds fact)
+PAIR_SHIFT = 0.75
 LANGUAGE_KEYS = ("", "s")  # the main embedder's lists get the language-pair correction (mUSE's: no measured effect)
 
 
@@ -78,6 +81,16 @@ class FusionRetriever:
         for key in LANGUAGE_KEYS:
             if key in lists:
                 lists[key] = {cid: v - self.language_weight * means.get(written.get(cid, ""), fallback) for cid, v in lists[key].items()}
+
+    def _shift(self, passages, lang: str) -> None:
+        """Each passage's language-pair offset for the question's language: its language's mean hub score minus the
+        mean over the corpus's languages (the quote selection subtracts it, as ``_paired`` does for retrieval)."""
+        means = self.pairs.get(lang) or self.pairs.get(hubs.ANY)
+        if not means or len(means) < 2:
+            return
+        average = float(np.mean(list(means.values())))
+        for p in passages:
+            p.pair_shift = PAIR_SHIFT * self.language_weight * (means.get(p.language, average) - average)
 
     def _sentence_hits(self, key: str, vector: np.ndarray, n: int, reason: bool = False) -> dict[str, float]:
         best: dict[str, float] = {}
@@ -144,4 +157,5 @@ class FusionRetriever:
         passages = committed_passages(self.view, [(cid, fused[cid]) for cid in order], dense, qe)
         for p in passages:
             p.on_subject = p.passage_id in titled
+        self._shift(passages, lang)
         return Retrieval(passages=passages, timings_ms={"embed": (t1 - t0) * 1000, "search": (time.perf_counter() - t1) * 1000})
