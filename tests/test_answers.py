@@ -680,6 +680,8 @@ def test_a_sentence_that_points_back_to_its_reason_holds_a_reason():
     q = asked.Question.of("Why did Microsoft hire Suleyman?")
     assert q.type_match("— Вот почему они наняли Мустафу Сулеймана.") == 1.0
     assert q.type_match("Deshalb haben sie Mustafa Suleyman engagiert.") == 1.0
+    assert q.type_match("Daraufhin soll Microsoft Suleyman engagiert haben.") == 1.0  # "as a result": the reason is before
+    assert q.type_match("Par conséquent, Microsoft a embauché Suleyman.") == 1.0
     assert q.type_match("Mustafa Suleyman leitet nun ein neues Team bei Microsoft.") == 0.0
 
 

@@ -228,7 +228,8 @@ _BOILERPLATE = re.compile(
 
 
 _BACKWARD = re.compile(
-    r"^[\W_]*(?:that'?s why|this is why|which is why|therefore|so\b|hence|deshalb|daher|darum|deswegen|aus diesem grund|"
+    r"^[\W_]*(?:that'?s why|this is why|which is why|therefore|so\b|hence|deshalb|daher|darum|deswegen|aus diesem grund|daraufhin|infolgedessen|folglich|"
+    r"as a result|consequently|en conséquence|par conséquent|di conseguenza|pertanto|в результате|вследствие этого|en consecuencia|por consiguiente|como resultado|"
     r"поэтому|вот почему|потому-то|именно поэтому|c'est pour (?:cela|ça)|c[’']est pourquoi|voilà pourquoi|donc|per questo|perciò|quindi|ecco perché|por eso|por lo tanto)",
     re.IGNORECASE,
 )
