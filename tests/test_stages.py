@@ -200,3 +200,24 @@ def test_a_tool_the_question_names_lifts_the_chunks_of_the_document_titled_by_it
     assert subject[6.0] == {"a.txt": True, "b.txt": False}  # what an option answer may quote from
     answer = Pipeline(corpus=tmp_path, home=tmp_path / "home", embedder="hash:64", title_weight=6.0, min_evidence=0.0, min_answerable=0.0).ask(question, k=2)
     assert answer.citations and {c.source for c in answer.citations} == {"a.txt"}
+
+
+def test_a_tool_named_as_a_plain_word_lifts_its_documents_too(tmp_path):
+    """"How do I make frob keep blank lines?" names frob as a plain word: it counts when a candidate's title documents a
+    tool of that name (a manual page's "FROB(1)", a --help text's "Aufruf: frob [OPTION]…"), never as a stop word."""
+    from rag.retrieve.fusion import _tools_named_by_word
+
+    titles = ["FROB(1) › OPTIONEN", "Aufruf: twiddle [OPTION]... [DATEI]...", "Network setup › Bridges"]
+    assert _tools_named_by_word("How do I make frob keep blank lines?", titles) == ["frob"]
+    assert _tools_named_by_word("Wie lasse ich twiddle leise arbeiten?", titles) == ["twiddle"]
+    assert _tools_named_by_word("How do I set up a network bridge?", titles) == []  # a section title names no tool
+    assert _tools_named_by_word("Which option of which prints all?", ["WHICH(1) › OPTIONS"]) == []  # a stop word
+    (tmp_path / "a.txt").write_text("Aufruf: frob [OPTION]... [DATEI]...\n\n  -k, --keep-blank   Leerzeilen an ihrem Platz lassen\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Usage: twiddle [OPTION]... [FILE]...\n\n  -k, --keep   keep blank lines in place\n", encoding="utf-8")
+    question = "How do I make frob keep blank lines in place?"
+    ranked = {}
+    for weight in (0.0, 6.0):
+        pipe = Pipeline(corpus=tmp_path, home=tmp_path / "home", embedder="hash:64", title_weight=weight)
+        ranked[weight] = [p.source for p in pipe.retrieve(question, k=2)]
+        pipe.close()
+    assert ranked[0.0][0] == "b.txt" and ranked[6.0][0] == "a.txt"

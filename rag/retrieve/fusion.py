@@ -1,6 +1,7 @@
 """Fusion retrieval: chunk and sentence vectors of the main embedder and of mUSE, z-score fused."""
 from __future__ import annotations
 
+import re
 import time
 
 import numpy as np
@@ -27,6 +28,21 @@ def zscores(scores: dict[str, float]) -> tuple[dict[str, float], float]:
     values = np.fromiter(scores.values(), dtype=np.float64)
     mean, std = float(values.mean()), float(values.std()) or 1.0
     return {cid: (v - mean) / std for cid, v in scores.items()}, (float(values.min()) - mean) / std
+
+
+# the tool a manual page or a --help text documents, from its title: "APROPOS(1) › OPZIONI", "Aufruf: sort [OPTION]…"
+_TITLE_TOOL = re.compile(r"^([A-Za-z][\w.+-]*)\(\d|^[^\W\d_][^:]{0,24}:\s*([a-z][\w.+-]*)\s+\[")
+TITLE_TOOL_WORDS = True
+
+
+def _tools_named_by_word(question: str, contexts) -> list[str]:
+    """The tools among the candidates' titles that the question names as a plain word ("How do I make apropos …",
+    "Which free option …"): a lower-case word of the question equal to one (a stop word never is)."""
+    from ..answer.signals import _stop_words
+
+    tools = {m.group(1) or m.group(2) for c in contexts if (m := _TITLE_TOOL.match(c))}
+    words = set(re.findall(r"(?<![\w-])[a-z][\w.+-]*[\w+]", question))
+    return sorted(w for w in words if w.lower() in {t.lower() for t in tools} and w not in _stop_words())
 
 
 class FusionRetriever:
@@ -115,11 +131,14 @@ class FusionRetriever:
         from ..answer.asked import identifiers
         from ..answer.signals import word_pattern
 
-        names = identifiers(question)
+        contexts = self.view.manifest.contexts(ids)
+        # a tool named as a plain word counts only when the question names none the usual way ("which option of ls
+        # sorts by modification time" does not also name time(1))
+        names = identifiers(question) or (_tools_named_by_word(question, contexts.values()) if TITLE_TOOL_WORDS else [])
         if not names:
             return []
-        pattern = word_pattern(tuple(names), hyphen=True)
-        return [cid for cid, context in self.view.manifest.contexts(ids).items() if pattern.search(context)]
+        pattern = word_pattern(tuple(dict.fromkeys(names)), hyphen=True)
+        return [cid for cid, context in contexts.items() if pattern.search(context)]
 
     def retrieve(self, question: str, k: int) -> Retrieval:
         t0 = time.perf_counter()
