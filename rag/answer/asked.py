@@ -331,7 +331,7 @@ class Question:
     def lead(self, sentence: str, language: str = "") -> str:
         """The short answer a quote leads with ("" when the question asks for no short span or the sentence has none):
         of several, the one standing nearest the question's words in the sentence ("… im Jahr 2019 – Jahre bevor OpenAI
-        Ende 2022 ChatGPT veröffentlichte" answers "Wann hat OpenAI ChatGPT veröffentlicht?" with "Ende 2022"). An
+        Ende 2022 ChatGPT veröffentlichte" answers "Wann hat OpenAI ChatGPT veröffentlicht?" with "2022"). An
         option item's own option is always its answer."""
         found = self.candidates(sentence, language)
         if len(found) < 2 or self.kind == "option" or not LEAD_BY_NEARNESS:

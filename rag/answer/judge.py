@@ -30,8 +30,9 @@ KIND_REACH = 4
 # Questions whose answer is recognisable in any language: with none of the asked kind in the leading evidence
 # the documents do not answer (measured: false refusal 0.00-0.02 on XQuAD, seeds and tech docs; evals/RESULTS.md)
 EXACT_KINDS = ("amount", "date")
-# cosine taken from a sentence that names years, none of them the one an amount question asks about (measured 0.02-0.05;
-# evals/RESULTS.md): the selection prefers a sentence whose year is elsewhere ("Zu dieser Zeit hatte Microsoft bereits …")
+# cosine taken from a sentence that names years, none of them the one an amount question asks about (measured at 0.03 with
+# fusion.PAIR_SHIFT; evals/RESULTS.md): the selection prefers a sentence whose year may stand in the sentence before
+# ("Zu dieser Zeit hatte Microsoft bereits 13 Milliarden …") to one giving a figure for 2019
 OTHER_YEAR_DROP = 0.03
 
 

@@ -40,9 +40,9 @@ def _tools_named_by_word(question: str, contexts) -> list[str]:
     "Which free option …"): a lower-case word of the question equal to one (a stop word never is)."""
     from ..answer.signals import _stop_words
 
-    tools = {m.group(1) or m.group(2) for c in contexts if (m := _TITLE_TOOL.match(c))}
+    tools = {(m.group(1) or m.group(2)).lower() for c in contexts if (m := _TITLE_TOOL.match(c))}
     words = set(re.findall(r"(?<![\w-])[a-z][\w.+-]*[\w+]", question))
-    return sorted(w for w in words if w.lower() in {t.lower() for t in tools} and w not in _stop_words())
+    return sorted(w for w in words if w in tools and w not in _stop_words())
 
 
 class FusionRetriever:
