@@ -72,6 +72,12 @@ def test_an_answer_of_the_asked_kind_is_found_and_nothing_else(question, unit, s
     assert q.unit == unit and q.candidates(sentence) == found
 
 
+def test_a_manual_section_is_no_amount():
+    q = asked.Question.of("How much RAM does Debian need at minimum?")
+    assert q.candidates("Die Befehle sind auf die systemd(1)-Umgebung reduziert, siehe passwd(1ssl).") == []
+    assert q.candidates("Das System braucht (512) MB, siehe free(1).") == ["512"]
+
+
 def test_a_name_that_spells_a_month_is_no_date():
     q = asked.Question.of("Quand OpenAI a-t-il été fondé ?")
     assert q.candidates("Microsoft travaille sur son propre LLM appelé MAI-1.") == []  # "MAI" is not "mai"

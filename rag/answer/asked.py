@@ -152,6 +152,7 @@ _FRACTION = re.compile(r"\b(?:half|third|quarter|majority|hälfte|drittel|vierte
                        r"|moitié|tiers|quart|majorité|metà|terzo|quarto|maggioranza|mitad|tercio|cuarto|mayor[íi]a)\b", re.IGNORECASE)
 _LOCATION = re.compile(r"(?<![\w.])(?:~?/[\w.-]+)+/?|\b(?:https?|ftp)://\S+|\b[\w.-]+\.(?:conf|cfg|ini|toml|ya?ml|d)\b")  # a path, URL or config file
 _GLUED = re.compile(r"[^\W\d_][-‐]?$")  # a digit right after letters: GPT-4, MAI-1, H100
+_MAN_SECTION = re.compile(r"[\w+-]\(\d\w{0,3}\)")  # "systemd(1)", "passwd(1ssl)": a page's section, not an amount
 
 
 LEAD_BY_NEARNESS = True  # of several spans, lead with the one nearest the question's words (measured: evals/RESULTS.md)
@@ -184,6 +185,8 @@ def _amounts(sentence: str, unit: str, question: Vocabulary, asked: set[float]) 
             continue
         if _GLUED.search(sentence[max(0, m.start() - 2) : m.start()]) and not span.startswith(("$", "€", "£")):
             continue  # a model or product name: GPT-4, MAI-1
+        if _MAN_SECTION.match(sentence, max(0, m.start() - 2)) and span.isdigit():
+            continue  # a manual's section: systemd(1), crypt(3)
         values = numbers(span)
         if values and values <= asked:
             continue  # a number the question itself gives
