@@ -72,6 +72,12 @@ def test_an_answer_of_the_asked_kind_is_found_and_nothing_else(question, unit, s
     assert q.unit == unit and q.candidates(sentence) == found
 
 
+def test_a_list_items_first_word_is_a_sentences_first_word():
+    q = asked.Question.of("Who wrote the handbook?")
+    assert q.candidates("- Das Debian Handbook wurde von Osamu Aoki geschrieben.", "de") == ["Osamu Aoki"]
+    assert q.candidates("| Das Debian Handbook | Osamu Aoki |", "de") == ["Osamu Aoki"]
+
+
 def test_a_manual_section_is_no_amount():
     q = asked.Question.of("How much RAM does Debian need at minimum?")
     assert q.candidates("Die Befehle sind auf die systemd(1)-Umgebung reduziert, siehe passwd(1ssl).") == []

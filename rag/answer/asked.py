@@ -218,11 +218,14 @@ _GERMAN_NOUN_BEFORE = re.compile(
 )
 
 
+_LEADING = re.compile(r"[\s\-–—•*·>#|]+")  # a list item's bullet or a table's bar before a sentence's first word
+
+
 def _names(sentence: str, question: Vocabulary, language: str) -> list[str]:
     out = []
     for m in _NAME.finditer(sentence):
         span = m.group(0).strip(" .,;:")
-        if m.start() == 0 or not span or all(question.has(Term(text=w, entity=True)) for w in span.split()):
+        if not _LEADING.sub("", sentence[: m.start()]) or not span or all(question.has(Term(text=w, entity=True)) for w in span.split()):
             continue  # the sentence's first word, or a name the question already gives
         if language == "de" and _GERMAN_NOUN_BEFORE.search(sentence[max(0, m.start() - 30) : m.start()]):
             # a noun, not a name ("mit 39 Jahren"), unless a name follows it ("der Rekord von John Elway" -> "John Elway");
