@@ -221,3 +221,26 @@ def test_a_tool_named_as_a_plain_word_lifts_its_documents_too(tmp_path):
         ranked[weight] = [p.source for p in pipe.retrieve(question, k=2)]
         pipe.close()
     assert ranked[0.0][0] == "b.txt" and ranked[6.0][0] == "a.txt"
+
+
+def test_an_option_question_lifts_its_tools_chunks_that_hold_option_items(tmp_path, monkeypatch):
+    """Within the documents of the tool an option question names, the chunks holding option items get
+    OPTION_ITEMS_LIFT; its NAME and DESCRIPTION chunks and other tools' chunks do not."""
+    from rag.retrieve import fusion
+
+    prose = "frob keeps blank lines of files. " + "It reads text and writes text to the terminal. " * 4
+    (tmp_path / "frob.md").write_text(
+        f"# FROB(1)\n\n## NAME\n\nfrob - keep blank lines\n\n## DESCRIPTION\n\n{prose}\n\n## OPTIONS\n\n  -k, --keep-blank\n      Leerzeilen behalten.\n\n  -q, --quiet\n      nichts ausgeben.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "other.md").write_text("# TWIDDLE(1)\n\n## OPTIONS\n\n  -t, --turn\n      turn things\n", encoding="utf-8")
+    scores = {}
+    for lift in (0.0, 3.0):
+        monkeypatch.setattr(fusion, "OPTION_ITEMS_LIFT", lift)
+        pipe = Pipeline(corpus=tmp_path, home=tmp_path / "home", embedder="hash:64", chunk_tokens=48, chunk_overlap=0)
+        scores[lift] = {p.text.split("\n")[0] + p.source: p.rank_score for p in pipe.retrieve("Which option of frob keeps blank lines?", k=5)}
+        pipe.close()
+    gained = {key: round(scores[3.0][key] - scores[0.0][key], 6) for key in scores[0.0]}
+    assert gained["## OPTIONSfrob.md"] == 3.0 and gained["# FROB(1)frob.md"] == 0.0
+    assert gained["# TWIDDLE(1)other.md"] == 0.0  # another tool's items: not about frob
+    assert max(scores[3.0], key=scores[3.0].get) == "## OPTIONSfrob.md"

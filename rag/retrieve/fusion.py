@@ -33,6 +33,10 @@ def zscores(scores: dict[str, float]) -> tuple[dict[str, float], float]:
 # the tool a manual page or a --help text documents, from its title: "APROPOS(1) › OPZIONI", "Aufruf: sort [OPTION]…"
 _TITLE_TOOL = re.compile(r"^([A-Za-z][\w.+-]*)\(\d|^[^\W\d_][^:]{0,24}:\s*([a-z][\w.+-]*)\s+\[")
 TITLE_TOOL_WORDS = True
+# z added, for an option question, to the chunks of its tool that hold option items: the NAME and DESCRIPTION chunk
+# no longer comes before the items (evals/RESULTS.md)
+OPTION_ITEMS_LIFT = 1.0
+_ITEM_LINE = re.compile(r"(?m)^[ \t]*--?[A-Za-z0-9?]")
 
 
 def _tools_named_by_word(question: str, contexts) -> list[str]:
@@ -140,6 +144,11 @@ class FusionRetriever:
         pattern = word_pattern(tuple(dict.fromkeys(names)), hyphen=True)
         return [cid for cid, context in contexts.items() if pattern.search(context)]
 
+    def _with_items(self, ids: set[str]) -> list[str]:
+        """The chunks among ``ids`` that hold a manual's option items (a line opening with an option)."""
+        chunks = self.view.manifest.chunks(sorted(ids))
+        return [cid for cid, c in chunks.items() if _ITEM_LINE.search(c.text)]
+
     def retrieve(self, question: str, k: int) -> Retrieval:
         t0 = time.perf_counter()
         qe = self.dense.embedder.embed_queries([question])[0]
@@ -172,6 +181,9 @@ class FusionRetriever:
         titled = set(self._titled(question, list(candidates)))
         for cid in titled:
             fused[cid] += self.title_weight
+        if OPTION_ITEMS_LIFT and titled and kind_of(question)[0] == "option":
+            for cid in self._with_items(titled):
+                fused[cid] += OPTION_ITEMS_LIFT
         order = sorted(fused, key=lambda cid: -fused[cid])[:k]
         passages = committed_passages(self.view, [(cid, fused[cid]) for cid in order], dense, qe)
         for p in passages:
