@@ -741,6 +741,29 @@ def test_a_further_quote_from_another_file_must_be_closer_to_the_first():
     assert chosen(b, CROSS_FILE_MARGIN / 2) == ["a.txt#0-60", "b.txt#0-60"]
 
 
+def test_a_further_quote_without_a_figure_is_dropped_when_the_first_gives_one():
+    """An amount or date question whose first quote holds a figure of the asked kind: a further quote holding none is
+    context, not an answer, and is left out; for other questions it stays."""
+    import numpy as np
+
+    from rag.answer import judge
+    from rag.answer.evidence import Evidence
+    from rag.answer.extractive import pick
+
+    a = _passage("Microsoft investierte 13 Milliarden Dollar in OpenAI.", "a.txt#0-60")
+    b = _passage("Die Partnerschaft von Microsoft und OpenAI war eng.", "a.txt#60-120")
+    c = _passage("Microsoft gab OpenAI weitere 10 Milliarden Dollar.", "a.txt#120-180")
+    q = judge.Question.of("How much did Microsoft invest in OpenAI?")
+    judged = judge.judge(q, [Evidence(n=1, passage=p, start=0, end=len(p.text), score=0.85) for p in (a, b, c)])
+    for j, score in zip(sorted(judged, key=lambda j: j.item.passage.passage_id), (5.0, 4.8, 4.6)):
+        j.score = score
+    judged.sort(key=lambda j: -j.score)
+    axis = {a.text: 0, b.text: 1, c.text: 2}
+    vectors = lambda texts, ids=None: np.eye(4, dtype=np.float32)[[axis[t] for t in texts]]  # noqa: E731
+    assert [j.item.passage.passage_id for j in pick(judged, vectors, kind=q.kind)] == ["a.txt#0-60", "a.txt#120-180"]
+    assert [j.item.passage.passage_id for j in pick(judged, vectors, kind="other")] == ["a.txt#0-60", "a.txt#120-180", "a.txt#60-120"]
+
+
 @pytest.mark.parametrize(
     "source,text,undocumented",
     [

@@ -16,6 +16,8 @@ from .judge import Assessment, Judged
 # A further quote must score within this much of the first on the selection model's scale (a softmax over the
 # candidates: 3 means at least 1/20 as likely to hold the answer); measured 2, 3 and none (evals/RESULTS.md)
 QUOTE_MARGIN = 3.0
+# question kinds whose further quotes must hold a span of the asked kind when the first does (evals/RESULTS.md)
+TYPED_FURTHER = ("amount", "date")
 CROSS_FILE_MARGIN = 2.0  # the same, for a quote from another file than the first (measured 1, 1.5, 2, 3: evals/RESULTS.md)
 
 
@@ -41,6 +43,8 @@ def pick(judged: list[Judged], vectors: SentenceVectors, limit: int = MAX_QUOTES
         margin = QUOTE_MARGIN if not chosen or j.item.passage.source == chosen[0].item.passage.source else CROSS_FILE_MARGIN
         if j.lifted < floor or (chosen and j.score < chosen[0].score - margin):
             continue
+        if chosen and kind in TYPED_FURTHER and chosen[0].type_ok == 1.0 and j.type_ok == 0.0:
+            continue  # the first quote holds a span of the asked kind, this one none: context, not an answer
         vec = vectors([j.item.text])[0]
         if any(float(vec @ other) > 0.93 for other in chosen_vecs):
             continue
