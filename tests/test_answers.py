@@ -72,6 +72,16 @@ def test_an_answer_of_the_asked_kind_is_found_and_nothing_else(question, unit, s
     assert q.unit == unit and q.candidates(sentence) == found
 
 
+def test_a_name_holding_a_whole_name_of_the_question_is_the_questions():
+    q = asked.Question.of("Who hired Suleyman?")
+    assert q.candidates("Damals engagierte Satya Nadella den Mitbegründer Mustafa Suleyman.", "de") == ["Satya Nadella"]
+    q = asked.Question.of("Selon Benioff, où l'hostilité entre Altman et Suleyman s'est-elle manifestée ?")
+    assert q.candidates("А Мустафа Сулейман и Сэм Альтман - не лучшие друзья.", "ru") == []  # the question's two people, in Cyrillic
+    assert q.candidates("Benioff a affirmé que leur inimitié était visible lors du show de Davos.", "fr") == ["Davos"]
+    q = asked.Question.of("Who is the wife of Barack Obama?")
+    assert q.candidates("He married Michelle Obama in 1992.", "en") == ["Michelle Obama"]  # another person of that name
+
+
 def test_a_list_items_first_word_is_a_sentences_first_word():
     q = asked.Question.of("Who wrote the handbook?")
     assert q.candidates("- Das Debian Handbook wurde von Osamu Aoki geschrieben.", "de") == ["Osamu Aoki"]

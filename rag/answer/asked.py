@@ -218,15 +218,32 @@ _GERMAN_NOUN_BEFORE = re.compile(
 )
 
 
+# a name holding a whole name of the question is the question's own ("Мустафа Сулейман" for "… Altman et Suleyman"), not an
+# answer; it was one unless the question gave all its words (measured: evals/RESULTS.md)
+NAME_PART_GIVEN = True
+
+
+def _question_names(text: str, terms: list[Term]) -> tuple[tuple[Term, ...], ...]:
+    """The question's names as groups of its name words: runs of capitalised words, kept to the words that are names."""
+    entity = {t.text for t in terms if t.entity}
+    groups = (tuple(Term(text=w, entity=True) for w in m.group(0).split() if w.strip(".,;:?!") in entity) for m in _NAME.finditer(text))
+    return tuple(g for g in groups if g)
 _LEADING = re.compile(r"[\s\-–—•*·>#|]+")  # a list item's bullet or a table's bar before a sentence's first word
 
 
-def _names(sentence: str, question: Vocabulary, language: str) -> list[str]:
+def _holds_a_name(span: str, names: tuple[tuple[Term, ...], ...]) -> bool:
+    """Whether ``span`` holds every word of one of the question's names: "Мустафа Сулейман" holds "Suleyman", "Michelle
+    Obama" does not hold "Barack Obama" (another person of that name)."""
+    vocab = Vocabulary.of(span)
+    return any(all(vocab.has(t) for t in name) for name in names)
+
+
+def _names(sentence: str, question: Vocabulary, language: str, names: tuple[tuple[Term, ...], ...] = ()) -> list[str]:
     out = []
     for m in _NAME.finditer(sentence):
         span = m.group(0).strip(" .,;:")
-        if not _LEADING.sub("", sentence[: m.start()]) or not span or all(question.has(Term(text=w, entity=True)) for w in span.split()):
-            continue  # the sentence's first word, or a name the question already gives
+        if not _LEADING.sub("", sentence[: m.start()]) or not span:
+            continue  # the sentence's first word
         if language == "de" and _GERMAN_NOUN_BEFORE.search(sentence[max(0, m.start() - 30) : m.start()]):
             # a noun, not a name ("mit 39 Jahren"), unless a name follows it ("der Rekord von John Elway" -> "John Elway");
             # several capitalised words after an article stay a name ("einem Super Bowl", "die New England Patriots")
@@ -236,11 +253,14 @@ def _names(sentence: str, question: Vocabulary, language: str) -> list[str]:
                 span = after
             elif not rest:
                 continue
+        words = [Term(text=w, entity=True) for w in span.split()]
+        if all(question.has(t) for t in words) or (NAME_PART_GIVEN and names and _holds_a_name(span, names)):
+            continue  # a name the question already gives, or one holding a whole name of the question ("Мустафа Сулейман")
         out.append(span)
     return out
 
 
-def candidates(kind: str, unit: str, sentence: str, question: Vocabulary, asked: set[float], language: str = "") -> list[str]:
+def candidates(kind: str, unit: str, sentence: str, question: Vocabulary, asked: set[float], language: str = "", names: tuple[tuple[Term, ...], ...] = ()) -> list[str]:
     """The spans of the asked kind in ``sentence`` (in ``language``) that the question does not already give
     (``asked``: its numbers), in order."""
     if kind == "amount":
@@ -257,7 +277,7 @@ def candidates(kind: str, unit: str, sentence: str, question: Vocabulary, asked:
             out.append(span)
         return out
     if kind in ("person", "place"):
-        return ([m.group(0) for m in _LOCATION.finditer(sentence)] if kind == "place" else []) + _names(sentence, question, language)
+        return ([m.group(0) for m in _LOCATION.finditer(sentence)] if kind == "place" else []) + _names(sentence, question, language, names)
     if kind == "option":
         return _options(sentence)
     return []
@@ -306,13 +326,16 @@ class Question:
     numbers: frozenset[float]
     identifiers: tuple[str, ...]
     commands: tuple[str, ...] = ()  # identifiers named as a command ("which option of rsync"): never transliterated
+    names: tuple[tuple[Term, ...], ...] = ()  # its names, each as its words ("Barack Obama" -> (Barack, Obama))
 
     @classmethod
     def of(cls, text: str) -> "Question":
         kind, unit = kind_of(text)
+        terms = key_terms(text)
         return cls(
-            text=text, kind=kind, unit=unit, terms=tuple(key_terms(text)), vocab=Vocabulary.of(text), numbers=frozenset(numbers(text, words=False)),
+            text=text, kind=kind, unit=unit, terms=tuple(terms), vocab=Vocabulary.of(text), numbers=frozenset(numbers(text, words=False)),
             identifiers=tuple(identifiers(text)), commands=tuple(_named_tools(text, at_end=False)),
+            names=_question_names(text, terms),
         )
 
     def absent(self, passages: list[str]) -> list[str]:
@@ -328,7 +351,7 @@ class Question:
 
     def candidates(self, sentence: str, language: str = "") -> list[str]:
         """Spans of the asked kind in ``sentence`` (written in ``language``) that this question does not give."""
-        found = candidates(self.kind, self.unit, sentence, self.vocab, set(self.numbers), language)
+        found = candidates(self.kind, self.unit, sentence, self.vocab, set(self.numbers), language, self.names)
         if self.kind == "option":
             named = set(_FLAG.findall(self.text))
             return [f for f in found if f not in named]
