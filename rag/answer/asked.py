@@ -232,10 +232,11 @@ _LEADING = re.compile(r"[\s\-–—•*·>#|]+")  # a list item's bullet or a ta
 
 
 def _holds_a_name(span: str, names: tuple[tuple[Term, ...], ...]) -> bool:
-    """Whether ``span`` holds every word of one of the question's names: "Мустафа Сулейман" holds "Suleyman", "Michelle
-    Obama" does not hold "Barack Obama" (another person of that name)."""
-    vocab = Vocabulary.of(span)
-    return any(all(vocab.has(t) for t in name) for name in names)
+    """Whether ``span`` holds every word of one of the question's names and ends on one: "Мустафа Сулейман" holds
+    "Suleyman"; "Michelle Obama" does not hold "Barack Obama" (another person of that name); "Суперкубка XLIX
+    Нью-Ингленд Пэтриотс" ends on a team, not on the question's "Суперкубка" (the regex ran two names together)."""
+    vocab, last = Vocabulary.of(span), Vocabulary.of(span.split()[-1])
+    return any(all(vocab.has(t) for t in name) and any(last.has(t) for t in name) for name in names)
 
 
 def _names(sentence: str, question: Vocabulary, language: str, names: tuple[tuple[Term, ...], ...] = ()) -> list[str]:
