@@ -228,6 +228,8 @@ def _question_names(text: str, terms: list[Term]) -> tuple[tuple[Term, ...], ...
     entity = {t.text for t in terms if t.entity}
     groups = (tuple(Term(text=w, entity=True) for w in m.group(0).split() if w.strip(".,;:?!") in entity) for m in _NAME.finditer(text))
     return tuple(g for g in groups if g)
+
+
 _LEADING = re.compile(r"[\s\-–—•*·>#|]+")  # a list item's bullet or a table's bar before a sentence's first word
 
 
@@ -282,6 +284,15 @@ def candidates(kind: str, unit: str, sentence: str, question: Vocabulary, asked:
     if kind == "option":
         return _options(sentence)
     return []
+
+
+def _distance(sentence: str, span: str, starts: list[int], at_term: list[list[int]]) -> float:
+    """Mean distance in words from ``span`` to the nearest word of each question term (``at_term``: their word indices)."""
+    at = sentence.find(span)
+    if at < 0 or not starts or not at_term:
+        return math.inf
+    here = sum(1 for start in starts if start < at)
+    return sum(min(abs(i - here) for i in found) for found in at_term) / len(at_term)
 
 
 # --- names written the same in every language ------------------------------------------------------
@@ -366,17 +377,14 @@ class Question:
         found = self.candidates(sentence, language)
         if len(found) < 2 or self.kind == "option" or not LEAD_BY_NEARNESS:
             return found[0] if found else ""
-        return min(found, key=lambda span: self._distance(sentence, span))
+        starts, at_term = self._term_positions(sentence)
+        return min(found, key=lambda span: _distance(sentence, span, starts, at_term))
 
-    def _distance(self, sentence: str, span: str) -> float:
-        """Mean distance in words from ``span`` to the nearest word of each question term the sentence holds."""
+    def _term_positions(self, sentence: str) -> tuple[list[int], list[list[int]]]:
+        """The start of each word of ``sentence``, and for each question term the sentence holds, the indices of its words."""
         words = [(m.start(), Vocabulary.of(m.group(0))) for m in _WORD.finditer(sentence)]
-        at = sentence.find(span)
-        if at < 0 or not words:
-            return math.inf
-        here = sum(1 for start, _ in words if start < at)
-        gaps = [min(abs(i - here) for i, (_, vocab) in enumerate(words) if vocab.has(t)) for t in self.terms if any(v.has(t) for _, v in words)]
-        return sum(gaps) / len(gaps) if gaps else math.inf
+        at_term = [[i for i, (_, vocab) in enumerate(words) if vocab.has(t)] for t in self.terms]
+        return [start for start, _ in words], [found for found in at_term if found]
 
     def type_match(self, sentence: str, language: str = "") -> float:
         """1 when the sentence holds the kind of thing asked for, 0 when it does not, 0.5 for questions of no known kind."""

@@ -165,10 +165,10 @@ def other_year(question: str, sentences: list[str]) -> str:
     """The year the question asks about ("OpenAI's loss in 2023") when every sentence that holds a figure of the
     asked kind names another year and not that one ("ein Verlust … für das Jahr 2024"); "" otherwise. A sentence
     naming no year leaves the question open: its year may stand in the sentence before."""
-    asked_years = set(_YEAR.findall(question))
+    asked_years = years(question)
     if not asked_years or not sentences:
         return ""
-    return min(asked_years) if all((years := set(_YEAR.findall(s))) and not years & asked_years for s in sentences) else ""
+    return min(asked_years) if all((named := years(s)) and not named & asked_years for s in sentences) else ""
 
 
 # Who holds an office: "Who is the CEO of Anthropic?", "Quel est le nom du directeur technique d'OpenAI ?". A role -> its words

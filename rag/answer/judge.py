@@ -51,7 +51,7 @@ class Judged:
     noise: bool  # heading, navigation or boilerplate
     passage_vocab: signals.Vocabulary  # the words of the sentence's passage (shared by its sentences)
     score: float = 0.0  # the selection score: how likely this sentence holds the answer (a linear score, not a probability)
-    lift: float = 0.0  # cosine added for the selection (a sentence pointing back to the reason a "why" question asks)
+    lift: float = 0.0  # cosine added for the selection: the reason lift, minus the other-year drop and the language-pair offset
 
     @property
     def lifted(self) -> float:

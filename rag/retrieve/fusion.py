@@ -88,16 +88,23 @@ class FusionRetriever:
         fallback = self.hub_means[(key, lang)]
         return {cid: v - self.hub_weight * r.get(cid, fallback) for cid, v in scores.items()}
 
+    def _pair_means(self, lang: str) -> tuple[dict[str, float], float]:
+        """The mean hub score of each chunk language for questions in ``lang`` (all probes' when ``lang`` has none) and
+        their mean; ({}, 0) when the corpus has one language: the same shift for every chunk."""
+        means = self.pairs.get(lang) or self.pairs.get(hubs.ANY)
+        if not means or len(means) < 2:
+            return {}, 0.0
+        return means, float(np.mean(list(means.values())))
+
     def _paired(self, lists: dict[str, dict[str, float]], lang: str) -> None:
         """The main embedder's lists minus ``language_weight`` x the mean hub score of each chunk's language
         for the question's language (:func:`rag.index.hubs.pairs`): scores of different language pairs
         become comparable. Chunks of a language without a mean get the mean of all."""
-        means = self.pairs.get(lang) or self.pairs.get(hubs.ANY)
-        if not means or len(means) < 2:
-            return  # one language: the same shift for every chunk
+        means, fallback = self._pair_means(lang)
+        if not means:
+            return
         ids = sorted({cid for key in LANGUAGE_KEYS for cid in lists.get(key, {})})
         written = self.view.manifest.languages(ids)
-        fallback = float(np.mean(list(means.values())))
         for key in LANGUAGE_KEYS:
             if key in lists:
                 lists[key] = {cid: v - self.language_weight * means.get(written.get(cid, ""), fallback) for cid, v in lists[key].items()}
@@ -105,10 +112,9 @@ class FusionRetriever:
     def _shift(self, passages, lang: str) -> None:
         """Each passage's language-pair offset for the question's language: its language's mean hub score minus the
         mean over the corpus's languages (the quote selection subtracts it, as ``_paired`` does for retrieval)."""
-        means = self.pairs.get(lang) or self.pairs.get(hubs.ANY)
-        if not means or len(means) < 2:
+        means, average = self._pair_means(lang)
+        if not means:
             return
-        average = float(np.mean(list(means.values())))
         for p in passages:
             p.pair_shift = PAIR_SHIFT * self.language_weight * (means.get(p.language, average) - average)
 
