@@ -104,6 +104,8 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
             passage_vocab=passage_vocab[pid],
         )
         j.lift = signals.REASON_LIFT if reason and signals.points_back(text) else 0.0  # "Вот почему они наняли …", as in retrieval
+        if question.kind == "name" and signals.names_something(text):
+            j.lift += signals.NAMING_LIFT  # "… son propre LLM appelé MAI-1"
         if asked_years and (named := attributes.years(text)) and not named & asked_years:
             j.lift -= OTHER_YEAR_DROP  # a figure for 2019 does not answer "how much by November 2023"
         j.lift -= it.passage.pair_shift
