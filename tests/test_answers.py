@@ -36,6 +36,9 @@ FAST = {"embedder": "hash:64", "retrieval": "dense"}
         ("Wie heißt das Sprachmodell von Microsoft?", "name"), ("Comment s'appelle le modèle de Microsoft ?", "name"),
         ("Come si chiama il modello di Microsoft?", "name"), ("¿Cuál era el nombre del castillo normando?", "name"),  # "nombre de" is no count here
         ("Quel est le nombre d'employés ?", "amount"), ("What was the castle called?", "name"),
+        ("Which firm led OpenAI's funding round?", "name"), ("Welches Unternehmen leitet Marc Benioff?", "name"),  # an organisation, by name
+        ("Quali investitori hanno partecipato al round?", "name"), ("Какая команда выиграла Суперкубок?", "name"),
+        ("Which group may read the file?", "other"),  # a Unix group is no name of the kind
     ],
 )
 def test_question_types_in_every_language(question, kind):
@@ -868,3 +871,29 @@ def test_a_name_question_lifts_the_sentence_that_says_what_something_is_called()
     assert lifted["fr.txt"] == pytest.approx(signals.NAMING_LIFT) and signals.NAMING_LIFT > 0 and lifted["it.txt"] == 0.0
     assert all(j.lift == 0.0 for j in judge.judge(judge.Question.of("What is Microsoft building in-house?"), items))
     assert not signals.names_something("Das heißt, Microsoft baut ein eigenes Modell.")  # "that is", not a name
+
+
+def test_a_further_quote_for_another_year_is_left_out_of_an_amount_answer():
+    """"How much money had Microsoft put into OpenAI by November 2023?": "Zu dieser Zeit … 13 Milliarden" answers, and
+    "… 1 миллиард долларов … в 2019 году" gives a figure for another year: it is no further quote. Without a year in the
+    question both are quoted."""
+    from rag.answer import judge
+    from rag.answer.evidence import Evidence
+    from rag.answer.extractive import pick
+
+    then = "Zu dieser Zeit hatte Microsoft bereits 13 Milliarden US-Dollar in OpenAI investiert."
+    early = "Microsoft инвестировала 1 миллиард долларов в OpenAI в 2019 году."
+    de = Passage(passage_id="de.txt#0-200", source="de.txt", score=0.84, text=then, language="de")
+    ru = Passage(passage_id="ru.txt#0-200", source="ru.txt", score=0.84, text=early, language="ru")
+
+    class Vectors:  # a different direction for each sentence: no two are near-duplicates
+        def __call__(self, texts, ids=None):
+            import numpy as np
+
+            return np.array([[1.0, 0.0] if "Milliarden" in text else [0.0, 1.0] for text in texts], dtype=np.float32)
+
+    items = [Evidence(n=1, passage=de, start=0, end=len(then), score=0.845, second=0.4), Evidence(n=2, passage=ru, start=0, end=len(early), score=0.845, second=0.4)]
+    q = judge.Question.of("How much money had Microsoft put into OpenAI by November 2023?")
+    judged = judge.judge(q, items)
+    assert [j.item.passage.source for j in pick(judged, Vectors(), kind=q.kind)] == ["de.txt", "ru.txt"]
+    assert [j.item.passage.source for j in pick(judged, Vectors(), kind=q.kind, years=frozenset({"2023"}))] == ["de.txt"]

@@ -87,6 +87,15 @@ _PERSON_NOUN = _any(
     r"\b(?:directeur|directrice|fondateur|fondatrice|président|pdg|dirigeant)\b",
     r"\b(?:direttore|fondatore|presidente|amministratore delegato|dirigente)\b", r"\b(?:director|fundador|presidente|jefe)\b",
 )
+_ORG_NOUN = _any(  # "which company / welches Unternehmen / какая компания …": asked for by name
+    r"\b(?:company|companies|firms?|organi[sz]ations?|teams?|investors?|universit(?:y|ies)|newspapers?|club|band)\b",
+    r"\b(?:firma|firmen|unternehmen|organisation(?:en)?|mannschaft|team|teams|investoren|investor|universität|zeitung|verein|band)\b",
+    r"\b(?:компани\w*|фирм\w*|организаци\w*|команд[аыуе]|инвестор\w*|университет\w*|газет\w*|клуб\w*)",
+    r"\b(?:entreprises?|sociétés?|firmes?|organisations?|équipes?|investisseurs?|universités?|journal|journaux|club)\b",
+    r"\b(?:aziend[ae]|societ[àa]|organizzazion[ei]|squadr[ae]|investitori|università|giornal[ei]|club)\b",
+    r"\b(?:empresas?|compañ[íi]as?|organizaci[óo]n(?:es)?|equipos?|inversores|universidad(?:es)?|peri[óo]dicos?|club)\b",
+)
+ORG_NAMES = True
 # an opening that asks something else: "which command …", "how do I …", "comment …" (a later "when" or
 # "how long" belongs to a subordinate clause)
 _OPENER = _any(
@@ -116,7 +125,7 @@ def _first(patterns, q: str) -> tuple[int, str, str] | None:
 _TYPED = ((_OPTION_Q, "option", ""), (_DATE_Q, "date", ""), (_PERCENT_Q, "amount", "percent"), (_MONEY_Q, "amount", "money"), (_COUNT_Q, "amount", "count"),
           (_AMOUNT_Q, "amount", "any"), (_PERSON_Q, "person", ""), (_PLACE_Q, "place", ""))
 _NOUNS = ((_PERCENT_NOUN, "amount", "percent"), (_MONEY_NOUN, "amount", "money"), (_COUNT_NOUN, "amount", "count"), (_DATE_NOUN, "date", ""),
-          (_PLACE_NOUN, "place", ""), (_PERSON_NOUN, "person", ""))
+          (_PLACE_NOUN, "place", ""), (_PERSON_NOUN, "person", "")) + (((_ORG_NOUN, "name", ""),) if ORG_NAMES else ())
 
 
 @lru_cache(maxsize=256)  # retrieval (the reason lift) and the answer stage both ask
