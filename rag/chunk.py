@@ -313,13 +313,21 @@ def document_title(units) -> str:
     return ""
 
 
+# a help text's usage line ("Uso: wget [OPZIONI]... [URL]...") under a banner ("GNU Wget 1.21.3, un programma …")
+_USAGE = re.compile(r"(?:usage|uso|aufruf|utilisation|modo de empleo|modo d'uso|использование|синтаксис)\s*:\s*\S", re.IGNORECASE)
+
+
 def _first_line_title(units) -> str:
     """A document without headings: its first line when that line is short, is not a sentence and is not all
-    there is, as a title line is (a manual's "LS(1)  User Commands  LS(1)", a help text's "Usage: ls [OPTION]...")."""
+    there is, as a title line is (a manual's "LS(1)  User Commands  LS(1)", a help text's "Usage: ls [OPTION]..."); else
+    a usage line among the next two ("GNU Wget 1.21.3, un programma non interattivo …" then "Uso: wget [OPZIONI]...")."""
     first, _, rest = units[0].text.strip().partition("\n") if units else ("", "", "")
     first = " ".join(first.split())
     ends_sentence = first.endswith((".", "!", "?", "。")) and not first.endswith(("...", "…"))
-    return first if 0 < len(first) <= 80 and rest.strip() and not ends_sentence else ""
+    if 0 < len(first) <= 80 and rest.strip() and not ends_sentence:
+        return first
+    usage = [" ".join(line.split()) for line in rest.strip().splitlines()[:2] if _USAGE.match(line.strip())]
+    return usage[0] if usage and len(usage[0]) <= 80 else ""
 
 
 def context_of(title: str, section: str | None) -> str:

@@ -897,3 +897,24 @@ def test_a_further_quote_for_another_year_is_left_out_of_an_amount_answer():
     judged = judge.judge(q, items)
     assert [j.item.passage.source for j in pick(judged, Vectors(), kind=q.kind)] == ["de.txt", "ru.txt"]
     assert [j.item.passage.source for j in pick(judged, Vectors(), kind=q.kind, years=frozenset({"2023"}))] == ["de.txt"]
+
+
+def test_a_quote_that_points_to_the_code_block_after_it_brings_its_first_lines():
+    """"Per esempio, "/etc/hosts" contiene righe come le seguenti." introduces the block after it as a colon would: the quote
+    runs on to the block's first lines (up to BLOCK_LINES, before a blank line). A forward word with no block after it, or a
+    block after a sentence that points nowhere, changes nothing."""
+    from rag import chunk
+    from rag.answer.evidence import Evidence
+    from rag.answer.extractive import BLOCK_LINES, with_continuation
+
+    text = 'Per esempio, "/etc/hosts" contiene righe come le seguenti.\n\n```\n127.0.0.1 localhost\n127.0.1.1 host_name\n\n::1 localhost\n```\nFine.'
+    p = _passage(text)
+    first = chunk.sentences(text)[0]
+    quote = with_continuation(Evidence(n=1, passage=p, start=first[0], end=first[1], score=0.85)).text
+    assert BLOCK_LINES >= 2 and quote.endswith("127.0.1.1 host_name") and "::1" not in quote
+    plain = "Il file /etc/hosts contiene righe.\n\n```\n127.0.0.1 localhost\n```"
+    first = chunk.sentences(plain)[0]
+    assert with_continuation(Evidence(n=1, passage=_passage(plain), start=first[0], end=first[1], score=0.85)).text == "Il file /etc/hosts contiene righe."
+    prose = "Le righe seguenti sono importanti. Poi viene altro testo."
+    first = chunk.sentences(prose)[0]
+    assert with_continuation(Evidence(n=1, passage=_passage(prose), start=first[0], end=first[1], score=0.85)).text == "Le righe seguenti sono importanti."

@@ -469,3 +469,8 @@ def test_a_document_without_headings_is_titled_by_a_short_first_line():
     assert chunking.chunk_units("n.txt", [TextUnit(text=news)], 60, 0, contextual=True)[0].context == ""  # a long first line is text
     assert chunking.chunk_units("c.txt", [TextUnit(text=note)], 60, 0, contextual=True)[0].context == ""  # a sentence is no title
     assert chunking.chunk_units("d.txt", [TextUnit(text="Buy milk\n")], 60, 0, contextual=True)[0].context == ""  # nor is all there is
+    # a help text opening with a banner sentence is titled by its usage line, so its chunks know their tool
+    banner = "GNU Wget 1.21.3, un programma non interattivo per scaricare file dalla rete.\nUso: wget [OPZIONI]... [URL]...\n\n  -t,  --tries=NUMERO  imposta il numero di tentativi.\n"
+    assert chunking.chunk_units("w.txt", [TextUnit(text=banner)], 60, 0, contextual=True)[0].context == "Uso: wget [OPZIONI]... [URL]..."
+    story = "It was a sunny day.\nThe usage of the park grew.\nThen it rained.\n"
+    assert chunking.chunk_units("s.txt", [TextUnit(text=story)], 60, 0, contextual=True)[0].context == ""  # no usage line

@@ -103,7 +103,8 @@ def chunk_signature(settings) -> str:
     "load2": the loaders' text changed (rag.load.VERSION)."""
     base = f"{chunk.ENCODING}/{settings.chunk_tokens}/{settings.chunk_overlap}/loc2/{chunk.SENTENCE_RULES}" + ("/struct1" if chunk.STRUCTURE else "")
     base += f"/load{load.VERSION}" if load.VERSION > 1 else ""
-    return base + "/ctx2" if settings.contextual else base  # ctx2: a document without headings is titled by a short first line
+    # ctx2: a document without headings is titled by a short first line; ctx3: or by a usage line under a banner
+    return base + "/ctx3" if settings.contextual else base
 
 
 def sentence_ids(chunk_id: str, n: int) -> list[str]:
