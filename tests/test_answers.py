@@ -577,7 +577,12 @@ def test_a_supported_claim_stands_and_an_invented_one_is_dropped(news):
      ("Subscribe to our newsletter!", True), ("Подпишитесь на наш канал.", True), ("Iscriviti alla newsletter.", True),
      ("-s, --summarize         nur Summe für jedes Argument anzeigen", False), ("Гренландия подписала договор в 1985 году.", False),
      ("--no-cookies                  Non usa i cookie", False), ("- Melden Sie sich am Benutzerkonto neu an.", False),
-     ("It also began to use behavioral data to sell advertising slots.", False), ("В 2000 году ABC запустила рекламную веб-кампанию.", False)],
+     ("It also began to use behavioral data to sell advertising slots.", False), ("В 2000 году ABC запустила рекламную веб-кампанию.", False),
+     # a help text's link lines are boilerplate; a sentence that gives an address among its words is not
+     ("Página inicial de GNU grep: <https://www.gnu.org/software/grep/>\nAyuda general sobre el uso de software de GNU: <https://www.gnu.org/gethelp/>", True),
+     ("Full documentation <https://www.gnu.org/software/coreutils/ls>", True),
+     ("See <https://www.gnu.org/software/coreutils/ls> for the full list of options ls accepts.", False),
+     ("Der Spiegelserver ist unter https://deb.debian.org/debian zu erreichen.", False)],
 )
 def test_a_call_to_action_is_boilerplate_a_word_of_one_is_not(sentence, boilerplate):
     assert signals.is_boilerplate(sentence) is boilerplate

@@ -275,9 +275,18 @@ def script(text: str) -> str:
     return max(counts, key=counts.get)
 
 
+# a help text's or manual's link line: a label and a bracketed address, nothing else ("Página inicial de GNU grep:
+# <https://www.gnu.org/software/grep/>", "Full documentation <https://www.gnu.org/software/coreutils/ls>")
+_LINK_LINE = re.compile(r"[^<>]{0,80}<(?:https?://|ftp://|mailto:)[^<>\s]+>[.:]?")
+LINK_LINES = True
+
+
 def is_boilerplate(sentence: str) -> bool:
-    """Sign-up lines, ads and navigation: never quoted as evidence."""
-    return bool(_BOILERPLATE.search(sentence.strip()))
+    """Sign-up lines, ads, navigation and link lines: never quoted as evidence."""
+    text = sentence.strip()
+    if LINK_LINES and text and all(_LINK_LINE.fullmatch(line.strip()) for line in text.splitlines() if line.strip()):
+        return True
+    return bool(_BOILERPLATE.search(text))
 
 
 _CODE = re.compile(r"[$/\\=_`{}\[\]<>|*~]|--|^\s*-|\w\.\w")
