@@ -29,8 +29,8 @@ FAST = {"embedder": "hash:64", "retrieval": "dense"}
         ("Which option sorts numerically?", "option"), ("Quel salaire touche-t-il ?", "amount"), ("Какая зарплата у Альтмана?", "amount"),
         ("Qual è il fatturato annuale di OpenAI?", "amount"), ("What was OpenAI valued at?", "amount"), ("On what exact date did they meet?", "date"),
         ("Quelle est la date de lancement prévue ?", "date"), ("In welcher Stadt hat die Firma ihren Sitz?", "place"),
-        ("Quel est le nom du directeur technique ?", "person"), ("Which command lists units sorted by how long they took?", "other"),
-        ("Which command shows a user even when accounts come from LDAP?", "other"), ("What happened to the share price?", "other"),
+        ("Quel est le nom du directeur technique ?", "person"), ("Which command lists units sorted by how long they took?", "command"),  # not "how long": an amount
+        ("Which command shows a user even when accounts come from LDAP?", "command"), ("What happened to the share price?", "other"),
         ("Wie zeigt date die Zeit der letzten Änderung einer Datei an?", "other"), ("What is the release date of GPT-4?", "date"),
         ("What is the name of the language model Microsoft is building?", "name"), ("Как называется языковая модель Microsoft?", "name"),
         ("Wie heißt das Sprachmodell von Microsoft?", "name"), ("Comment s'appelle le modèle de Microsoft ?", "name"),
@@ -39,6 +39,10 @@ FAST = {"embedder": "hash:64", "retrieval": "dense"}
         ("Which firm led OpenAI's funding round?", "name"), ("Welches Unternehmen leitet Marc Benioff?", "name"),  # an organisation, by name
         ("Quali investitori hanno partecipato al round?", "name"), ("Какая команда выиграла Суперкубок?", "name"),
         ("Which group may read the file?", "other"),  # a Unix group is no name of the kind
+        ("Which command lists the fonts available to fontconfig?", "command"), ("Quale comando ricrea il file modules.dep?", "command"),
+        ("How do I show the log of one service since the last boot?", "command"), ("Wie finde ich die optimale MTU heraus?", "command"),
+        ("Comment afficher les PID dans pstree ?", "command"), ("Как заблокировать пароль пользователя?", "command"),
+        ("¿Cómo puedo listar los paquetes?", "command"), ("How did Nadella respond to the idea?", "other"),  # a past event, no how-to
     ],
 )
 def test_question_types_in_every_language(question, kind):
@@ -923,3 +927,27 @@ def test_a_quote_that_points_to_the_code_block_after_it_brings_its_first_lines()
     prose = "Le righe seguenti sono importanti. Poi viene altro testo."
     first = chunk.sentences(prose)[0]
     assert with_continuation(Evidence(n=1, passage=_passage(prose), start=first[0], end=first[1], score=0.85)).text == "Le righe seguenti sono importanti."
+
+
+def test_a_how_to_question_prefers_the_sentence_that_gives_a_command():
+    """"Quale comando ricrea il file modules.dep …?": the sentence describing the failure names modules.dep and depmod(8),
+    the one after it gives the command ("Führen Sie "depmod -a" aus …"). A command question's answer holds a quoted call,
+    a prompt line or a manual's option item; a quoted phrase ("« secure attention key »") is none, and a sentence ending
+    in ":" holds the command it introduces."""
+    from rag.answer.options import commands
+
+    q = asked.Question.of("Quale comando ricrea il file modules.dep quando il caricamento dei moduli fallisce?")
+    assert q.kind == "command" and q.lead('Führen Sie "depmod -a" aus, um dies zu beheben.') == ""  # no lead: unmeasured
+    assert q.type_match('Führen Sie "depmod -a" aus, um dies zu beheben.') == 1.0
+    assert q.type_match('Falls "/lib/modules/kernel-version/modules.dep" mittels depmod(8) nicht korrekt erstellt wurde …') == 0.0
+    assert commands("« secure attention key »") == [] and commands('"fc-list"') == ["fc-list"] and commands('"getent passwd"') == []
+    assert commands("-c, --continue   riprende a scaricare un file parzialmente scaricato") == ["-c, --continue"]
+    assert commands("$ journalctl -b -u ssh") == ["journalctl -b -u ssh"]
+
+    from rag.answer import judge
+    from rag.answer.evidence import Evidence
+
+    text = "Die angezeigten Fehlermeldungen des Kernels können gefiltert werden:\n\n```\n# dmesg -n3\n```"
+    intro = Evidence(n=1, passage=_passage(text), start=0, end=text.index(":") + 1, score=0.85, second=0.3)
+    how = judge.Question.of("Comment filtrer les messages du noyau affichés sur la console ?")
+    assert how.kind == "command" and judge.judge(how, [intro])[0].type_ok == 1.0  # the command it introduces counts

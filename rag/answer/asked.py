@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .kinds import kind_of
-from .options import _FLAG, _ORDINAL, _named_tools, _options
+from .options import _FLAG, _ORDINAL, _named_tools, _options, commands
 from .signals import MONEY_AFTER, _AMOUNT, _DATE, _NAME, _SCALE_OF, _WORD, _WORD_NUMBERS, _YEAR, Term, Vocabulary, _stop_words, causal, key_terms, numbers, points_back, script
 
 # --- what a sentence holds -------------------------------------------------------------------------
@@ -154,6 +154,8 @@ def candidates(kind: str, unit: str, sentence: str, question: Vocabulary, asked:
         return ([m.group(0) for m in _LOCATION.finditer(sentence)] if kind == "place" else []) + _names(sentence, question, language, names)
     if kind == "option":
         return _options(sentence)
+    if kind == "command":
+        return commands(sentence)
     return []
 
 
@@ -245,7 +247,7 @@ class Question:
         of several, the one standing nearest the question's words in the sentence ("… im Jahr 2019 – Jahre bevor OpenAI
         Ende 2022 ChatGPT veröffentlichte" answers "Wann hat OpenAI ChatGPT veröffentlicht?" with "2022"). An
         option item's own option is always its answer."""
-        if self.kind == "name":
+        if self.kind in ("name", "command"):
             return ""  # a name or term asked for: right as a lead for 5 of 15 German XQuAD questions (evals/RESULTS.md)
         found = self.candidates(sentence, language)
         if len(found) < 2 or self.kind == "option" or not LEAD_BY_NEARNESS:

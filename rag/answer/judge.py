@@ -76,6 +76,11 @@ def _window(it: Evidence, reach: int = 200) -> str:
     return text[max(0, it.start - reach) : it.end + reach]
 
 
+def _introduced(it: Evidence, reach: int = 200) -> str:
+    """A sentence ending in ":" with up to ``reach`` characters of what it introduces (the command it is quoted with)."""
+    return it.passage.text[it.start : it.end + reach] if it.text.rstrip().endswith(":") else it.text
+
+
 def judge(question: Question, items: list[Evidence]) -> list[Judged]:
     """Features for every evidence sentence, best selection score first."""
     entities = [t for t in question.terms if t.entity]
@@ -95,7 +100,7 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
             item=it,
             similarity=(it.score - 0.3 * it.passage.score) / 0.7,
             second=it.second if it.second is not None else select["mean"].get("second", 0.0),
-            type_ok=question.type_match(text, it.passage.language),
+            type_ok=question.type_match(_introduced(it) if question.kind == "command" else text, it.passage.language),
             entity_cov=_coverage(entities, vocab),
             entity_cov_passage=_coverage(entities, passage_vocab[pid]),
             entity_cov_window=_coverage(entities, signals.Vocabulary.of(_window(it))),

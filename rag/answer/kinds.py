@@ -115,6 +115,18 @@ _NAME_Q = _any(  # "what is X called", "wie heißt …", "как называе�
     r"\bqu[ée] (?:nombre|t[ée]rmino)\b",
 )
 NAME_KIND = True
+# "which command …", "welcher Befehl …", "how do I …", "wie kann ich …", "comment …-je": the answer is a command to run
+_COMMAND_Q = _any(
+    r"\b(?:which|what) (?:\w+ )?commands?\b", r"\bwelche[rsnm]? (?:\w+ )?(?:befehle?|kommandos?)\b", r"\bmit welchem befehl",
+    r"\bquel(?:le)?s? (?:\w+ )?commandes?\b", r"\bqual[ei]? (?:\w+ )?comand[oi]\b", r"\bqu[ée] (?:\w+ )?(?:comandos?|[óo]rden(?:es)?)\b",
+    r"\bкак(?:ая|ой|ую|ие) (?:\w+ )?команд\w*",
+)
+_HOWTO_Q = _any(
+    r"^how (?:do|can|should) (?:i|you|we)\b", r"^wie (?:kann|muss|soll) (?:ich|man)\b", r"^wie \w+ ich\b", r"^comment (?:puis-je|faire|\w+-je|\w+-t-on)\b",
+    r"^comment \w+er\b", r"^come (?:posso|si fa|faccio)\b", r"^come \w+o\b", r"^c[óo]mo (?:puedo|se puede|hago)\b", r"^c[óo]mo \w+o\b",
+    r"^как (?:мне|можно)\b", r"^как \w+(?:ть|ти|чь)(?:ся)?\b",
+)
+COMMAND_KIND = True
 
 
 def _first(patterns, q: str) -> tuple[int, str, str] | None:
@@ -152,4 +164,6 @@ def kind_of(question: str) -> tuple[str, str]:
             return noun[1], noun[2]
     if NAME_KIND and _NAME_Q.search(q):
         return "name", ""
+    if COMMAND_KIND and (_COMMAND_Q.search(q) or _HOWTO_Q.search(q.lstrip("¿¡ "))):
+        return "command", ""
     return "other", ""

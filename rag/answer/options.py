@@ -75,3 +75,17 @@ def _named_tools(question: str, at_end: bool = True) -> list[str]:
         name.rstrip(".") for name, end in found
         if name.islower() and name not in _stop_words() and name not in _NOT_A_TOOL and not _ORDINAL.fullmatch(name) and not (end and len(name) > 4 and name.endswith("s"))
     ]
+
+
+# a command a how-to answer gives: a quoted or backquoted call ("depmod -a", `fc-list`, „systemctl set-default …“), a line at a
+# prompt ("$ journalctl -b"), or an option a manual's item opens with
+_QUOTED_CALL = re.compile(r"[\"“„«`‘]\s*((?-i:[a-z][\w.+-]*)(?:[-_./][\w.+-]+|\s+[^\"”“«»`‘’\s][^\"”“«»`‘’]{0,70}))\s*[\"”“»`’]")
+_CALL_SIGN = re.compile(r"(?<!\w)--?\w|[/=.@]|\w-\w|\w_\w")  # an option, path, assignment or tool-like word: not a quoted phrase
+_PROMPT_LINE = re.compile(r"(?m)^[ \t]*[$#%] +(\S[^\n]*)")
+
+
+def commands(sentence: str) -> list[str]:
+    """The commands or options a sentence gives, in order."""
+    quoted = [m.group(1).strip() for m in _QUOTED_CALL.finditer(sentence)]
+    found = [m.group(1).strip() for m in _PROMPT_LINE.finditer(sentence)] + [c for c in quoted if _CALL_SIGN.search(c)]
+    return found or ([_options(sentence)[0]] if option_item(sentence) else [])
