@@ -951,3 +951,28 @@ def test_a_how_to_question_prefers_the_sentence_that_gives_a_command():
     intro = Evidence(n=1, passage=_passage(text), start=0, end=text.index(":") + 1, score=0.85, second=0.3)
     how = judge.Question.of("Comment filtrer les messages du noyau affichés sur la console ?")
     assert how.kind == "command" and judge.judge(how, [intro])[0].type_ok == 1.0  # the command it introduces counts
+
+
+def test_the_sentence_that_adds_more_of_the_asked_kind_joins_the_first_quote():
+    """"Quali investitori hanno partecipato al round …?": the first quote names Thrive Capital, the sentence right after it
+    adds "Auch Nvidia, MGX und Microsoft haben investiert." and is quoted second, however far below the first it scores.
+    A sentence after it that adds nothing of the asked kind, or one further away, is not."""
+    from rag.answer import judge
+    from rag.answer.evidence import Evidence
+    from rag.answer.extractive import with_additions
+
+    first = "Die Finanzierungsrunde wurde von Thrive Capital angeführt."
+    text = first + " Auch Nvidia, MGX und Microsoft haben investiert. Apple investierte nicht."
+    p = _passage(text)
+    second_at = text.index("Auch")
+    third_at = text.index("Apple")
+    items = [Evidence(n=1, passage=p, start=0, end=len(first), score=0.86, second=0.5),
+             Evidence(n=1, passage=p, start=second_at, end=third_at - 1, score=0.80, second=0.07)]
+    q = judge.Question.of("Quali investitori hanno partecipato al round di finanziamento di OpenAI?")
+    judged = judge.judge(q, items)
+    lead = [j for j in judged if j.item.start == 0]
+    assert [j.item.start for j in with_additions(lead, judged)] == [0, second_at]
+    plain = [Evidence(n=1, passage=p, start=0, end=len(first), score=0.86, second=0.5),
+             Evidence(n=1, passage=p, start=third_at, end=len(text), score=0.80, second=0.07)]
+    judged = judge.judge(q, plain)
+    assert [j.item.start for j in with_additions([j for j in judged if j.item.start == 0], judged)] == [0]  # not right after it

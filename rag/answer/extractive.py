@@ -60,6 +60,30 @@ def pick(
     return chosen
 
 
+# a sentence that adds more of the same to the one before ("Auch Nvidia, MGX und Microsoft haben investiert.")
+_ADDITIVE = re.compile(
+    r"^[\W_]*(?:also|as well|auch(?! wenn)|außerdem|ebenfalls|zudem|aussi|également|de même|anche|inoltre|también|además|asimismo|также|тоже|кроме того)\b",
+    re.IGNORECASE,
+)
+ADDITIONS = True
+
+
+def with_additions(quotes: list[Judged], judged: list[Judged], limit: int = MAX_QUOTES) -> list[Judged]:
+    """The sentence right after the first quote joins the quotes, second, when it adds more of the asked kind to it
+    ("Anfang Oktober 2024 … Thrive Capital …" then "Auch Nvidia, MGX und Microsoft haben investiert.")."""
+    if not ADDITIONS or not quotes or quotes[0].type_ok != 1.0:
+        return quotes
+    first = quotes[0].item
+    for j in judged:
+        it = j.item
+        if it.passage.passage_id != first.passage.passage_id or it.start < first.end or it.passage.text[first.end : it.start].strip():
+            continue
+        if j.type_ok == 1.0 and not j.noise and _ADDITIVE.match(it.text) and j not in quotes:
+            return [quotes[0], j, *quotes[1:]][:limit]
+        return quotes
+    return quotes
+
+
 def _items_first(usable: list[Judged]) -> list[Judged]:
     """For an option question: a manual's option items ("-E, --expiredate EXPIRE_DATE  Setzt das Datum …": the sentence
     opens with the options it documents) before the prose that mentions an option ("… except for the -l option, which …");
@@ -145,7 +169,7 @@ class ExtractiveAnswerer:
     def answer(self, assessment: Assessment) -> Reply:
         q = assessment.question
         years = frozenset(attributes.years(q.text)) if q.kind == "amount" and FURTHER_SAME_YEAR else frozenset()
-        quotes = pick(assessment.judged, self.vectors, kind=q.kind, years=years)
+        quotes = with_additions(pick(assessment.judged, self.vectors, kind=q.kind, years=years), assessment.judged)
         # hedge when the evidence is only just above the bar or the answerability is low (what "Confidence: low" says)
         weak = assessment.best < self.weak_below or assessment.answerability < prompts.LOW_ANSWERABILITY
         lines = [prompts.localized(prompts.WEAK_EVIDENCE_INTRO if weak else prompts.EXTRACTIVE_INTRO, assessment.language)]
