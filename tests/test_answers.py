@@ -882,11 +882,11 @@ def test_a_name_question_lifts_the_sentence_that_says_what_something_is_called()
     assert not signals.names_something("Das heißt, Microsoft baut ein eigenes Modell.")  # "that is", not a name
 
 
-def test_a_further_quote_for_another_year_is_left_out_of_an_amount_answer():
+def test_a_further_quote_for_another_year_is_left_out_of_an_amount_answer(monkeypatch):
     """"How much money had Microsoft put into OpenAI by November 2023?": "Zu dieser Zeit … 13 Milliarden" answers, and
-    "… 1 миллиард долларов … в 2019 году" gives a figure for another year: it is no further quote. Without a year in the
-    question both are quoted."""
-    from rag.answer import judge
+    "… 1 миллиард долларов … в 2019 году" gives a figure for another year: it is no further quote. Without the rule
+    (FURTHER_SAME_YEAR) both are quoted."""
+    from rag.answer import extractive, judge
     from rag.answer.evidence import Evidence
     from rag.answer.extractive import pick
 
@@ -904,8 +904,10 @@ def test_a_further_quote_for_another_year_is_left_out_of_an_amount_answer():
     items = [Evidence(n=1, passage=de, start=0, end=len(then), score=0.845, second=0.4), Evidence(n=2, passage=ru, start=0, end=len(early), score=0.845, second=0.4)]
     q = judge.Question.of("How much money had Microsoft put into OpenAI by November 2023?")
     judged = judge.judge(q, items)
+    assert [j.other_year for j in judged] == [False, True]
+    assert [j.item.passage.source for j in pick(judged, Vectors(), kind=q.kind)] == ["de.txt"]
+    monkeypatch.setattr(extractive, "FURTHER_SAME_YEAR", False)
     assert [j.item.passage.source for j in pick(judged, Vectors(), kind=q.kind)] == ["de.txt", "ru.txt"]
-    assert [j.item.passage.source for j in pick(judged, Vectors(), kind=q.kind, years=frozenset({"2023"}))] == ["de.txt"]
 
 
 def test_a_quote_that_points_to_the_code_block_after_it_brings_its_first_lines():

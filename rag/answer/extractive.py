@@ -8,7 +8,7 @@ from dataclasses import replace
 import numpy as np
 
 from .. import chunk
-from . import attributes, prompts, signals
+from . import prompts, signals
 from .base import Reply
 from .evidence import MAX_QUOTES, Evidence, SentenceVectors
 from .judge import Assessment, Judged
@@ -24,9 +24,7 @@ FURTHER_SAME_YEAR = True
 CROSS_FILE_MARGIN = 2.0  # the same, for a quote from another file than the first (measured 1, 1.5, 2, 3: evals/RESULTS.md)
 
 
-def pick(
-    judged: list[Judged], vectors: SentenceVectors, limit: int = MAX_QUOTES, slack: float = 0.05, kind: str = "", years: frozenset[str] = frozenset()
-) -> list[Judged]:
+def pick(judged: list[Judged], vectors: SentenceVectors, limit: int = MAX_QUOTES, slack: float = 0.05, kind: str = "") -> list[Judged]:
     """The best sentences by selection score, without noise (headings, boilerplate), near-duplicates
     (the same fact in another language), a weak tail (evidence more than ``slack`` below the best) or
     quotes far less likely than the first to answer. For an option question ("which option of cp …")
@@ -50,7 +48,7 @@ def pick(
             continue
         if chosen and kind in TYPED_FURTHER and chosen[0].type_ok == 1.0 and j.type_ok == 0.0:
             continue  # the first quote holds a span of the asked kind, this one none: context, not an answer
-        if chosen and years and (named := attributes.years(j.item.text)) and not named & years:
+        if chosen and FURTHER_SAME_YEAR and j.other_year:
             continue  # "how much by November 2023": a further figure given for 2019 answers another question
         vec = vectors([j.item.text])[0]
         if any(float(vec @ other) > 0.93 for other in chosen_vecs):
@@ -113,6 +111,7 @@ _FORWARD = re.compile(
     re.IGNORECASE,
 )
 _BLOCK_NEXT = re.compile(r"[ \t]*\n(?:[ \t]*\n)*[ \t]*(?:```|~~~|[$%#] )")
+_FENCE_NEXT = re.compile(r"[ \t]*\n(?:[ \t]*\n)*[ \t]*(?:```|~~~)[^\n]*\n")  # the opening fence line of a block right after
 FORWARD_RUNS_ON = True
 
 
@@ -143,7 +142,7 @@ BLOCK_LINES = 4  # lines of an introduced code block a quote runs on to (measure
 def _block_after(text: str, end: int) -> int:
     """Where the first lines of the fenced code block right after ``end`` end (up to ``BLOCK_LINES``, before a blank line or
     the closing fence); 0 when no fenced block follows."""
-    m = re.compile(r"[ \t]*\n(?:[ \t]*\n)*[ \t]*(?:```|~~~)[^\n]*\n").match(text, end)
+    m = _FENCE_NEXT.match(text, end)
     if not m or BLOCK_LINES <= 1:
         return 0
     at, taken = m.end(), 0
@@ -168,8 +167,7 @@ class ExtractiveAnswerer:
 
     def answer(self, assessment: Assessment) -> Reply:
         q = assessment.question
-        years = frozenset(attributes.years(q.text)) if q.kind == "amount" and FURTHER_SAME_YEAR else frozenset()
-        quotes = with_additions(pick(assessment.judged, self.vectors, kind=q.kind, years=years), assessment.judged)
+        quotes = with_additions(pick(assessment.judged, self.vectors, kind=q.kind), assessment.judged)
         # hedge when the evidence is only just above the bar or the answerability is low (what "Confidence: low" says)
         weak = assessment.best < self.weak_below or assessment.answerability < prompts.LOW_ANSWERABILITY
         lines = [prompts.localized(prompts.WEAK_EVIDENCE_INTRO if weak else prompts.EXTRACTIVE_INTRO, assessment.language)]

@@ -52,6 +52,7 @@ class Judged:
     passage_vocab: signals.Vocabulary  # the words of the sentence's passage (shared by its sentences)
     score: float = 0.0  # the selection score: how likely this sentence holds the answer (a linear score, not a probability)
     lift: float = 0.0  # cosine added for the selection: the reason lift, minus the other-year drop and the language-pair offset
+    other_year: bool = False  # an amount question names a year and this sentence names only others
 
     @property
     def lifted(self) -> float:
@@ -87,7 +88,7 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
     select = _model()["select"]
     known = float(question.kind != "other")
     reason = question.kind == "reason"
-    asked_years = attributes.years(question.text) if question.kind == "amount" and OTHER_YEAR_DROP else set()
+    asked_years = attributes.years(question.text) if question.kind == "amount" else set()
     passage_vocab: dict[str, signals.Vocabulary] = {}
     out = []
     for it in items:
@@ -111,7 +112,8 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
         j.lift = signals.REASON_LIFT if reason and signals.points_back(text) else 0.0  # "Вот почему они наняли …", as in retrieval
         if question.kind == "name" and signals.names_something(text):
             j.lift += signals.NAMING_LIFT  # "… son propre LLM appelé MAI-1"
-        if asked_years and (named := attributes.years(text)) and not named & asked_years:
+        j.other_year = bool(asked_years and (named := attributes.years(text)) and not named & asked_years)
+        if j.other_year:
             j.lift -= OTHER_YEAR_DROP  # a figure for 2019 does not answer "how much by November 2023"
         j.lift -= it.passage.pair_shift
         feats = {**j.features(), "evidence": j.lifted, "similarity": j.similarity + j.lift}
