@@ -472,6 +472,50 @@ def test_a_name_elsewhere_in_the_corpus_is_not_called_missing(tmp_path):
     assert manifest.mentions(["wireguard", "WG0.CONF", "wg_quick", "wg%", "Btrfs"]) == {"wireguard", "WG0.CONF"}
 
 
+
+@pytest.mark.parametrize(
+    "word,language,ordinary",
+    [
+        ("incoming", "en", True), ("aktiviere", "de", True), ("numériquement", "fr", True), ("configuro", "it", True),
+        ("Netzwerkkonfiguration", "de", True), ("Sicherheitsupdate", "de", True),  # German compounds, with a joining s
+        ("autenticazione", "it", True), ("publiquement", "fr", True),  # derived forms the dictionary leaves out
+        ("hexdump", "en", True), ("bitrate", "en", True),  # English compounds a translation spells out
+        ("Nginx", "de", False), ("dnsmasq", "it", False), ("Kubernetes", "es", False), ("Dovecot", "fr", False),
+        ("systemctl", "en", False), ("journalctl", "de", False),  # system|ctl: a word and no ending
+    ],
+)
+def test_a_dictionary_tells_ordinary_words_from_names(word, language, ordinary):
+    from rag.answer.lexicon import ordinary as is_ordinary
+
+    assert is_ordinary(word, language) is ordinary
+
+
+@pytest.mark.parametrize(
+    "question,unfamiliar",
+    [
+        ("Wie richte ich Nginx als Reverse-Proxy ein?", ("richte", "Nginx", "als", "Reverse", "Proxy")),  # "Wie": the first word
+        ("Come configuro dnsmasq come server DHCP locale?", ("configuro", "dnsmasq", "server", "locale")),  # DHCP: an identifier
+        ("Comment changer le thème de démarrage de Plymouth ?", ("changer", "Plymouth")),  # "thème": not ASCII, no name
+        ("How do I take a Btrfs subvolume snapshot?", ("take", "Btrfs", "subvolume", "snapshot")),
+        ("Wer leitet das Team von Nadella?", ()),  # not a how-to or option question: names there translate
+    ],
+)
+def test_a_how_to_question_offers_its_name_shaped_words(question, unfamiliar):
+    assert asked.Question.of(question).unfamiliar == unfamiliar
+
+
+def test_a_tool_no_document_mentions_is_not_answered_but_an_ordinary_word_missing_is(tmp_path):
+    (tmp_path / "web.md").write_text(
+        "# Webserver\n\nApache wird mit a2ensite und a2enmod eingerichtet; die Konfiguration liegt in /etc/apache2/. "
+        "Ein Reverse-Proxy braucht das Modul proxy_http.\n", encoding="utf-8"
+    )
+    pipe = Pipeline(corpus=tmp_path, home=tmp_path / "home", min_evidence=0.0, **FAST)
+    nginx = pipe.ask("Wie richte ich Nginx als Reverse-Proxy ein?")
+    assert nginx.abstained and nginx.abstain_reason == "not in the documents: Nginx" and nginx.answer.endswith("Sie erwähnen Nginx nirgends.")
+    apache = pipe.ask("How do I enable a site in Apache as a reverse proxy?")  # enable, site, reverse, proxy: English words the German text lacks
+    assert "not in the documents" not in apache.abstain_reason
+
+
 def test_numbers_compare_by_value_across_languages():
     assert signals.numbers("13 Milliarden Dollar") == signals.numbers("$13 billion") == signals.numbers("13 млрд долларов") == {1.3e10}
     assert signals.numbers("fünf Milliarden") == {5e9} != signals.numbers("five million")

@@ -170,6 +170,24 @@ def _distance(sentence: str, span: str, starts: list[int], at_term: list[list[in
 
 # --- names written the same in every language ------------------------------------------------------
 _TOKEN = re.compile(r"[^\W_]+(?:[-_.][^\W_]+)*")
+UNFAMILIAR_KINDS = ("command", "option")  # questions whose other name-shaped words are checked (evals/RESULTS.md)
+
+
+def _name_shaped(question: str, kind: str) -> tuple[str, ...]:
+    """The words of a how-to or option question, other than its identifiers and stop words, shaped like the name of a
+    tool or product ("Nginx", "dnsmasq", "Kubernetes"): the judge asks the corpus and then a dictionary
+    (:mod:`rag.answer.lexicon`) whether they are names the documents never mention. Other kinds of question are
+    left alone: in XQuAD's, names a translation changes ("Euphrates", "Superbowl") would read as never mentioned."""
+    if kind not in UNFAMILIAR_KINDS:
+        return ()
+    from .lexicon import name_like
+
+    stop, given = _stop_words(), set(identifiers(question))
+    out = []
+    for i, m in enumerate(_TOKEN.finditer(question)):
+        out += [part for part in m.group(0).split("-") if part.lower() not in stop and part not in given and name_like(part, first=i == 0)]
+    return tuple(dict.fromkeys(out))
+
 def identifiers(question: str) -> list[str]:
     """Names a translation leaves as they are (see ``_identifiers``); retrieval and the answer stage both ask."""
     return list(_identifiers(question))
@@ -211,6 +229,7 @@ class Question:
     numbers: frozenset[float]
     identifiers: tuple[str, ...]
     commands: tuple[str, ...] = ()  # identifiers named as a command ("which option of rsync"): never transliterated
+    unfamiliar: tuple[str, ...] = ()  # other words of a how-to or option question shaped like a tool's name ("Nginx", "dnsmasq")
     names: tuple[tuple[Term, ...], ...] = ()  # its names, each as its words ("Barack Obama" -> (Barack, Obama))
 
     @classmethod
@@ -220,17 +239,18 @@ class Question:
         return cls(
             text=text, kind=kind, unit=unit, terms=tuple(terms), vocab=Vocabulary.of(text), numbers=frozenset(numbers(text, words=False)),
             identifiers=tuple(identifiers(text)), commands=tuple(_named_tools(text, at_end=False)),
-            names=_question_names(text, terms),
+            unfamiliar=_name_shaped(text, kind), names=_question_names(text, terms),
         )
 
     def absent(self, passages: list[str]) -> list[str]:
         """The question's identifiers that none of ``passages`` contains (checked when the passages are in Latin
-        script, where such names are written as they are; in any script for commands, which are never
-        transliterated: "rsync" stays rsync in a Russian manual, "Microsoft" may not)."""
-        if not self.identifiers:
+        script, where such names are written as they are; in any script for commands and the unfamiliar words of a
+        how-to question, which technical writing leaves in Latin letters: "rsync" and "Nginx" stay so in a Russian
+        manual, "Microsoft" may not)."""
+        if not self.identifiers and not self.unfamiliar:
             return []
         text = "\n".join(passages)
-        names = self.identifiers if script(text) == "latin" else self.commands
+        names = (self.identifiers if script(text) == "latin" else self.commands) + self.unfamiliar
         low = text.lower()
         return [name for name in names if name.lower() not in low]
 

@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from . import attributes, signals
+from . import attributes, lexicon, signals
 from ..types import Passage
 from .evidence import Evidence
 from .asked import Question
@@ -185,16 +185,18 @@ class Assessment:
         return self.items[0].score if self.items else 0.0
 
 
-def missing(question: Question, judged: list[Judged], passages: list[Passage], mentioned: Mentioned | None = None) -> str:
+def missing(question: Question, judged: list[Judged], passages: list[Passage], mentioned: Mentioned | None = None, language: str = "") -> str:
     """Why the passages cannot answer, when a rule can tell: the documents never name one of the question's
     identifiers (ZFS, WireGuard, "… with xrandr?": absent from the passages and, when ``mentioned`` can
-    search the whole corpus, from every document), no retrieved passage documents the tool an option question is
+    search the whole corpus, from every document) or a word of a how-to or option question that no document
+    holds and no dictionary of English or the question's ``language`` knows ("Nginx", "dnsmasq"), no retrieved passage documents the tool an option question is
     about ("subject:rsync"), or an amount or date question finds nothing of the
     asked kind in its leading sentences. "" otherwise."""
     absent = question.absent([p.text for p in passages])
     if absent and mentioned is not None:
         found = mentioned(absent)
         absent = [name for name in absent if name not in found]
+    absent = [name for name in absent if name not in question.unfamiliar or not lexicon.ordinary(name, language)]  # "Nginx", not "incoming"
     if absent:
         return "names:" + ", ".join(absent)
     undocumented = _undocumented(question, passages)
@@ -334,6 +336,6 @@ def _has(name: str, text: str) -> bool:
 def assess(question: str, language: str, passages: list[Passage], items: list[Evidence], mentioned: Mentioned | None = None) -> Assessment:
     q = Question.of(question)
     judged = judge(q, items)
-    why = missing(q, judged, passages, mentioned)
+    why = missing(q, judged, passages, mentioned, language)
     probability = 0.0 if why else answerability(q, judged)
     return Assessment(question=q, language=language, passages=passages, items=items, judged=judged, answerability=probability, missing=why)
