@@ -244,6 +244,10 @@ def test_a_date_far_from_the_identifier_asked_about_does_not_answer(question, te
         ("How much money did SoftBank put into Stargate?", "SoftBank steckt 100 Milliarden Dollar in Stargate, Oracle und OpenAI den Rest.", False),
         ("How much did Microsoft and OpenAI spend on Stargate?", "Microsoft und OpenAI geben 10 Milliarden Dollar für Stargate aus.", False),  # both asked
         ("How many passengers does the network in Newcastle carry?", "Das Netz bringt 37 Millionen Passagiere zum Flughafen Newcastle, Tynemouth und Sunderland.", False),
+        # the question's first word is no name, and a sum naming the investor without the project asked about is another sum
+        ("Combien Oracle a-t-il investi dans Stargate ?", "OpenAI will mit SoftBank und Oracle 500 Milliarden Dollar in Stargate investieren. "
+         "OpenAI schloss mit Oracle einen Deal über 10 Milliarden Dollar.", True),
+        ("Combien Oracle a-t-il investi dans Stargate ?", "Oracle investiert 40 Milliarden Dollar in Stargate, mit SoftBank und OpenAI.", False),
     ],
 )
 def test_a_sum_shared_with_others_does_not_answer_for_one_of_them(question, text, refused):
@@ -320,7 +324,7 @@ def test_an_option_question_quotes_only_the_named_tools_passages():
     assert "tar.txt" in sources("How are sparse files handled?")  # no named tool's option asked: the best passage is quoted
 
 
-def test_an_option_question_quotes_the_option_item_before_prose_that_mentions_an_option():
+def test_an_option_question_quotes_the_option_item_before_prose_that_mentions_an_option(monkeypatch):
     """A German manual with an English note: "… except for the -l option …" sits nearer to an English question
     than the German item that documents the asked option; the item goes first."""
     from rag.answer import judge
@@ -340,8 +344,10 @@ def test_an_option_question_quotes_the_option_item_before_prose_that_mentions_an
 
     q = judge.Question.of("Which option of chage sets the account expiration date?")
     items = [Evidence(n=1, passage=p, start=0, end=len(note), score=0.86), Evidence(n=1, passage=p, start=len(note) + 1, end=len(text), score=0.84)]
+    assert judge.judge(q, items)[0].item.text.startswith("-E, --expiredate")  # "expiration" names --expiredate: lifted
+    monkeypatch.setattr(judge, "OPTION_NAME_LIFT", 0.0)
     judged = judge.judge(q, items)
-    assert judged[0].item.text.startswith("The")  # the selection model alone prefers the English note
+    assert judged[0].item.text.startswith("The")  # without that lift, the selection model alone prefers the English note
     assert pick(judged, Vectors(), kind=q.kind)[0].item.text.startswith("-E, --expiredate")
     assert pick(judged, Vectors(), kind="other")[0].item.text.startswith("The")  # other questions: selection order
 
@@ -443,6 +449,19 @@ def test_an_option_question_leads_with_the_option(question, sentence, lead):
     if "--all" in question:
         assert q.candidates("Use --all or -a.") == ["-a"]  # an option the question names is no answer
 
+
+
+def test_an_option_item_named_by_a_word_of_the_question_is_lifted():
+    from rag.answer import judge, options
+
+    assert options.long_names("-k, --keep-blank\n\t      keep  blank lines in place") == "keep blank"
+    assert options.long_names("Use --version to print the version.") == ""  # prose, no item
+    raw = asked.Question.of("Which prtstat option prints raw information?")
+    assert judge._names_asked_word(raw, "-r, --raw       Вывести информацию в необработанном виде.")
+    assert not judge._names_asked_word(raw, "-V, --version       Вывести информацию о версии prtstat.")
+    versions = asked.Question.of("Какой ключ sort сортирует номера версий внутри текста?")  # версий ~ version, across scripts
+    assert judge._names_asked_word(versions, "-V, --version-sort          natürliche Ordnung von Versionsnummern")
+    assert not judge._names_asked_word(asked.Question.of("Which sort option sorts numerically?"), "--sort=WORT   nach Kriterium WORT sortieren")  # the tool's own name
 
 def test_a_name_the_documents_never_mention_is_not_answered_and_the_answer_says_so(tmp_path):
     (tmp_path / "net.md").write_text(

@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from . import attributes, lexicon, signals
+from . import attributes, lexicon, options, signals
 from ..types import Passage
 from .evidence import Evidence
 from .asked import Question
@@ -112,6 +112,8 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
         j.lift = signals.REASON_LIFT if reason and signals.points_back(text) else 0.0  # "Вот почему они наняли …", as in retrieval
         if question.kind == "name" and signals.names_something(text):
             j.lift += signals.NAMING_LIFT  # "… son propre LLM appelé MAI-1"
+        if OPTION_NAME_LIFT and question.kind in ("option", "command") and _names_asked_word(question, text):
+            j.lift += OPTION_NAME_LIFT  # "-r, --raw" for "Which prtstat option prints raw information?"
         j.other_year = bool(asked_years and (named := attributes.years(text)) and not named & asked_years)
         if j.other_year:
             j.lift -= OTHER_YEAR_DROP  # a figure for 2019 does not answer "how much by November 2023"
@@ -120,6 +122,16 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
         j.score = _linear(select, {**feats, "passage_rank": float(it.n), "type_known": j.type_ok * known})
         out.append(j)
     return sorted(out, key=lambda j: -j.score)
+
+
+def _names_asked_word(question: Question, sentence: str) -> bool:
+    """An option item whose long option is named by a word of the question other than the tool's ("--raw" for "prints raw
+    information"): option names are English words, so this helps questions in English."""
+    words = options.long_names(sentence)
+    if not words:
+        return False
+    vocab, tools = signals.Vocabulary.of(words), {c.lower() for c in question.commands + question.identifiers}
+    return any(vocab.has(t) for t in question.terms if t.text.lower() not in tools)
 
 
 @lru_cache(maxsize=1)
@@ -303,6 +315,10 @@ _RUN = re.compile(_NAMED)
 _AND = {"and", "und", "sowie", "et", "e", "ed", "y", "и"}
 
 
+OPTION_NAME_LIFT = 0.03  # cosine added to an option item whose long option the question names (evals/RESULTS.md)
+JOINT_ALL_NAMES = True  # the joint test reads the figure sentences naming every name of the question, when some do (evals/RESULTS.md)
+
+
 def _joint(question: Question, figures: list[str]) -> str:
     """For a money question: the first name it gives ("SoftBank") when every figure sentence naming it (by any of its
     words) names it only in a list with a name the question does not give ("mit SoftBank und Oracle an einem
@@ -312,7 +328,8 @@ def _joint(question: Question, figures: list[str]) -> str:
     from ..lang import detect
 
     entities = {t.text.lower() for t in question.terms if t.entity}
-    first = next((m.group(0) for m in _RUN.finditer(question.text) if m.start() > 0 and m.group(0).split()[0].lower() in entities), "")
+    names = [n for n in _question_runs(question.text) if n.split()[0].lower() in entities]
+    first = names[0] if names else ""
     if not first or detect(question.text) == "de":
         return ""
     parts = [w for w in first.split() if len(w) >= 3]
@@ -326,7 +343,21 @@ def _joint(question: Question, figures: list[str]) -> str:
         return False
 
     naming = [s for s in figures if any(_has(part, s) for part in parts)]
+    # of those, the ones naming the question's other names too, when some do ("Combien Oracle a-t-il investi dans
+    # Stargate ?": not "… einen Deal mit Oracle im Wert von 10 Milliarden Dollar", which names no Stargate)
+    others = [[w for w in name.split() if len(w) >= 3] for name in names[1:]] if JOINT_ALL_NAMES else []
+    naming = [s for s in naming if all(any(_has(w, s) for w in name) for name in others if name)] or naming
     return first if naming and not any(alone(s) for s in naming) else ""
+
+
+def _question_runs(question: str) -> list[str]:
+    """The runs of capitalised words of a question, its first word left out ("Combien Oracle …" -> "Oracle")."""
+    out = []
+    for m in _RUN.finditer(question):
+        run = m.group(0) if m.start() > 0 else m.group(0).partition(" ")[2]
+        if run:
+            out.append(run)
+    return out
 
 
 def _has(name: str, text: str) -> bool:

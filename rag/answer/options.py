@@ -39,6 +39,17 @@ def option_item(sentence: str) -> bool:
     return bool(options) and sentence.lstrip().startswith(options[0])
 
 
+_LONG_OPTION = re.compile(r"--([a-z][a-z0-9]*(?:-[a-z0-9]+)*)")
+
+
+def long_names(sentence: str) -> str:
+    """The words of the long options an option item opens with ("-k, --keep-blank …" -> "keep blank"), "" for other sentences."""
+    if not option_item(sentence):
+        return ""
+    head = sentence.lstrip().split("\n")[0].split("  ")[0]  # the options, before the description
+    return " ".join(m.group(1).replace("-", " ") for m in _LONG_OPTION.finditer(head))
+
+
 _TOOL_AT_END = re.compile(  # "… with xrandr?", "… avec rsync ?", "… через timedatectl?"
     r"\b(?:with|using|via|mit|mittels|avec|con|tramite|usando|через|с помощью)\s+(?:(?:the|le|la|les|l'|il|lo|el|der|die|das|den)\s+)?"
     r"([a-z][\w.-]*)\s*[?.!]?\s*$",
