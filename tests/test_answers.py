@@ -43,6 +43,9 @@ FAST = {"embedder": "hash:64", "retrieval": "dense"}
         ("How do I show the log of one service since the last boot?", "command"), ("Wie finde ich die optimale MTU heraus?", "command"),
         ("Comment afficher les PID dans pstree ?", "command"), ("Как заблокировать пароль пользователя?", "command"),
         ("¿Cómo puedo listar los paquetes?", "command"), ("How did Nadella respond to the idea?", "other"),  # a past event, no how-to
+        # who someone is: a description, no name to lead with; a German genitive still asks for a person
+        ("Who is Mustafa Suleyman?", "other"), ("Кто такой Джей Парих?", "other"), ("¿Quién es Marc Benioff?", "other"),
+        ("Chi è Satya Nadella?", "other"), ("Wer war Ayurparibhadras Sohn?", "person"), ("Who is the CEO of OpenAI?", "person"),
     ],
 )
 def test_question_types_in_every_language(question, kind):
@@ -450,6 +453,12 @@ def test_an_option_question_leads_with_the_option(question, sentence, lead):
         assert q.candidates("Use --all or -a.") == ["-a"]  # an option the question names is no answer
 
 
+
+
+def test_a_word_after_an_opening_quote_is_the_first_word_of_its_sentence_not_a_name():
+    q = asked.Question.of("Wer leitet das neue Team?")
+    assert q.candidates("„Deshalb haben sie Mustafa Suleyman engagiert.", "de") == ["Mustafa Suleyman"]
+    assert asked.Question.of("Who leads the team?").candidates("“Therefore they hired Mustafa Suleyman,” he said.", "en") == ["Mustafa Suleyman"]
 
 def test_an_option_item_named_by_a_word_of_the_question_is_lifted():
     from rag.answer import judge, options

@@ -101,7 +101,7 @@ def _question_names(text: str, terms: list[Term]) -> tuple[tuple[Term, ...], ...
     return tuple(g for g in groups if g)
 
 
-_LEADING = re.compile(r"[\s\-–—•*·>#|]+")  # a list item's bullet or a table's bar before a sentence's first word
+_LEADING = re.compile(r"[\s\-–—•*·>#|„“”\"«»‘’'(\[]+")  # a list item's bullet, a table's bar or an opening quote before a sentence's first word
 
 
 def _holds_a_name(span: str, names: tuple[tuple[Term, ...], ...]) -> bool:

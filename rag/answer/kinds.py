@@ -56,6 +56,11 @@ _OPTION_Q = _any(  # "which option …", "welcher Schalter …", "quelle option 
 )
 _PERSON_Q = _any(r"\bwho\b", r"\bwhom\b", r"\bwhose\b", r"\bwer\b", r"\bwem\b", r"\bwen\b", r"\bwessen\b", r"\bкто\b", r"\bкого\b",
                  r"\bкому\b", r"\bкем\b", r"\bqui\b(?! est-ce que)", r"\bchi\b", r"\bqui[ée]n(?:es)?\b")
+# "Who is Mustafa Suleyman?": a name the question gives, asking what the person is (a description, no name to lead with)
+_CAPS = r"[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.-]*"
+_WHO_IS = re.compile(
+    rf"^(?:who|wer|кто|qui|chi|qui[ée]n)\s+(?:is|was|ist|war|такой|такая|это|est|était|è|era|es|fue)\s+((?:{_CAPS}\s*)+)[?!.]*$"
+)
 _PLACE_Q = _any(r"\bwhere\b", r"\bwo\b", r"\bwohin\b", r"\bwoher\b", r"\bгде\b", r"\bкуда\b", r"\bоткуда\b", r"\bo[uù]\b", r"\bdove\b",
                 r"\bd[óo]nde\b", r"\bin (?:what|which) (?:city|country|town|state|region)", r"\bin welche[mr]? (?:stadt|land|ort|region)",
                 r"\bв каком (?:городе|регионе)", r"\bв какой стране", r"\bdans quel(?:le)? (?:ville|pays|région)", r"\bin quale (?:città|paese|regione)",
@@ -140,12 +145,27 @@ _NOUNS = ((_PERCENT_NOUN, "amount", "percent"), (_MONEY_NOUN, "amount", "money")
           (_PLACE_NOUN, "place", ""), (_PERSON_NOUN, "person", "")) + (((_ORG_NOUN, "name", ""),) if ORG_NAMES else ())
 
 
+def who_is(question: str) -> str:
+    """The name a "who is …?" question asks about ("Who is Mustafa Suleyman?" -> "Mustafa Suleyman"), else "". Not a
+    German genitive ("Wer war Ayurparibhadras Sohn?" asks for a person)."""
+    bare = _LEADING_CLAUSE.sub("", question.strip()).lstrip("¿¡ ")
+    m = _WHO_IS.match(bare[:1].lower() + bare[1:])
+    if not m:
+        return ""
+    words = bare[m.start(1) : m.end(1)].strip("?!. ").split()
+    if bare[:3].lower() == "wer" and any(w.endswith("s") for w in words[:-1]):
+        return ""
+    return " ".join(words)
+
+
 @lru_cache(maxsize=256)  # retrieval (the reason lift) and the answer stage both ask
 def kind_of(question: str) -> tuple[str, str]:
     """``(kind, unit)``: what the question asks for, and for amounts which kind of amount."""
     q = _LEADING_CLAUSE.sub("", question.strip())
     if _REASON.search(q):
         return "reason", ""
+    if who_is(q):
+        return "other", ""  # who someone is: a description
     opener = _OPENER.search(q)
     if opener and len(q[: opener.start()].split()) > 2:
         opener = None  # a "was"/"что"/"che" deep inside the question is not how it opens
