@@ -235,6 +235,7 @@ def test_an_option_question_lifts_its_tools_chunks_that_hold_option_items(tmp_pa
     )
     (tmp_path / "other.md").write_text("# TWIDDLE(1)\n\n## OPTIONS\n\n  -t, --turn\n      turn things\n", encoding="utf-8")
     scores = {}
+    monkeypatch.setattr(fusion, "NAMED_OPTION_LIFT", 0.0)  # "keeps" names --keep-blank: measured by the test below
     for lift in (0.0, 3.0):
         monkeypatch.setattr(fusion, "OPTION_ITEMS_LIFT", lift)
         pipe = Pipeline(corpus=tmp_path, home=tmp_path / "home", embedder="hash:64", chunk_tokens=48, chunk_overlap=0)
@@ -244,3 +245,29 @@ def test_an_option_question_lifts_its_tools_chunks_that_hold_option_items(tmp_pa
     assert gained["## OPTIONSfrob.md"] == 3.0 and gained["# FROB(1)frob.md"] == 0.0
     assert gained["# TWIDDLE(1)other.md"] == 0.0  # another tool's items: not about frob
     assert max(scores[3.0], key=scores[3.0].get) == "## OPTIONSfrob.md"
+
+
+def test_every_item_chunk_of_the_asked_tools_manual_competes_and_a_named_long_option_is_lifted(tmp_path, monkeypatch):
+    """"Which frob option shows sizes for people?": the chunk with "-H, --human" (described in German, far in cosine)
+    is not among the nearest of frob's 30 other chunks, but it belongs to frob's manual: it joins the candidates with
+    the option-items lift. Without the siblings it is never seen. A question word naming a long option ("humans" ->
+    --human) adds NAMED_OPTION_LIFT."""
+    from rag.retrieve import fusion
+
+    filler = "\n\n".join(f"## NOTES {i}\n\nfrob shows the sizes for files, note {i}." for i in range(30))
+    (tmp_path / "frob.md").write_text(
+        f"# FROB(1)\n\n## NAME\n\nfrob - show sizes\n\n{filler}\n\n## OPTIONS\n\n  -H, --human\n      Kürzel verwenden.\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(fusion, "FUSION_DEPTH", {"chunks": 1, "sentences": 1})
+    found = {}
+    for siblings in (False, True):
+        monkeypatch.setattr(fusion, "SIBLING_ITEMS", siblings)
+        pipe = Pipeline(corpus=tmp_path, home=tmp_path / "home", embedder="hash:64", chunk_tokens=24, chunk_overlap=0)
+        found[siblings] = [p.text for p in pipe.retrieve("Which frob option shows sizes for people?", k=10)]
+        pipe.close()
+    assert not any("-H, --human" in text for text in found[False])
+    assert any("-H, --human" in text for text in found[True])  # before 20 of frob's notes
+    assert fusion._names_option("Which frob option shows human-readable sizes?", "  -H, --human\n      Größen skalieren.")
+    assert fusion._names_option("Which frob option shows sizes for humans?", "  -H, --human\n      Größen skalieren.")
+    assert not fusion._names_option("Which frob option is quiet?", "  -H, --human\n      Größen skalieren.")

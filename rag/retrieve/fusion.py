@@ -33,10 +33,29 @@ def zscores(scores: dict[str, float]) -> tuple[dict[str, float], float]:
 # the tool a manual page or a --help text documents, from its title: "APROPOS(1) › OPZIONI", "Aufruf: sort [OPTION]…"
 _TITLE_TOOL = re.compile(r"^([A-Za-z][\w.+-]*)\(\d|^[^\W\d_][^:]{0,24}:\s*([a-z][\w.+-]*)\s+\[")
 TITLE_TOOL_WORDS = True
-# z added, for an option question, to the chunks of its tool that hold option items: the NAME and DESCRIPTION chunk
+# z added, for an option or how-to question, to the chunks of its tool that hold option items: the NAME and DESCRIPTION chunk
 # no longer comes before the items (evals/RESULTS.md)
 OPTION_ITEMS_LIFT = 1.0
 _ITEM_LINE = re.compile(r"(?m)^[ \t]*--?[A-Za-z0-9?]")
+# for an option or how-to question about a tool its title names, every chunk of its manual (up to SIBLING_FILES manuals)
+# competes, and an item whose long option a question word names gains NAMED_OPTION_LIFT z ("--human" for
+# "human-readable"; evals/RESULTS.md)
+SIBLING_ITEMS = True
+SIBLING_FILES = 3
+ITEM_KINDS = ("option", "command")
+NAMED_OPTION_LIFT = 0.5
+
+
+def _names_option(question: str, text: str) -> bool:
+    """Whether a word of the question names the long option of one of the chunk's items ("human-readable" -> "--human")."""
+    from ..answer.options import long_names
+    from ..answer.signals import Vocabulary, key_terms
+
+    names = " ".join(long_names(line) for line in text.splitlines() if _ITEM_LINE.match(line))
+    if not names.strip():
+        return False
+    vocab = Vocabulary.of(names)
+    return any(vocab.has(t) for t in key_terms(question) if len(t.text) >= 4)
 
 
 def _tools_named_by_word(question: str, contexts) -> list[str]:
@@ -150,10 +169,18 @@ class FusionRetriever:
         pattern = word_pattern(tuple(dict.fromkeys(names)), hyphen=True)
         return [cid for cid, context in contexts.items() if pattern.search(context)]
 
-    def _with_items(self, ids: set[str]) -> list[str]:
-        """The chunks among ``ids`` that hold a manual's option items (a line opening with an option)."""
+    def _with_items(self, ids: set[str]) -> dict[str, str]:
+        """The chunks among ``ids`` that hold a manual's option items (a line opening with an option), with their text."""
         chunks = self.view.manifest.chunks(sorted(ids))
-        return [cid for cid, c in chunks.items() if _ITEM_LINE.search(c.text)]
+        return {cid: c.text for cid, c in chunks.items() if _ITEM_LINE.search(c.text)}
+
+    def _siblings(self, ids: set[str]) -> set[str]:
+        """Every committed chunk of the files ``ids`` come from (at most ``SIBLING_FILES`` files)."""
+        sources = {c.source for c in self.view.manifest.chunks(sorted(ids)).values()}
+        if len(sources) > SIBLING_FILES:
+            return set()
+        committed = self.view.committed
+        return {cid for source in sources for cid in self.view.manifest.chunk_ids(source) if committed is None or cid in committed}
 
     def retrieve(self, question: str, k: int) -> Retrieval:
         t0 = time.perf_counter()
@@ -187,9 +214,15 @@ class FusionRetriever:
         titled = set(self._titled(question, list(candidates)))
         for cid in titled:
             fused[cid] += self.title_weight
-        if OPTION_ITEMS_LIFT and titled and kind_of(question)[0] == "option":
-            for cid in self._with_items(titled):
-                fused[cid] += OPTION_ITEMS_LIFT
+        if OPTION_ITEMS_LIFT and titled and kind_of(question)[0] in ITEM_KINDS:
+            if SIBLING_ITEMS:  # the other chunks of the tool's manual that hold items: the asked one may be far in cosine
+                floor = sum(FUSION_WEIGHTS[key] * floors[key] for key in normalised)
+                siblings = self._siblings(titled) - set(fused)
+                fused.update({cid: floor + self.title_weight for cid in siblings})
+                titled |= siblings
+            items = self._with_items(titled)
+            for cid, text in items.items():
+                fused[cid] += OPTION_ITEMS_LIFT + (NAMED_OPTION_LIFT if NAMED_OPTION_LIFT and _names_option(question, text) else 0.0)
         order = sorted(fused, key=lambda cid: -fused[cid])[:k]
         passages = committed_passages(self.view, [(cid, fused[cid]) for cid in order], dense, qe)
         for p in passages:
