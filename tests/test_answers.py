@@ -396,6 +396,15 @@ def test_the_confidence_word_is_low_wherever_the_reply_hedges(answerability, evi
     assert confidence(answerability, evidence, 0.78 + prompts.WEAK_EVIDENCE_MARGIN) == word
 
 
+def test_a_quote_sharing_no_word_with_the_question_is_never_high_confidence():
+    from rag.answer import confidence
+
+    assert confidence(0.9, 0.95, 0.8, shares_words=False) == "medium" and confidence(0.9, 0.95, 0.8, shares_words=True) == "high"
+    assert _assess("Wie installiere ich ein Paket?", 'Mittels "ps --pid 1 -f" prüfen Sie den init-Befehl.').shares_words is False
+    assert _assess("Which command shows the pid of init?", 'Mittels "ps --pid 1 -f" prüfen Sie den init-Befehl.').shares_words is True
+    assert _assess("Wie viel hat Microsoft investiert?", "Microsoft investierte 13 Milliarden.").shares_words is True
+
+
 @pytest.mark.parametrize("answerability,hedged", [(0.3, True), (0.9, False)])
 def test_a_low_confidence_answer_says_the_documents_may_not_answer(answerability, hedged):
     from rag.answer import prompts

@@ -48,14 +48,15 @@ def make_answerer(settings, vectors: "SentenceVectors", llm: "LLM | None" = None
     return GenerativeAnswerer(llm, vectors, prompts_dir=settings.prompts_dir, max_tokens=settings.llm_max_tokens, fallback=fallback)
 
 
-def confidence(answerability: float, evidence: float = 1.0, weak_below: float = 0.0) -> str:
+def confidence(answerability: float, evidence: float = 1.0, weak_below: float = 0.0, shares_words: bool = True) -> str:
     """The answerability probability in a word; "low" also when the evidence is below ``weak_below`` (where the
-    extractive reply says the documents may not answer directly: a "high" under that line contradicts it)."""
+    extractive reply says the documents may not answer directly: a "high" under that line contradicts it); at most
+    "medium" when the quoted sentence shares no word with the question."""
     from .prompts import LOW_ANSWERABILITY
 
     if evidence < weak_below:
         return "low"
-    return "high" if answerability >= 0.75 else "medium" if answerability >= LOW_ANSWERABILITY else "low"
+    return "high" if answerability >= 0.75 and shares_words else "medium" if answerability >= LOW_ANSWERABILITY else "low"
 
 
 def respond(
@@ -82,7 +83,7 @@ def respond(
     else:
         reply = answerer.answer(assessment)
         if not reply.abstained:
-            reply.confidence = confidence(assessment.answerability, assessment.best, min_evidence + prompts.WEAK_EVIDENCE_MARGIN)
+            reply.confidence = confidence(assessment.answerability, assessment.best, min_evidence + prompts.WEAK_EVIDENCE_MARGIN, assessment.shares_words)
     reply.evidence_score = assessment.best
     reply.answerability = assessment.answerability
     reply.timings_ms = {"evidence": took, **reply.timings_ms}
