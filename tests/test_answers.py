@@ -522,6 +522,8 @@ def test_a_name_elsewhere_in_the_corpus_is_not_called_missing(tmp_path):
         ("hexdump", "en", True), ("bitrate", "en", True),  # English compounds a translation spells out
         ("Nginx", "de", False), ("dnsmasq", "it", False), ("Kubernetes", "es", False), ("Dovecot", "fr", False),
         ("systemctl", "en", False), ("journalctl", "de", False),  # system|ctl: a word and no ending
+        ("conifgure", "en", True), ("installiren", "de", True),  # misspelt words: one letter from a known one
+        ("chrony", "de", False),  # too short to call misspelt ("crony")
     ],
 )
 def test_a_dictionary_tells_ordinary_words_from_names(word, language, ordinary):

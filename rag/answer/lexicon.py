@@ -12,6 +12,7 @@ import re
 from functools import lru_cache
 
 LANGUAGES = frozenset({"en", "de", "fr", "it", "es", "ru", "pt", "nl", "pl", "sv", "da", "nb", "fi", "cs", "tr"})
+TYPO_MIN = 7  # a lower-case word this long, one letter from a known word, is misspelt (shorter: "chrony" ~ crony is a name)
 COMPOUNDING = frozenset({"de", "nl", "sv", "da", "nb"})  # languages that write compounds as one word
 _WORDLIKE = re.compile(r"[A-Za-z]{3,}")
 
@@ -38,7 +39,18 @@ def ordinary(word: str, language: str = "") -> bool:
             return True  # a compound of two words, maybe joined by an s (Netzwerk|konfiguration, Sicherheit|s|update)
         if lang == "en" and any(known(low[:k]) and known(low[k:]) for k in range(3, len(low) - 3)):
             return True  # an English compound a translation spells out (hex|dump, bit|rate, sub|volume; not dove|cot)
+        if word.islower() and len(word) >= TYPO_MIN and any(known(w) for w in _one_edit(low)):
+            return True  # a misspelt word ("conifgure"), not a name
     return False
+
+
+def _one_edit(low: str) -> set[str]:
+    """Every string one deletion, swap of neighbours, replacement or insertion of a letter away from ``low``."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    splits = [(low[:i], low[i:]) for i in range(len(low) + 1)]
+    out = {a + b[1:] for a, b in splits if b} | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    out |= {a + c + b[1:] for a, b in splits if b for c in letters} | {a + c + b for a, b in splits for c in letters}
+    return out - {low}
 
 
 def _derived(low: str, k: int) -> bool:
