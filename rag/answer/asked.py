@@ -189,6 +189,7 @@ def _name_shaped(question: str, kind: str) -> tuple[str, ...]:
         out += [part for part in m.group(0).split("-") if part.lower() not in stop and part not in given and name_like(part, first=i == 0)]
     return tuple(dict.fromkeys(out))
 
+
 def identifiers(question: str) -> list[str]:
     """Names a translation leaves as they are (see ``_identifiers``); retrieval and the answer stage both ask."""
     return list(_identifiers(question))

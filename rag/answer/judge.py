@@ -211,9 +211,9 @@ def missing(question: Question, judged: list[Judged], passages: list[Passage], m
     """Why the passages cannot answer, when a rule can tell: the documents never name one of the question's
     identifiers (ZFS, WireGuard, "… with xrandr?": absent from the passages and, when ``mentioned`` can
     search the whole corpus, from every document) or a word of a how-to or option question that no document
-    holds and no dictionary of English or the question's ``language`` knows ("Nginx", "dnsmasq"), no retrieved passage documents the tool an option question is
-    about ("subject:rsync"), or an amount or date question finds nothing of the
-    asked kind in its leading sentences. "" otherwise."""
+    holds and no dictionary of English or the question's ``language`` knows ("Nginx", "dnsmasq"); no retrieved
+    passage documents the tool an option question is about ("subject:rsync"); or an amount or date question finds
+    nothing of the asked kind in its leading sentences. "" otherwise."""
     absent = question.absent([p.text for p in passages])
     if absent and mentioned is not None:
         found = mentioned(absent)
