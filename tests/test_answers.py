@@ -484,6 +484,7 @@ def test_an_option_item_named_by_a_word_of_the_question_is_lifted():
     assert judge._names_asked_word(versions, "-V, --version-sort          natürliche Ordnung von Versionsnummern")
     assert not judge._names_asked_word(asked.Question.of("Which sort option sorts numerically?"), "--sort=WORT   nach Kriterium WORT sortieren")  # the tool's own name
 
+
 def test_a_name_the_documents_never_mention_is_not_answered_and_the_answer_says_so(tmp_path):
     (tmp_path / "net.md").write_text(
         "# Netzwerk\n\nMit systemd-networkd konfiguriert man eine statische IP-Adresse in /etc/systemd/network/. "

@@ -127,11 +127,8 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
 def _names_asked_word(question: Question, sentence: str) -> bool:
     """An option item whose long option is named by a word of the question other than the tool's ("--raw" for "prints raw
     information"): option names are English words, so this helps questions in English."""
-    words = options.long_names(sentence)
-    if not words:
-        return False
-    vocab, tools = signals.Vocabulary.of(words), {c.lower() for c in question.commands + question.identifiers}
-    return any(vocab.has(t) for t in question.terms if t.text.lower() not in tools)
+    tools = {c.lower() for c in question.commands + question.identifiers}
+    return options.names_an_option(options.long_names(sentence), [t for t in question.terms if t.text.lower() not in tools])
 
 
 @lru_cache(maxsize=1)

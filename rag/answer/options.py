@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .signals import _stop_words
+from .signals import Vocabulary, _stop_words
 
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th|s|er|ern|e|ème|x)?|'?\d\ds")  # 15th, 1970s, 80s: they translate
 
@@ -48,6 +48,15 @@ def long_names(sentence: str) -> str:
         return ""
     head = sentence.lstrip().split("\n")[0].split("  ")[0]  # the options, before the description
     return " ".join(m.group(1).replace("-", " ") for m in _LONG_OPTION.finditer(head))
+
+
+def names_an_option(names: str, terms) -> bool:
+    """Whether one of ``terms`` (question words) names one of the long-option words ``names`` (from :func:`long_names`):
+    "raw" -> "--raw", "humans" -> "--human", "версий" -> "--version-sort", across scripts."""
+    if not names.strip():
+        return False
+    vocab = Vocabulary.of(names)
+    return any(vocab.has(t) for t in terms)
 
 
 _TOOL_AT_END = re.compile(  # "… with xrandr?", "… avec rsync ?", "… через timedatectl?"

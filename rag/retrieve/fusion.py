@@ -48,14 +48,11 @@ NAMED_OPTION_LIFT = 0.5
 
 def _names_option(question: str, text: str) -> bool:
     """Whether a word of the question names the long option of one of the chunk's items ("human-readable" -> "--human")."""
-    from ..answer.options import long_names
-    from ..answer.signals import Vocabulary, key_terms
+    from ..answer.options import long_names, names_an_option
+    from ..answer.signals import key_terms
 
     names = " ".join(long_names(line) for line in text.splitlines() if _ITEM_LINE.match(line))
-    if not names.strip():
-        return False
-    vocab = Vocabulary.of(names)
-    return any(vocab.has(t) for t in key_terms(question) if len(t.text) >= 4)
+    return names_an_option(names, [t for t in key_terms(question) if len(t.text) >= 4])
 
 
 def _tools_named_by_word(question: str, contexts) -> list[str]:
