@@ -525,6 +525,10 @@ def test_a_name_elsewhere_in_the_corpus_is_not_called_missing(tmp_path):
         ("systemctl", "en", False), ("journalctl", "de", False),  # system|ctl: a word and no ending
         ("conifgure", "en", True), ("installiren", "de", True),  # misspelt words: one letter from a known one
         ("chrony", "de", False),  # too short to call misspelt ("crony")
+        ("plusieurs", "fr", True), ("toujours", "fr", True), ("finora", "it", True),  # words that never inflect: frequency lists
+        ("wird", "en", True), ("ohne", "en", True),  # a German question detected as English: the other languages' lists
+        ("ricontrollare", "it", True),  # a prefixed word (ri|controllare)
+        ("brightnessctl", "de", False), ("fdupes", "it", False),
     ],
 )
 def test_a_dictionary_tells_ordinary_words_from_names(word, language, ordinary):
@@ -541,6 +545,7 @@ def test_a_dictionary_tells_ordinary_words_from_names(word, language, ordinary):
         ("Comment changer le thème de démarrage de Plymouth ?", ("changer", "Plymouth")),  # "thème": not ASCII, no name
         ("How do I take a Btrfs subvolume snapshot?", ("take", "Btrfs", "subvolume", "snapshot")),
         ("Wer leitet das Team von Nadella?", ()),  # not a how-to or option question: names there translate
+        ("How do I make split add .csv to the names of the pieces?", ("make", "split", "add", "names", "pieces")),  # .csv: an extension
     ],
 )
 def test_a_how_to_question_offers_its_name_shaped_words(question, unfamiliar):

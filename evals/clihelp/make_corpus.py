@@ -21,14 +21,18 @@ TOOLS = {
 }
 
 
-def main() -> None:
-    out = Path(__file__).parent / "corpus"
+def write(tools_by_language: dict[str, list[str]], out: Path) -> None:
+    """Each tool's ``--help`` in its language, as ``out/<tool>.<lang>.txt`` (also used by bench/optdev/make_corpus.py)."""
     out.mkdir(exist_ok=True)
-    for lang, tools in TOOLS.items():
+    for lang, tools in tools_by_language.items():
         for tool in tools:
             env = {**os.environ, "LANGUAGE": lang, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
             text = subprocess.run([tool, "--help"], env=env, capture_output=True, text=True, check=True).stdout
             (out / f"{tool}.{lang}.txt").write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    write(TOOLS, Path(__file__).parent / "corpus")
 
 
 if __name__ == "__main__":

@@ -186,8 +186,15 @@ def _name_shaped(question: str, kind: str) -> tuple[str, ...]:
     stop, given = _stop_words(), set(identifiers(question))
     out = []
     for i, m in enumerate(_TOKEN.finditer(question)):
+        if _extension(question, m.start()):
+            continue
         out += [part for part in m.group(0).split("-") if part.lower() not in stop and part not in given and name_like(part, first=i == 0)]
     return tuple(dict.fromkeys(out))
+
+
+def _extension(question: str, at: int) -> bool:
+    """The word at ``at`` follows a dot: a file name's extension (".csv", "*.txt"), which names a format, not a tool."""
+    return at > 0 and question[at - 1] == "."
 
 
 def identifiers(question: str) -> list[str]:
@@ -205,6 +212,8 @@ def _identifiers(question: str) -> tuple[str, ...]:
     latin_question = script(question) == "latin"
     for m in _TOKEN.finditer(question):
         word = m.group(0)
+        if _extension(question, m.start()):
+            continue
         if "_" in word:
             out.append(word)
             continue

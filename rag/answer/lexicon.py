@@ -1,10 +1,15 @@
-"""Whether a word is an ordinary word of a language, read from simplemma's dictionaries (MIT, no dependencies).
+"""Whether a word is an ordinary word of a language, read from simplemma's dictionaries (MIT, no dependencies) and
+pyspellchecker's word-frequency lists (MIT, no dependencies).
 
 A how-to or option question can name a tool or product ("… Nginx als Reverse-Proxy", "Come configuro dnsmasq …")
 that no document mentions; an ordinary word ("aktiviere", "incoming") can just as well be missing from the
 documents of another language. Only the first is a reason to say the documents do not cover the question.
 The dictionaries load lazily (simplemma's compact backend), English first (0.1 s), then the question's language
-(0.1-0.6 s), and only when a how-to or option question holds a word no document contains.
+(0.1-0.6 s), and only when a how-to or option question holds a word no document contains. simplemma lists inflected
+forms but not words that never inflect ("plusieurs", "toujours", "finora"), so the frequency lists of words seen in
+film subtitles come next: English's and the question's, then every other Latin-script language's (a short question's
+language is often detected wrongly: "Wer starb ohne …" as English), about 0.6 s for all, only for a word that is still
+unknown, which is then most often the name the question is refused for.
 """
 from __future__ import annotations
 
@@ -15,6 +20,11 @@ LANGUAGES = frozenset({"en", "de", "fr", "it", "es", "ru", "pt", "nl", "pl", "sv
 TYPO_MIN = 7  # a lower-case word this long, one letter from a known word, is misspelt (shorter: "chrony" ~ crony is a name)
 COMPOUNDING = frozenset({"de", "nl", "sv", "da", "nb"})  # languages that write compounds as one word
 _WORDLIKE = re.compile(r"[A-Za-z]{3,}")
+# pyspellchecker's lists, read after simplemma's; a word must occur more often than FREQUENCY_FLOOR (the count its authors
+# give words they add by hand, among them product names: "linux", "python", "kerberos")
+FREQUENCY_LANGUAGES = ("en", "de", "fr", "it", "es", "pt", "nl")
+FREQUENCY_FLOOR = 50
+PREFIX_MAX = 3  # a known word of 7+ letters behind a prefix of up to 3 letters is a derived word ("ri|controllare", "re|check")
 
 
 @lru_cache(maxsize=4096)
@@ -39,9 +49,29 @@ def ordinary(word: str, language: str = "") -> bool:
             return True  # a compound of two words, maybe joined by an s (Netzwerk|konfiguration, Sicherheit|s|update)
         if lang == "en" and any(known(low[:k]) and known(low[k:]) for k in range(3, len(low) - 3)):
             return True  # an English compound a translation spells out (hex|dump, bit|rate, sub|volume; not dove|cot)
+        if any(len(low) - k >= TYPO_MIN and known(low[k:]) for k in range(1, PREFIX_MAX + 1)):
+            return True  # a prefixed word ("ri|controllare")
         if word.islower() and len(word) >= TYPO_MIN and any(known(w) for w in _one_edit(low)):
             return True  # a misspelt word ("conifgure"), not a name
-    return False
+    first = [lang for lang in ("en", language) if lang in FREQUENCY_LANGUAGES]
+    if any(_frequency(lang).get(low, 0) > FREQUENCY_FLOOR for lang in first):
+        return True
+    others = [lang for lang in FREQUENCY_LANGUAGES if lang not in first]  # the question's language may be detected wrongly
+    return any(_frequency(lang).get(low, 0) > FREQUENCY_FLOOR for lang in others)
+
+
+@lru_cache(maxsize=None)
+def _frequency(language: str) -> dict[str, int]:
+    """pyspellchecker's word counts for ``language`` ({} without the package)."""
+    import gzip
+    import json
+    from importlib import resources
+
+    try:  # the list SpellChecker(language=…) loads, read directly: a third of the time
+        data = (resources.files("spellchecker") / "resources" / f"{language}.json.gz").read_bytes()
+    except (ImportError, OSError):
+        return {}
+    return json.loads(gzip.decompress(data))
 
 
 def _one_edit(low: str) -> set[str]:
