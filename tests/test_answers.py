@@ -330,6 +330,25 @@ def test_an_option_question_quotes_only_the_named_tools_passages():
     assert "tar.txt" in sources("How are sparse files handled?")  # no named tool's option asked: the best passage is quoted
 
 
+def test_another_tools_option_item_yields_to_the_asked_tools(monkeypatch):
+    """A how-to question naming mkdir, whose manual was retrieved (on subject): mv's item, closer in cosine, comes after
+    mkdir's; with no passage on subject, or the drop off, cosine decides."""
+    from rag.answer import judge
+    from rag.answer.evidence import Evidence
+
+    mv = Passage(passage_id="mv.it.txt#0-80", source="mv.it.txt", score=0.85, text="-t, --target-directory=DIRECTORY  move all SOURCE arguments into DIRECTORY", language="en")
+    mkdir = Passage(passage_id="mkdir.fr.txt#0-80", source="mkdir.fr.txt", score=0.85, text="-p, --parents     créer les répertoires parents nécessaires", language="fr", on_subject=True)
+    q = judge.Question.of("How do I get mkdir to create a whole nested path like a/b/c in one go?")
+
+    def first(*passages):
+        items = [Evidence(n=i, passage=p, start=0, end=len(p.text), score=s) for i, (p, s) in enumerate(zip(passages, (0.86, 0.845)), 1)]
+        return judge.judge(q, items)[0].item.passage.source
+
+    assert first(mv, mkdir) == "mkdir.fr.txt"
+    monkeypatch.setattr(judge, "OFF_SUBJECT_DROP", 0.0)
+    assert first(mv, mkdir) == "mv.it.txt"
+
+
 def test_an_option_question_quotes_the_option_item_before_prose_that_mentions_an_option(monkeypatch):
     """A German manual with an English note: "… except for the -l option …" sits nearer to an English question
     than the German item that documents the asked option; the item goes first."""
