@@ -349,6 +349,20 @@ def test_another_tools_option_item_yields_to_the_asked_tools(monkeypatch):
     assert first(mv, mkdir) == "mv.it.txt"
 
 
+def test_an_option_the_question_gives_is_not_its_answer(monkeypatch):
+    from rag.answer import judge
+    from rag.answer.evidence import Evidence
+
+    text = "-r, -R, --recursive   remove directories and their contents recursively\n--one-file-system  when removing a hierarchy recursively, skip any directory that is on a file system different from that of the argument"
+    p = Passage(passage_id="rm.es.txt#0-200", source="rm.es.txt", score=0.85, text=text, language="en", on_subject=True)
+    cut = text.index("\n")
+    items = [Evidence(n=1, passage=p, start=0, end=cut, score=0.90), Evidence(n=1, passage=p, start=cut + 1, end=len(text), score=0.84)]
+    q = judge.Question.of("How do I keep rm -r from descending into directories mounted from other file systems?")
+    assert judge.judge(q, items)[0].item.text.startswith("--one-file-system")
+    monkeypatch.setattr(judge, "GIVEN_OPTION_DROP", 0.0)
+    assert judge.judge(q, items)[0].item.text.startswith("-r, -R")
+
+
 def test_an_option_question_quotes_the_option_item_before_prose_that_mentions_an_option(monkeypatch):
     """A German manual with an English note: "… except for the -l option …" sits nearer to an English question
     than the German item that documents the asked option; the item goes first."""

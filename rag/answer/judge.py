@@ -92,6 +92,7 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
     passage_vocab: dict[str, signals.Vocabulary] = {}
     # an option or how-to question whose tool's manual was retrieved: another manual's option items do not answer it
     on_subject = question.kind in ("option", "command") and any(it.passage.on_subject for it in items)
+    given = set(options.flags(question.text)) if question.kind in ("option", "command") else set()  # "How do I keep rm -r from …"
     out = []
     for it in items:
         text = it.text
@@ -118,6 +119,8 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
             j.lift += OPTION_NAME_LIFT  # "-r, --raw" for "Which prtstat option prints raw information?"
         if OFF_SUBJECT_DROP and on_subject and not it.passage.on_subject and options.option_item(text):
             j.lift -= OFF_SUBJECT_DROP  # mv's "-t, --target-directory" for "How do I get mkdir to create a nested path?"
+        if GIVEN_OPTION_DROP and given and options.item_flags(text) & given:
+            j.lift -= GIVEN_OPTION_DROP  # "-r, -R, --recursive" does not answer "How do I keep rm -r from descending into …?"
         j.other_year = bool(asked_years and (named := attributes.years(text)) and not named & asked_years)
         if j.other_year:
             j.lift -= OTHER_YEAR_DROP  # a figure for 2019 does not answer "how much by November 2023"
@@ -326,6 +329,7 @@ _RUN = re.compile(_NAMED)
 _AND = {"and", "und", "sowie", "et", "e", "ed", "y", "и"}
 
 
+GIVEN_OPTION_DROP = 0.05  # cosine taken from an option item documenting an option the question already gives (evals/RESULTS.md)
 OFF_SUBJECT_DROP = 0.05  # cosine taken from another tool's option item when the asked tool's manual was retrieved (evals/RESULTS.md)
 OPTION_NAME_LIFT = 0.03  # cosine added to an option item whose long option the question names (evals/RESULTS.md)
 JOINT_ALL_NAMES = True  # the joint test reads the figure sentences naming every name of the question, when some do (evals/RESULTS.md)

@@ -39,6 +39,16 @@ def option_item(sentence: str) -> bool:
     return bool(options) and sentence.lstrip().startswith(options[0])
 
 
+def flags(text: str) -> list[str]:
+    """The command-line options written in ``text`` ("rm -r", "tail -f"), in order."""
+    return _FLAG.findall(text)
+
+
+def item_flags(sentence: str) -> set[str]:
+    """The options an option item opens with ("-r, -R, --recursive" -> {-r, -R, --recursive}); empty for other sentences."""
+    return set(_FLAG.findall(_options(sentence)[0])) if option_item(sentence) else set()
+
+
 _LONG_OPTION = re.compile(r"--([a-z][a-z0-9]*(?:-[a-z0-9]+)*)")
 
 
