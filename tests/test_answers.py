@@ -108,6 +108,38 @@ def test_a_manual_section_is_no_amount():
     assert q.candidates("Das System braucht (512) MB, siehe free(1).") == ["512"]
 
 
+@pytest.mark.parametrize(
+    "question,asks", [("How long does the apple tart bake?", True), ("Wie lange dauerte der Krieg?", True), ("Combien de temps faut-il ?", True),
+                      ("Сколько времени идёт электричка?", True), ("¿Cuánto duró la peste?", True), ("How much did it cost?", False)],
+)
+def test_a_how_long_question_asks_for_a_span_of_time(question, asks):
+    from rag.answer.kinds import asks_duration
+
+    assert asks_duration(question) is asks
+
+
+def test_for_a_how_long_question_an_amount_of_something_else_matches_only_half():
+    from rag.answer import judge, signals
+    from rag.answer.evidence import Evidence
+
+    assert signals.gives_duration("Cuire 40 minutes.") and signals.gives_duration("in sechs Jahren") and signals.gives_duration("идёт 45 минут")
+    assert not signals.gives_duration("Étaler la pâte dans un moule de 28 cm.")
+    text = "Ajouter 50 g de sucre. Cuire 40 minutes."
+    p = Passage(passage_id="r#0", source="recette.md", score=0.8, text=text, language="fr")
+    items = [Evidence(n=1, passage=p, start=0, end=22, score=0.8), Evidence(n=1, passage=p, start=23, end=len(text), score=0.8)]
+    types = {j.item.text: j.type_ok for j in judge.judge(judge.Question.of("How long does the apple tart bake?"), items)}
+    assert types == {"Ajouter 50 g de sucre.": 0.5, "Cuire 40 minutes.": 1.0}  # half: a range of years may still answer "how long"
+    types = {j.item.text: j.type_ok for j in judge.judge(judge.Question.of("How much sugar goes into the tart?"), items)}
+    assert types == {"Ajouter 50 g de sucre.": 1.0, "Cuire 40 minutes.": 1.0}
+
+
+def test_a_short_sentence_is_evidence_only_with_a_figure():
+    from rag.answer.evidence import _usable
+
+    assert _usable("Cuire 40 minutes.") and _usable("The printer (Brother HL-L2350DW) has a fixed address.")
+    assert not _usable("Cuire lentement.") and not _usable("Seite 3 von 9")
+
+
 def test_a_name_that_spells_a_month_is_no_date():
     q = asked.Question.of("Quand OpenAI a-t-il été fondé ?")
     assert q.candidates("Microsoft travaille sur son propre LLM appelé MAI-1.") == []  # "MAI" is not "mai"

@@ -18,7 +18,15 @@ from ..load.text import heading_marks, starts_in_code
 from ..types import Citation, Locator, Passage
 
 MIN_SENTENCE_CHARS = 25
+# a shorter sentence still counts when it holds a figure: a note's "Cuire 40 minutes." (evals/RESULTS.md)
+MIN_FIGURE_SENTENCE_CHARS = 12
 MAX_QUOTES = 3
+
+
+def _usable(sentence: str) -> bool:
+    """Long enough to quote: ``MIN_SENTENCE_CHARS``, or ``MIN_FIGURE_SENTENCE_CHARS`` with a digit; ten letters either way."""
+    size = MIN_SENTENCE_CHARS if not any(c.isdigit() for c in sentence) else min(MIN_SENTENCE_CHARS, MIN_FIGURE_SENTENCE_CHARS)
+    return len(sentence) >= size and sum(ch.isalpha() for ch in sentence) >= 10
 
 
 @dataclass(kw_only=True)
@@ -104,7 +112,7 @@ def evidence(question_vec: np.ndarray, passages: list[Passage], vectors: Sentenc
     ids: list[str] = []
     for n, p in enumerate(passages, 1):
         for i, (s, e) in enumerate(chunk.sentences(p.text)):
-            if e - s >= MIN_SENTENCE_CHARS and sum(ch.isalpha() for ch in p.text[s:e]) >= 10:
+            if _usable(p.text[s:e]):
                 items.append(Evidence(n=n, passage=p, start=s, end=e, score=0.0))
                 ids.append(f"{p.passage_id}@{i}")
     if not items:

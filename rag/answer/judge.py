@@ -20,6 +20,7 @@ from . import attributes, lexicon, options, signals
 from ..types import Passage
 from .evidence import Evidence
 from .asked import Question
+from .kinds import asks_duration
 
 MODEL_FILE = Path(__file__).with_name("answerability.json")
 Mentioned = Callable[[list[str]], set[str]]  # which of these names some document of the corpus contains
@@ -92,6 +93,7 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
     passage_vocab: dict[str, signals.Vocabulary] = {}
     # an option or how-to question whose tool's manual was retrieved: another manual's option items do not answer it
     on_subject = question.kind in ("option", "command") and any(it.passage.on_subject for it in items)
+    duration = DURATION_OTHER_TYPE < 1 and question.kind == "amount" and asks_duration(question.text)
     given = set(options.flags(question.text)) if question.kind in ("option", "command") else set()  # "How do I keep rm -r from …"
     out = []
     for it in items:
@@ -113,6 +115,8 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
             passage_vocab=passage_vocab[pid],
         )
         j.lift = signals.REASON_LIFT if reason and signals.points_back(text) else 0.0  # "Вот почему они наняли …", as in retrieval
+        if duration and j.type_ok == 1 and not signals.gives_duration(text):
+            j.type_ok = DURATION_OTHER_TYPE  # "50 g de sucre" holds an amount, not the span of time "how long" asks for
         if question.kind == "name" and signals.names_something(text):
             j.lift += signals.NAMING_LIFT  # "… son propre LLM appelé MAI-1"
         if OPTION_NAME_LIFT and question.kind in ("option", "command") and _names_asked_word(question, text):
@@ -330,6 +334,7 @@ _AND = {"and", "und", "sowie", "et", "e", "ed", "y", "и"}
 
 
 GIVEN_OPTION_DROP = 0.05  # cosine taken from an option item documenting an option the question already gives (evals/RESULTS.md)
+DURATION_OTHER_TYPE = 0.5  # type match of a sentence whose amounts are no span of time, for a "how long" question (evals/RESULTS.md)
 OFF_SUBJECT_DROP = 0.05  # cosine taken from another tool's option item when the asked tool's manual was retrieved (evals/RESULTS.md)
 OPTION_NAME_LIFT = 0.03  # cosine added to an option item whose long option the question names (evals/RESULTS.md)
 JOINT_ALL_NAMES = True  # the joint test reads the figure sentences naming every name of the question, when some do (evals/RESULTS.md)

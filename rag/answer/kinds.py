@@ -187,3 +187,16 @@ def kind_of(question: str) -> tuple[str, str]:
     if COMMAND_KIND and (_COMMAND_Q.search(q) or _HOWTO_Q.search(q.lstrip("¿¡ "))):
         return "command", ""
     return "other", ""
+
+
+# "how long", "wie lange", "combien de temps", "сколько времени": the answer is a span of time (or a range of dates)
+_DURATION_Q = _any(
+    r"\bhow long\b", r"\bwie lange\b", r"\bcombien de temps\b", r"\bquanto tempo\b", r"\bquanto dur", r"\bcu[áa]nto tiempo\b",
+    r"\bcu[áa]nto dur", r"сколько времени", r"\bкак долго\b",
+)
+
+
+def asks_duration(question: str) -> bool:
+    """The question asks how long something takes or lasts."""
+    return bool(_DURATION_Q.search(question))
+

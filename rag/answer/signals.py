@@ -254,6 +254,22 @@ _NAMING = re.compile(
 )
 
 
+_DURATION = re.compile(
+    r"(?:\d+(?:[.,]\d+)?|\b(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|few|ein\w*|zwei|drei|vier|fünf|sechs|zehn|"
+    r"mehrere\w*|un[ae]?|deux|trois|quatre|cinq|six|dix|plusieurs|due|tre|quattro|cinque|sei|dieci|dos|tres|cuatro|seis|diez|vari[oa]s)\b)"
+    r"\s?(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|decades?|centur(?:y|ies)|sekunden|minuten|stunden|std\b|"
+    r"tage?n?|wochen?|monate?n?|jahre?n?|jahrzehnte?n?|secondes?|heures?|jours?|semaines?|mois|ans\b|années?|secondi|minuti|ore\b|giorni|"
+    r"settimane|mesi|anni|segundos?|minutos?|horas?|d[íi]as?|semanas?|meses|años?|секунд\w*|минут\w*|час\w*|дн\w+|день|недел\w*|"
+    r"месяц\w*|лет\b|год\w*)",
+    re.IGNORECASE,
+)
+
+
+def gives_duration(sentence: str) -> bool:
+    """The sentence gives a span of time: a number or number word with a unit of time ("Cuire 40 minutes.", "sechs Jahre")."""
+    return bool(_DURATION.search(sentence))
+
+
 def names_something(sentence: str) -> bool:
     """The sentence says what something is called ("… son propre LLM appelé MAI-1")."""
     return bool(_NAMING.search(sentence))
