@@ -31,10 +31,11 @@ def unknown(questions: list[str]) -> tuple[list[tuple[str, str]], int]:
     stop, words = _stop_words(), set()
     for q in questions:
         lang = detect(q)
-        for i, m in enumerate(re.finditer(r"[^\W_]+", q)):
-            w = m.group(0)
-            if w.islower() and w not in stop and name_like(w, first=i == 0):
-                words.add((w, lang))
+        for i, m in enumerate(re.finditer(r"[^\W_]+(?:-[^\W_]+)*", q)):
+            for w in {m.group(0), *m.group(0).split("-")}:
+                hyphenated = "-" in w and re.fullmatch(r"[a-z]+(?:-[a-z]+)+", w)
+                if w.islower() and w not in stop and (hyphenated or name_like(w, first=i == 0)):
+                    words.add((w, lang))
     return sorted(k for k in words if not ordinary(*k)), len(words)
 
 

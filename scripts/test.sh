@@ -18,4 +18,5 @@ python -m pytest -q
 rag eval --gate extractive --json evals/out/extractive.json
 rag eval --corpus evals/techdocs/corpus --cases evals/techdocs/cases.jsonl --gate techdocs --json evals/out/techdocs.json
 rag eval --corpus evals/clihelp/corpus --cases evals/clihelp/cases.jsonl --gate clihelp --json evals/out/clihelp.json
+rag eval --corpus evals/notes/corpus --cases evals/notes/cases.jsonl --gate notes --json evals/out/notes.json
 python evals/llm_eval.py --gate --out evals/out/llm.json

@@ -133,6 +133,32 @@ def test_for_a_how_long_question_an_amount_of_something_else_matches_only_half()
     assert types == {"Ajouter 50 g de sucre.": 1.0, "Cuire 40 minutes.": 1.0}
 
 
+@pytest.mark.parametrize(
+    "question,sentence,found",
+    [
+        ("Bis wann müssen wir am letzten Tag raus sein?", "Abreise bis 10 Uhr, Schlüssel in den Kasten.", ["10 Uhr"]),
+        ("À quelle heure passe le plombier ?", "Le plombier passe jeudi à 9h30.", ["9h30"]),
+        ("What time is the dentist appointment?", "Kontrolle am 9. April um 8:15.", ["8:15"]),  # a time of day: no date
+        ("Во сколько начинается урок?", "Урок начинается в 18:30.", ["18:30"]),
+        ("Во сколько раз выросло число пользователей?", "Число пользователей выросло в 3 раза.", ["3"]),  # a multiplier, no time
+        ("¿A qué hora es el examen?", "El examen es el 27 de mayo.", []),  # a time of day asked: a date does not answer
+        ("When is the exam?", "The exam is on 27 June at 10:00.", ["27 June"]),  # the date; a time only where no date stands
+    ],
+)
+def test_a_time_of_day_answers_when(question, sentence, found):
+    assert asked.Question.of(question).candidates(sentence) == found
+
+
+def test_a_tables_header_row_is_noise():
+    from rag.answer.signals import table_header
+
+    text = "Orario:\n| Giorno | Ora | Dove |\n| :--- | --- | --- |\n| Martedì | 19:00 | aula 214 |\n"
+    header, row = text.index("| Giorno"), text.index("| Martedì")
+    assert table_header(text, header, text.index("\n", header))
+    assert not table_header(text, row, text.index("\n", row))  # a row of values answers
+    assert not table_header("| a | b |", 0, 9)  # no rule line below: a row like any other
+
+
 def test_a_short_sentence_is_evidence_only_with_a_figure():
     from rag.answer.evidence import _usable
 
@@ -239,6 +265,9 @@ def test_a_sentence_names_an_attribute_by_its_words_not_by_a_longer_word(sentenc
         ("Wie hoch ist das Jahresgehalt von Satya Nadella?", "Satya Nadella ist Chef von Microsoft. Sein Gehalt lag 2023 bei 48 Millionen Dollar.", False),
         ("How many employees does OpenAI have?", "OpenAI has 300 million weekly users. It runs 20 data centres.", True),
         ("How many employees does OpenAI have?", "OpenAI has 300 million weekly users. Its staff grew to 1,700 people.", False),
+        # a temperature: a figure with a word or sign for it ("2° piano" is a floor)
+        ("Bei wie viel Grad backe ich die Tarte?", "Cuire 35 minutes. Lorenza (2° piano) garde la clé.", True),
+        ("Bei wie viel Grad backe ich die Tarte?", "Préchauffer le four à 180 °C. Cuire 35 minutes.", False),
         ("In welchem Jahr wurde OpenAI gegründet?", "OpenAI stellte 2022 ChatGPT vor. Microsoft investierte Milliarden.", True),
         ("In welchem Jahr wurde OpenAI gegründet?", "OpenAI wurde 2015 in San Francisco gegründet. Microsoft investierte Milliarden.", False),
         # a figure for another year than the asked one
@@ -594,12 +623,22 @@ def test_a_name_elsewhere_in_the_corpus_is_not_called_missing(tmp_path):
         ("wird", "en", True), ("ohne", "en", True),  # a German question detected as English: the other languages' lists
         ("ricontrollare", "it", True),  # a prefixed word (ri|controllare)
         ("brightnessctl", "de", False), ("fdupes", "it", False),
+        ("wi-fi", "en", True), ("read-only", "en", True), ("lm-sensors", "es", False), ("yt-dlp", "ru", False),  # hyphenated
     ],
 )
 def test_a_dictionary_tells_ordinary_words_from_names(word, language, ordinary):
     from rag.answer.lexicon import ordinary as is_ordinary
 
     assert is_ordinary(word, language) is ordinary
+
+
+def test_an_acronym_of_the_questions_language_is_a_word_not_a_name():
+    from rag.answer.lexicon import local_acronym, parts_found
+
+    assert local_acronym("WLAN", "de") and local_acronym("KI", "de")  # "Wi-Fi", "AI" in an English document
+    assert not local_acronym("ZFS", "de") and not local_acronym("DHCP", "it") and not local_acronym("WLAN", "en")
+    assert parts_found("little-endian", "--endian={big|little}  swap input bytes", "it")  # "endian": no word, but written there
+    assert not parts_found("lm-sensors", "sensors and temperatures", "es")
 
 
 @pytest.mark.parametrize(

@@ -35,10 +35,20 @@ _YEARISH = re.compile(r"(?<![\w.,])\d{3,4}(?:er|ern|s|-х|-е|-ых)?(?![\w]|[.,
 _MONTH_AS_NAME = re.compile(r"[A-ZÀ-ÖØ-ÞА-ЯЁ]{2,}(?:[-‐]\d|\b(?!\s+(?:1[5-9]|20)\d\d\b))")  # MAI-1, MAI alone; not "MAI 2024"
 
 
+# a time of day: "9:30", "14h30", "9.30 Uhr", "10 Uhr", "7 pm" (a note's "when" is often one); not "5 h" or "2 часа", which
+# more often count hours
+_CLOCK = re.compile(
+    r"\b(?:[01]?\d|2[0-3])(?:[:h][0-5]\d\b|\.[0-5]\d\s?(?:Uhr|h)\b|\s?(?:Uhr|am|pm|a\.m\.|p\.m\.)(?![^\W\d_]))",
+    re.IGNORECASE,
+)
+
+
 def _dates(sentence: str) -> list[re.Match]:
     """Dates and year-like numbers (any era: 1186, 1970ern), but not amounts ("500 Milliarden") and not a
     name that spells a month ("MAI-1" is no "mai")."""
     found = [m for m in _DATE.finditer(sentence) if not _MONTH_AS_NAME.match(m.group(0))]
+    if not found:  # a time of day answers "when" where the sentence gives no date ("Abreise bis 10 Uhr")
+        found = list(_CLOCK.finditer(sentence))
     taken = [range(m.start(), m.end()) for m in found]
     for m in _YEARISH.finditer(sentence):
         after = sentence[m.end() : m.end() + 14].lower().split()
@@ -142,7 +152,7 @@ def candidates(kind: str, unit: str, sentence: str, question: Vocabulary, asked:
         return _amounts(sentence, unit, question, asked)
     if kind == "date":
         out = []
-        for m in _dates(sentence):
+        for m in (_CLOCK.finditer(sentence) if unit == "time" else _dates(sentence)):  # "what time": a time of day only
             span = m.group(0).strip(" .,;:")
             years = [float(y) for y in _YEAR.findall(span)]
             if years and set(years) <= asked and len(span) <= 4:
@@ -188,8 +198,14 @@ def _name_shaped(question: str, kind: str) -> tuple[str, ...]:
     for i, m in enumerate(_TOKEN.finditer(question)):
         if _extension(question, m.start()):
             continue
-        out += [part for part in m.group(0).split("-") if part.lower() not in stop and part not in given and name_like(part, first=i == 0)]
+        word = m.group(0)
+        out += [part for part in word.split("-") if part.lower() not in stop and part not in given and name_like(part, first=i == 0)]
+        if _HYPHENATED.fullmatch(word) and word not in given:
+            out.append(word)  # "lm-sensors": a name as a whole, though "sensors" is a word
     return tuple(dict.fromkeys(out))
+
+
+_HYPHENATED = re.compile(r"[a-z]+(?:-[a-z]+)+")  # a lower-case hyphenated word
 
 
 def _extension(question: str, at: int) -> bool:

@@ -71,6 +71,9 @@ ATTRIBUTES: dict[str, tuple[tuple[str, ...], ...]] = {
         "prezz", "costa$", "costo$", "costi$", "costano", "tariff", "pagat", "paga", "pagament", "spes",
         "precio", "cuesta", "costó", "coste", "tarifa", "pagó", "pagar", "pagad", "gastó", "gasto",
     )),
+    "temperature": (("amount:any", "amount:count"), (
+        "temperat", "degree", "grad", "градус", "температур", "degré", "gradi$", "grado$", "grados$", "°c", "°f", "° c", "° f",
+    )),
     "founded": (("date:",), (
         "founde", "foundin", "foundation", "gründ", "основа", "fond", "fondat", "fondation", "fondazion", "fund", "fundaci", "fundad",
     ), (  # only in a sentence: "established" is asked of committees and treaties as often as of firms
@@ -79,7 +82,7 @@ ATTRIBUTES: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 # how --json's abstain_reason names each ("no figure for the asked headcount in the evidence")
 LABELS = {"salary": "salary", "employees": "headcount", "users": "number of users", "subscribers": "number of subscribers", "valuation": "valuation", "parameters": "parameter count", "revenue": "revenue",
-          "loss": "loss", "price": "price", "founded": "founding date"}
+          "loss": "loss", "price": "price", "founded": "founding date", "temperature": "temperature"}
 _OF_KIND: dict[str, list[str]] = {}
 for _name, _spec in ATTRIBUTES.items():
     for _kind in _spec[0]:
@@ -91,7 +94,9 @@ def _pattern(attribute: str, in_sentence: bool = False) -> re.Pattern:
     parts = []
     for stem in ATTRIBUTES[attribute][1] + (ATTRIBUTES[attribute][2] if in_sentence and len(ATTRIBUTES[attribute]) > 2 else ()):
         core = re.escape(stem.rstrip("$"))
-        if stem.startswith("^"):  # a long stem that must start a word: "losing", not "closing"
+        if not stem[0].isalnum() and stem[0] != "^":  # a sign: "180 °C", "180°C"
+            parts.append(core)
+        elif stem.startswith("^"):  # a long stem that must start a word: "losing", not "closing"
             parts.append(r"(?<!\w)" + re.escape(stem[1:]))
         elif stem.endswith("$"):
             parts.append(r"(?<!\w)" + core + r"\b")

@@ -111,7 +111,7 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
             entity_cov_passage=_coverage(entities, passage_vocab[pid]),
             entity_cov_window=_coverage(entities, signals.Vocabulary.of(_window(it))),
             term_cov=_coverage(question.terms, vocab),
-            noise=signals.is_boilerplate(text) or signals.is_heading(text),
+            noise=signals.is_boilerplate(text) or signals.is_heading(text) or signals.table_header(it.passage.text, it.start, it.end),
             passage_vocab=passage_vocab[pid],
         )
         j.lift = signals.REASON_LIFT if reason and signals.points_back(text) else 0.0  # "Вот почему они наняли …", as in retrieval
@@ -227,6 +227,8 @@ def missing(question: Question, judged: list[Judged], passages: list[Passage], m
         found = mentioned(absent)
         absent = [name for name in absent if name not in found]
     absent = [name for name in absent if name not in question.unfamiliar or not lexicon.ordinary(name, language)]  # "Nginx", not "incoming"
+    absent = [name for name in absent if not lexicon.local_acronym(name, language)]  # "WLAN" may be "Wi-Fi" in an English note
+    absent = [name for name in absent if not lexicon.parts_found(name, "\n".join(p.text for p in passages), language)]
     if absent:
         return "names:" + ", ".join(absent)
     undocumented = _undocumented(question, passages)

@@ -22,10 +22,14 @@ _REASON = _any(
     r"\bper quale (?:motivo|ragione)", r"\bpor qu[ée]\b",
 )
 _DATE_Q = _any(
-    r"\bwhen\b", r"\b(?:in |on )?(?:what|which) (?:exact )?(?:year|date|day|month)\b", r"\bwann\b", r"\bin welchem jahr", r"\bseit wann",
+    r"\bwhen\b", r"\bbis wann\b", r"\bab wann\b", r"\b(?:in |on )?(?:what|which) (?:exact )?(?:year|date|day|month)\b", r"\bwann\b", r"\bin welchem jahr", r"\bseit wann",
     r"\ban welchem (?:tag|datum)", r"\bin welchem monat", r"\bкогда\b", r"\bв каком году", r"\bкакого числа", r"\bв какой день", r"\bquand\b",
     r"\ben quelle année", r"\bà quelle date", r"\bquel jour", r"\bquando\b", r"\bin che anno", r"\bin quale anno", r"\bin che giorno",
     r"\bcu[áa]ndo\b", r"\ben qu[ée] a[ñn]o", r"\ben qu[ée] fecha",
+)
+_TIME_Q = _any(  # a time of day
+    r"\bwhat time\b(?!\s*(?:fram|period|span|zone|scale|line))", r"\bum wie ?viel uhr", r"\bà quelle heure", r"\ba che ora", r"\ba qu[ée] hora", r"\bво сколько\b(?! раз)",
+    r"\bв котором часу", r"\bна какое время\b", r"\bк какому времени\b",
 )
 _PERCENT_Q = _any(
     r"\bwhat (?:share|percentage|proportion|stake|fraction)\b", r"\bhow (?:big|large) (?:a |is the )?(?:share|stake)",
@@ -139,7 +143,7 @@ def _first(patterns, q: str) -> tuple[int, str, str] | None:
     return min(found, key=lambda f: f[0]) if found else None
 
 
-_TYPED = ((_OPTION_Q, "option", ""), (_DATE_Q, "date", ""), (_PERCENT_Q, "amount", "percent"), (_MONEY_Q, "amount", "money"), (_COUNT_Q, "amount", "count"),
+_TYPED = ((_OPTION_Q, "option", ""), (_TIME_Q, "date", "time"), (_DATE_Q, "date", ""), (_PERCENT_Q, "amount", "percent"), (_MONEY_Q, "amount", "money"), (_COUNT_Q, "amount", "count"),
           (_AMOUNT_Q, "amount", "any"), (_PERSON_Q, "person", ""), (_PLACE_Q, "place", ""))
 _NOUNS = ((_PERCENT_NOUN, "amount", "percent"), (_MONEY_NOUN, "amount", "money"), (_COUNT_NOUN, "amount", "count"), (_DATE_NOUN, "date", ""),
           (_PLACE_NOUN, "place", ""), (_PERSON_NOUN, "person", "")) + (((_ORG_NOUN, "name", ""),) if ORG_NAMES else ())

@@ -36,6 +36,9 @@ def ordinary(word: str, language: str = "") -> bool:
     except ImportError:
         return True
     low = word.lower()
+    if "-" in low:  # "wi-fi" (wifi), "read-only", "e-mail" are words; "lm-sensors", "dpkg-deb" are names
+        parts = [p for p in low.split("-") if len(p) >= 2]
+        return _listed(low.replace("-", ""), language) or all(ordinary(p, language) for p in parts)
     for lang in dict.fromkeys(("en", language)):
         if lang not in LANGUAGES:
             continue
@@ -72,6 +75,35 @@ def _frequency(language: str) -> dict[str, int]:
     except (ImportError, OSError):
         return {}
     return json.loads(gzip.decompress(data))
+
+
+def parts_found(name: str, text: str, language: str) -> bool:
+    """A hyphenated word whose every part no dictionary knows stands in ``text`` ("little-endian": "--endian")."""
+    parts = [p for p in name.split("-") if len(p) >= 2 and not ordinary(p, language)] if "-" in name else []
+    return bool(parts) and all(re.search(rf"(?<![^\W_]){re.escape(p)}(?![^\W_])", text, re.IGNORECASE) for p in parts)
+
+
+def _listed(word: str, language: str) -> bool:
+    """``word`` as it stands is in simplemma's or the frequency lists of English or ``language`` (no derived forms)."""
+    import simplemma
+
+    langs = [lang for lang in dict.fromkeys(("en", language)) if lang in LANGUAGES]
+    return any(simplemma.is_known(word, lang, low_memory=True) or _frequency(lang).get(word, 0) > FREQUENCY_FLOOR for lang in langs)
+
+
+def local_acronym(word: str, language: str) -> bool:
+    """An acronym that a dictionary of ``language`` (not English) lists: a word of that language ("WLAN", "KI", "EDV",
+    "IVA") that a document in another language writes differently ("Wi-Fi", "AI"), not a name every translation keeps
+    ("ZFS", "DHCP"). Some universal ones are listed too ("USB", "GPU" in German); their absence then refuses nothing."""
+    if language in ("", "en") or language not in LANGUAGES or not word.isupper():
+        return False
+    try:
+        import simplemma
+    except ImportError:
+        return False
+    if any(simplemma.is_known(w, language, low_memory=True) for w in (word, word.lower(), word.capitalize())):
+        return True
+    return language in FREQUENCY_LANGUAGES and _frequency(language).get(word.lower(), 0) > FREQUENCY_FLOOR
 
 
 def _one_edit(low: str) -> set[str]:

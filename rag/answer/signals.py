@@ -308,6 +308,19 @@ def is_boilerplate(sentence: str) -> bool:
 _CODE = re.compile(r"[$/\\=_`{}\[\]<>|*~]|--|^\s*-|\w\.\w")
 
 
+_TABLE_RULE = re.compile(r"[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*(?:\n|$)")
+
+
+def table_header(text: str, start: int, end: int) -> bool:
+    """The sentence ``text[start:end]`` is a Markdown table's header row: a row the rule line "|---|---|" follows (the
+    column names; "| День | Время | Где |" answers nothing, the rows below do)."""
+    row = text[start:end].strip()
+    if not (row.startswith("|") and row.endswith("|")):
+        return False
+    line_end = text.find("\n", end)
+    return line_end >= 0 and _TABLE_RULE.match(text, line_end + 1) is not None
+
+
 def is_heading(sentence: str) -> bool:
     """A title line: Markdown heading syntax, or a short capitalised line with no sentence-final punctuation.
     Commands, options, paths and code are not titles ("$ journalctl -b -u ssh", "/etc/hostname")."""
