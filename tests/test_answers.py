@@ -149,6 +149,17 @@ def test_a_time_of_day_answers_when(question, sentence, found):
     assert asked.Question.of(question).candidates(sentence) == found
 
 
+def test_a_short_line_inside_a_block_is_no_title():
+    from rag.answer.signals import in_block, is_heading
+
+    note = '# Home network\nRouter: Netvia AX3000 in the hall cupboard.\nWi-Fi "Larkspur-5G", password maple-otter-4417\n'
+    line = note.index("Wi-Fi")
+    assert is_heading(note[line:].splitlines()[0]) and in_block(note, line)  # title-shaped, but a note's line among lines
+    news = "… schien es lange Zeit zu passen.\n\nSam Altman und Microsoft äußern sich positiv\n\nOpenAI …"
+    assert not in_block(news, news.index("Sam Altman"))  # a line standing alone between blank lines: a title
+    assert not in_block(note, 0)  # a Markdown heading, the passage's first line
+
+
 def test_a_tables_header_row_is_noise():
     from rag.answer.signals import table_header
 

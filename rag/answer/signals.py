@@ -321,6 +321,16 @@ def table_header(text: str, start: int, end: int) -> bool:
     return line_end >= 0 and _TABLE_RULE.match(text, line_end + 1) is not None
 
 
+def in_block(text: str, start: int) -> bool:
+    """The sentence at ``start`` of ``text`` is a line inside a block of lines: the line before it is not blank ('Wi-Fi
+    "Larkspur-5G", password maple-otter-4417' in a note, under its heading), so a short line without a full stop is no
+    title; a Markdown heading always is one."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if text[line_start:start].strip() or text[start:].lstrip().startswith("#") or line_start == 0:
+        return False  # not the start of its line, a Markdown heading, or the passage's first line (what precedes is unknown)
+    return bool(text[: line_start - 1].rsplit("\n", 1)[-1].strip())
+
+
 def is_heading(sentence: str) -> bool:
     """A title line: Markdown heading syntax, or a short capitalised line with no sentence-final punctuation.
     Commands, options, paths and code are not titles ("$ journalctl -b -u ssh", "/etc/hostname")."""
