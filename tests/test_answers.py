@@ -170,6 +170,27 @@ def test_a_tables_header_row_is_noise():
     assert not table_header("| a | b |", 0, 9)  # no rule line below: a row like any other
 
 
+def test_a_phone_question_wants_a_phone_number_on_the_named_contacts_line():
+    from rag.answer.asked import phones
+    from rag.answer.evidence import Evidence
+    from rag.answer.judge import assess
+    from rag.answer.kinds import kind_of
+
+    assert kind_of("Qual è il numero di cellulare di M. Diallo?") == ("phone", "") and kind_of("How many phones were sold?")[0] == "amount"
+    assert kind_of("Who invented the telephone?")[0] == "person"
+    assert phones("Portable : 06 39 98 27 41. Jamais là") == ["06 39 98 27 41"] and phones("Call +49 30 1234567 now") == ["+49 30 1234567"]
+    assert phones("address 192.168.178.40, am 14.03.2025, 1 000 000 users") == []  # an IP address, a date, a number
+    note = ("Mme Aubertin (3e gauche) a un double de nos clés. Portable : 06 39 98 27 41.\n"
+            "M. Diallo (rez-de-chaussée) prend nos colis si on est absents.\n")
+    p = Passage(passage_id="voisin#0", source="voisin.fr.md", score=0.85, text=note, language="fr")
+    from rag import chunk
+
+    items = [Evidence(n=1, passage=p, start=a, end=b, score=0.85 - 0.01 * i) for i, (a, b) in enumerate(chunk.sentences(note))]
+    assert assess("Quel est le numéro de portable de Mme Aubertin ?", "fr", [p], items).missing == ""
+    assert assess("Qual è il numero di cellulare di M. Diallo?", "it", [p], items).missing == "bound:phone:Diallo"  # another's line
+    assert assess("What's the phone number of the dentist?", "en", [p], items[2:]).missing == "kind:phone"  # no number at all
+
+
 def test_a_short_sentence_is_evidence_only_with_a_figure():
     from rag.answer.evidence import _usable
 

@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from . import attributes, lexicon, options, signals
+from . import attributes, binding, lexicon, options, signals
 from ..types import Passage
 from .evidence import Evidence
 from .asked import Question
@@ -30,7 +30,7 @@ SUPPORT_REACH = 5  # sentences (best selection score first) searched for an answ
 KIND_REACH = 4
 # Questions whose answer is recognisable in any language: with none of the asked kind in the leading evidence
 # the documents do not answer (measured: false refusal 0.00-0.02 on XQuAD, seeds and tech docs; evals/RESULTS.md)
-EXACT_KINDS = ("amount", "date")
+EXACT_KINDS = ("amount", "date", "phone")
 # cosine taken from a sentence that names years, none of them the one an amount question asks about (measured at 0.03 with
 # fusion.PAIR_SHIFT; evals/RESULTS.md): the selection prefers a sentence whose year may stand in the sentence before
 # ("Zu dieser Zeit hatte Microsoft bereits 13 Milliarden …") to one giving a figure for 2019
@@ -272,10 +272,10 @@ def kind_missing(question: Question, judged: list[Judged]) -> str:
     if judged and wanted and not figures:
         return f"attribute:{wanted[0]}"
     if question.kind in EXACT_KINDS and judged:
-        unbound = _unbound(question, judged, typed)
+        unbound = _unbound(question, judged, typed) or (binding.unlisted(question, judged, typed) if question.kind == "phone" else [])
         if unbound:
             return f"bound:{question.kind}:" + ", ".join(unbound)
-    joint = _joint(question, figures) if question.unit == "money" else ""
+    joint = binding.joint(question, figures) if question.unit == "money" else ""
     if joint:
         return f"joint:{joint}"
     year = attributes.other_year(question.text, figures) if question.kind == "amount" else ""
@@ -328,59 +328,10 @@ def _unbound(question: Question, judged: list[Judged], figures: list[Judged]) ->
     return min(missing, key=len)
 
 
-_CAP = r"[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.-]*"
-_NAMED = rf"{_CAP}(?:\s{_CAP})*"  # a name of one or more capitalised words: "Luke Kuechly"
-_LIST = re.compile(rf"{_NAMED}(?:,\s*{_NAMED})*\s+(?:and|und|sowie|et|e|ed|y|и)\s+{_NAMED}")
-_RUN = re.compile(_NAMED)
-_AND = {"and", "und", "sowie", "et", "e", "ed", "y", "и"}
-
-
 GIVEN_OPTION_DROP = 0.05  # cosine taken from an option item documenting an option the question already gives (evals/RESULTS.md)
 DURATION_OTHER_TYPE = 0.5  # type match of a sentence whose amounts are no span of time, for a "how long" question (evals/RESULTS.md)
 OFF_SUBJECT_DROP = 0.05  # cosine taken from another tool's option item when the asked tool's manual was retrieved (evals/RESULTS.md)
 OPTION_NAME_LIFT = 0.03  # cosine added to an option item whose long option the question names (evals/RESULTS.md)
-JOINT_ALL_NAMES = True  # the joint test reads the figure sentences naming every name of the question, when some do (evals/RESULTS.md)
-
-
-def _joint(question: Question, figures: list[str]) -> str:
-    """For a money question: the first name it gives ("SoftBank") when every figure sentence naming it (by any of its
-    words) names it only in a list with a name the question does not give ("mit SoftBank und Oracle an einem
-    500-Milliarden-Dollar-Projekt", asked what SoftBank put in): the sum belongs to them together. Money only: a list of
-    places or players does not share a count ("37 Millionen Passagiere … bis zum Flughafen Newcastle, Tynemouth …").
-    German questions are left alone: every noun there is capitalised."""
-    from ..lang import detect
-
-    entities = {t.text.lower() for t in question.terms if t.entity}
-    names = [n for n in _question_runs(question.text) if n.split()[0].lower() in entities]
-    first = names[0] if names else ""
-    if not first or detect(question.text) == "de":
-        return ""
-    parts = [w for w in first.split() if len(w) >= 3]
-
-    def alone(sentence: str) -> bool:
-        lists = [(m.start(), m.end(), {w.lower() for w in re.findall(_CAP, m.group(0))} - entities - _AND) for m in _LIST.finditer(sentence)]
-        for part in parts:
-            for m in signals.word_pattern((part,)).finditer(sentence):
-                if not any(a <= m.start() and m.end() <= b and extra for a, b, extra in lists):
-                    return True
-        return False
-
-    naming = [s for s in figures if any(_has(part, s) for part in parts)]
-    # of those, the ones naming the question's other names too, when some do ("Combien Oracle a-t-il investi dans
-    # Stargate ?": not "… einen Deal mit Oracle im Wert von 10 Milliarden Dollar", which names no Stargate)
-    others = [[w for w in name.split() if len(w) >= 3] for name in names[1:]] if JOINT_ALL_NAMES else []
-    naming = [s for s in naming if all(any(_has(w, s) for w in name) for name in others if name)] or naming
-    return first if naming and not any(alone(s) for s in naming) else ""
-
-
-def _question_runs(question: str) -> list[str]:
-    """The runs of capitalised words of a question, its first word left out ("Combien Oracle …" -> "Oracle")."""
-    out = []
-    for m in _RUN.finditer(question):
-        run = m.group(0) if m.start() > 0 else m.group(0).partition(" ")[2]
-        if run:
-            out.append(run)
-    return out
 
 
 def _has(name: str, text: str) -> bool:

@@ -1,7 +1,7 @@
 """What a question asks for: its kind, and for amounts its unit.
 
-``kind`` is reason, date, amount, person, place, name (what something is called), option (a command-line option) or
-other; an amount also has a ``unit``: money, percent, count or any. Both come from the question's wording in English,
+``kind`` is reason, date, amount, person, place, name (what something is called), option (a command-line option),
+command, phone (a phone number) or other; an amount also has a ``unit``: money, percent, count or any. Both come from the question's wording in English,
 German, Russian, French, Italian and Spanish: its question word ("how much", "сколько", "combien") or, for "what is the …"
 questions, the noun it asks about ("the salary", "das Gehalt", "la date", "la città").
 """
@@ -31,6 +31,13 @@ _TIME_Q = _any(  # a time of day
     r"\bwhat time\b(?!\s*(?:fram|period|span|zone|scale|line))", r"\bum wie ?viel uhr", r"\bà quelle heure", r"\ba che ora", r"\ba qu[ée] hora", r"\bво сколько\b(?! раз)",
     r"\bв котором часу", r"\bна какое время\b", r"\bк какому времени\b",
 )
+# a phone number: "phone number", "Telefonnummer", "Handynummer", "numéro de téléphone", "numero di cellulare", "номер телефона"
+_PHONE_Q = _any(  # the number, not the device: "Who invented the telephone?" asks for a person
+    r"\b(?:phone|telephone|mobile|cell(?:phone)?)\s+(?:number|no\b)", r"telefonnummer", r"handynummer", r"\brufnummer", r"mobilnummer",
+    r"\bnum[ée]ro de (?:t[ée]l[ée]phone|portable|mobile)\b", r"\bnumero di (?:telefono|cellulare)\b",
+    r"\bn[úu]mero de (?:tel[ée]fono|m[óo]vil|celular)\b", r"\bномер (?:телефона|мобильного)",
+)
+_HOW_MANY = _any(r"\bhow many\b", r"\bwie viele\b", r"\bcombien de\b", r"\bquant[ie]\b", r"\bcu[áa]nt[oa]s\b", r"\bсколько\b")
 _PERCENT_Q = _any(
     r"\bwhat (?:share|percentage|proportion|stake|fraction)\b", r"\bhow (?:big|large) (?:a |is the )?(?:share|stake)",
     r"\bwelchen anteil", r"\bwie viel prozent", r"\bwie hoch ist der anteil", r"\bкакую долю", r"\bкакой процент", r"\bкакая доля",
@@ -170,6 +177,8 @@ def kind_of(question: str) -> tuple[str, str]:
         return "reason", ""
     if who_is(q):
         return "other", ""  # who someone is: a description
+    if _PHONE_Q.search(q) and not _HOW_MANY.search(q):
+        return "phone", ""  # "What's the dentist's phone number?", not "how many phones …"
     opener = _OPENER.search(q)
     if opener and len(q[: opener.start()].split()) > 2:
         opener = None  # a "was"/"что"/"che" deep inside the question is not how it opens

@@ -71,6 +71,11 @@ NO_KIND = {
         "fr": "Aucun des passages trouvés ne donne la date demandée.", "it": "Nessuno dei passaggi trovati indica la data richiesta.",
         "ru": "Ни в одном из найденных фрагментов нет запрошенной даты.", "es": "Ninguno de los pasajes encontrados da la fecha pedida.",
     },
+    "phone": {
+        "en": "None of the passages found gives the phone number asked for.", "de": "Keine der gefundenen Passagen nennt die gefragte Telefonnummer.",
+        "fr": "Aucun des passages trouvés ne donne le numéro de téléphone demandé.", "it": "Nessuno dei passaggi trovati indica il numero di telefono richiesto.",
+        "ru": "Ни в одном из найденных фрагментов нет запрошенного номера телефона.", "es": "Ninguno de los pasajes encontrados da el número de teléfono pedido.",
+    },
     "person": {
         "en": "None of the passages found names the person asked for.", "de": "Keine der gefundenen Passagen nennt die gefragte Person.",
         "fr": "Aucun des passages trouvés ne nomme la personne demandée.", "it": "Nessuno dei passaggi trovati nomina la persona richiesta.",
