@@ -1059,6 +1059,12 @@ def test_a_sum_in_a_hyphenated_compound_is_money_not_a_count():
     assert count.candidates("Stargate umfasst 20 Rechenzentren.", "de") == ["20"]
 
 
+def test_a_reason_word_of_one_language_is_none_in_another():
+    assert signals.causal("Er kam nicht, da er krank war.", "de") and signals.causal("Je reste, car il pleut.", "fr")
+    assert not signals.causal("Bici da città grigia, telaio 54.", "it") and not signals.causal("The car is in the garage.", "en")
+    assert signals.causal("He stayed because it rained.", "en")
+
+
 def test_a_why_question_quotes_the_sentence_that_points_back_to_the_reason_first():
     """"Why did Microsoft hire Suleyman?": a causal clause about something else ("… angeschrien haben soll, da er …") scored
     a little higher than Benioff's "… Вот почему они наняли Мустафу Сулеймана." The sentence pointing back to the reason gets

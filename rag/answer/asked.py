@@ -331,7 +331,7 @@ class Question:
     def type_match(self, sentence: str, language: str = "") -> float:
         """1 when the sentence holds the kind of thing asked for, 0 when it does not, 0.5 for questions of no known kind."""
         if self.kind == "reason":
-            return float(causal(sentence) or points_back(sentence))  # "Вот почему они наняли …" gives it with the sentence before
+            return float(causal(sentence, language) or points_back(sentence))  # "Вот почему они наняли …" gives it with the sentence before
         if self.kind == "other":
             return 0.5
         return float(bool(self.candidates(sentence, language)))

@@ -206,9 +206,9 @@ def _one_edit(a: str, b: str) -> bool:
 # --- what a sentence is -------------------------------------------------------------------------------
 _CAUSAL = re.compile(
     r"\bbecause\b|\bsince\b|\bdue to\b|\bso that\b|\bin order to\b|\bthat'?s why\b|\bwhich is why\b|\bto (?:build|have|reduce|make|avoid|create|develop|ensure)\b|\bas a result\b"
-    r"|\bweil\b|\bda\b|\bdenn\b|\bdeshalb\b|\bdeswegen\b|\bdarum\b|\bdaher\b|\bum\b.{1,60}\bzu\b|\bdamit\b|\baufgrund\b|\bwegen\b"
+    r"|\bweil\b|\bdenn\b|\bdeshalb\b|\bdeswegen\b|\bdarum\b|\bdaher\b|\bum\b.{1,60}\bzu\b|\bdamit\b|\baufgrund\b|\bwegen\b"
     r"|потому что|так как|\bпоэтому\b|\bчтобы\b|\bиз-за\b|\bпоскольку\b|\bведь\b|\bдля того"
-    r"|parce qu|\bcar\b|\bpuisque\b|\bafin de\b|\bafin qu|\bc'est pourquoi\b|\bpour (?:construire|avoir|réduire|créer|développer)|\bà cause\b|\bgrâce à\b|\bdonc\b"
+    r"|parce qu|\bpuisque\b|\bafin de\b|\bafin qu|\bc'est pourquoi\b|\bpour (?:construire|avoir|réduire|créer|développer)|\bà cause\b|\bgrâce à\b|\bdonc\b"
     r"|\bperch[ée]\b|\bpoich[ée]\b|\bdato che\b|\bin modo da\b|\bper (?:costruire|avere|ridurre|creare|sviluppare)|\bquindi\b|\ba causa\b|\bper questo\b"
     r"|\bporque\b|\bya que\b|\bpara (?:construir|tener|reducir|crear)|\bpor eso\b",
     re.IGNORECASE,
@@ -346,9 +346,14 @@ def is_heading(sentence: str) -> bool:
     return len(words) <= 12 and not re.search(r"[.!?…:;。！？»\"”)]$", text)
 
 
-def causal(sentence: str) -> bool:
-    """The sentence gives a reason (because, weil, потому что, parce que, perché, porque …)."""
-    return bool(_CAUSAL.search(sentence))
+# words that give a reason in one language and mean something else in another: German "da" (Italian, Spanish "from"),
+# French "car" (English "car")
+_CAUSAL_IN = {"de": re.compile(r"\bda\b", re.IGNORECASE), "fr": re.compile(r"\bcar\b", re.IGNORECASE)}
+
+
+def causal(sentence: str, language: str = "") -> bool:
+    """The sentence, written in ``language``, gives a reason (because, weil, потому что, parce que, perché, porque …)."""
+    return bool(_CAUSAL.search(sentence)) or (language in _CAUSAL_IN and bool(_CAUSAL_IN[language].search(sentence)))
 
 
 _UNIT = (
