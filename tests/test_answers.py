@@ -168,6 +168,9 @@ def test_a_tables_header_row_is_noise():
     assert table_header(text, header, text.index("\n", header))
     assert not table_header(text, row, text.index("\n", row))  # a row of values answers
     assert not table_header("| a | b |", 0, 9)  # no rule line below: a row like any other
+    bare = "Ecco le classi:\n| Classe | maschera di rete |\n| A | 255.0.0.0 |\n| B | 255.255.0.0 |\n"  # a table without the rule line
+    assert table_header(bare, bare.index("| Classe"), bare.index("\n", bare.index("| Classe")))  # no digit, above a row with one
+    assert not table_header(bare, bare.index("| A"), bare.index("\n", bare.index("| A")))
 
 
 def test_a_phone_question_wants_a_phone_number_on_the_named_contacts_line():

@@ -313,12 +313,21 @@ _TABLE_RULE = re.compile(r"[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \
 
 def table_header(text: str, start: int, end: int) -> bool:
     """The sentence ``text[start:end]`` is a Markdown table's header row: a row the rule line "|---|---|" follows (the
-    column names; "| День | Время | Где |" answers nothing, the rows below do)."""
+    column names; "| День | Время | Где |" answers nothing, the rows below do), or, in a table without that line, a
+    first row with no digit above a row with one ("| Classe | indirizzi di rete | …" above "| A | 10.x.x.x | …")."""
     row = text[start:end].strip()
     if not (row.startswith("|") and row.endswith("|")):
         return False
     line_end = text.find("\n", end)
-    return line_end >= 0 and _TABLE_RULE.match(text, line_end + 1) is not None
+    if line_end < 0:
+        return False
+    if _TABLE_RULE.match(text, line_end + 1):
+        return True
+    # a table written without the rule line: its first row, holding no digit, above a row that holds one
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[: max(0, line_start - 1)].rsplit("\n", 1)[-1].strip() if line_start else ""
+    after = text[line_end + 1 :].split("\n", 1)[0].strip()
+    return not before.startswith("|") and after.startswith("|") and not any(c.isdigit() for c in row) and any(c.isdigit() for c in after)
 
 
 def in_block(text: str, start: int) -> bool:
