@@ -1,9 +1,10 @@
 """What a question asks for: its kind, and for amounts its unit.
 
 ``kind`` is reason, date, amount, person, place, name (what something is called), option (a command-line option),
-command, phone (a phone number) or other; an amount also has a ``unit``: money, percent, count or any. Both come from the question's wording in English,
-German, Russian, French, Italian and Spanish: its question word ("how much", "сколько", "combien") or, for "what is the …"
-questions, the noun it asks about ("the salary", "das Gehalt", "la date", "la città").
+command, phone (a phone number) or other; an amount also has a ``unit``: money, percent, count or any, and a date the
+unit "time" when a time of day is asked ("what time", "à quelle heure"). Both come from the question's wording in
+English, German, Russian, French, Italian and Spanish: its question word ("how much", "сколько", "combien") or, for
+"what is the …" questions, the noun it asks about ("the salary", "das Gehalt", "la date", "la città").
 """
 from __future__ import annotations
 
