@@ -61,19 +61,20 @@ def unlisted(question: Question, judged: list, phones: list) -> list[str]:
     """For a phone question naming someone ("… von Frau Aubertin", "… di M. Diallo"): the names the passages hold but no
     line with a phone number does (a note lists one contact per line); [] when some phone line names them all.
     ``judged`` and ``phones`` are judge.Judged sentences: all of them, and those holding a number."""
-    words = {w for run in question_runs(question.text) for w in run.split() if len(w) >= 3 and not lexicon.ordinary(w, "")}
-    texts = "\n".join({j.item.passage.passage_id: j.item.passage.text for j in judged}.values())
-    named = [w for w in sorted(words) if has(w, texts)]
-    if not named or not phones:
+    if not phones:
         return []
+    words = {w for run in question_runs(question.text) for w in run.split() if len(w) >= 3 and not lexicon.ordinary(w, "")}
+    texts = passages_text(judged)
+    named = [w for w in sorted(words) if has(w, texts)]
+    if not named:
+        return []
+    lines = [signals.line_at(j.item.passage.text, j.item.start, j.item.end) for j in phones]
+    return min(([w for w in named if not has(w, line)] for line in lines), key=len)
 
-    def line(j) -> str:  # a judge.Judged
-        text = j.item.passage.text
-        end = text.find("\n", j.item.end)
-        return text[text.rfind("\n", 0, j.item.start) + 1 : end if end >= 0 else len(text)]
 
-    return min(([w for w in named if not has(w, line(j))] for j in phones), key=len)
-
+def passages_text(judged: list) -> str:
+    """The text of every passage the judged sentences (judge.Judged) come from, each once."""
+    return "\n".join({j.item.passage.passage_id: j.item.passage.text for j in judged}.values())
 
 
 def has(name: str, text: str) -> bool:

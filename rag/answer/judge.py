@@ -294,9 +294,9 @@ def _role(question: Question, judged: list[Judged]) -> str:
         return f"role:{role}"
     org = attributes.role_of(question.text, role)
     terms = [t for t in question.terms if t.entity and t.text in org.split()]
-    texts = "\n".join({j.item.passage.passage_id: j.item.passage.text for j in judged}.values())
+    texts = binding.passages_text(judged)
     everywhere = signals.Vocabulary.of(texts) if terms else None
-    named = [t for t in terms if _has(t.text, texts) or (len(t.skel) >= 4 and everywhere.has(t))]
+    named = [t for t in terms if binding.has(t.text, texts) or (len(t.skel) >= 4 and everywhere.has(t))]
     vocabs = [(j.item.text, signals.Vocabulary.of(j.item.text)) for j in sentences] if named else []
     if named and not any(vocab.has(t) or _spelled_out(t.text, texts, text) for text, vocab in vocabs for t in named):
         return f"role:{role}:{org}"
@@ -310,7 +310,7 @@ def _spelled_out(acronym: str, texts: str, sentence: str) -> bool:
         return False
     for m in re.finditer(r"((?:\S+\s+){1,6})\(" + re.escape(acronym) + r"\)", texts):
         words = {w for w in re.findall(r"[^\W\d_]{4,}", m.group(1)) if w[0].isupper()}
-        if words and all(_has(w, sentence) for w in words):
+        if words and all(binding.has(w, sentence) for w in words):
             return True
     return False
 
@@ -320,11 +320,11 @@ def _unbound(question: Question, judged: list[Judged], figures: list[Judged]) ->
     (within its sentence's window); [] when some figure has them all."""
     if not question.identifiers or not figures:
         return []
-    texts = "\n".join({j.item.passage.passage_id: j.item.passage.text for j in judged}.values())
-    named = [n for n in question.identifiers if _has(n, texts)]
+    texts = binding.passages_text(judged)
+    named = [n for n in question.identifiers if binding.has(n, texts)]
     if not named:
         return []
-    missing = [[n for n in named if not _has(n, _window(j.item))] for j in figures]
+    missing = [[n for n in named if not binding.has(n, _window(j.item))] for j in figures]
     return min(missing, key=len)
 
 
@@ -332,10 +332,6 @@ GIVEN_OPTION_DROP = 0.05  # cosine taken from an option item documenting an opti
 DURATION_OTHER_TYPE = 0.5  # type match of a sentence whose amounts are no span of time, for a "how long" question (evals/RESULTS.md)
 OFF_SUBJECT_DROP = 0.05  # cosine taken from another tool's option item when the asked tool's manual was retrieved (evals/RESULTS.md)
 OPTION_NAME_LIFT = 0.03  # cosine added to an option item whose long option the question names (evals/RESULTS.md)
-
-
-def _has(name: str, text: str) -> bool:
-    return signals.word_pattern((name,)).search(text) is not None
 
 
 def assess(question: str, language: str, passages: list[Passage], items: list[Evidence], mentioned: Mentioned | None = None) -> Assessment:

@@ -8,7 +8,7 @@ The dictionaries load lazily (simplemma's compact backend), English first (0.1 s
 (0.1-0.6 s), and only when a how-to or option question holds a word no document contains. simplemma lists inflected
 forms but not words that never inflect ("plusieurs", "toujours", "finora"), so the frequency lists of words seen in
 film subtitles come next: English's and the question's, then every other Latin-script language's (a short question's
-language is often detected wrongly: "Wer starb ohne …" as English), about 0.6 s for all, only for a word that is still
+language is often detected wrongly: "Wer starb ohne …" as English), about 0.9 s for all, only for a word that is still
 unknown, which is then most often the name the question is refused for.
 """
 from __future__ import annotations
@@ -57,10 +57,15 @@ def ordinary(word: str, language: str = "") -> bool:
         if word.islower() and len(word) >= TYPO_MIN and any(known(w) for w in _one_edit(low)):
             return True  # a misspelt word ("conifgure"), not a name
     first = [lang for lang in ("en", language) if lang in FREQUENCY_LANGUAGES]
-    if any(_frequency(lang).get(low, 0) > FREQUENCY_FLOOR for lang in first):
+    if any(_frequent(low, lang) for lang in first):
         return True
     others = [lang for lang in FREQUENCY_LANGUAGES if lang not in first]  # the question's language may be detected wrongly
-    return any(_frequency(lang).get(low, 0) > FREQUENCY_FLOOR for lang in others)
+    return any(_frequent(low, lang) for lang in others)
+
+
+def _frequent(low: str, language: str) -> bool:
+    """``low`` occurs in ``language``'s frequency list more often than ``FREQUENCY_FLOOR``."""
+    return _frequency(language).get(low, 0) > FREQUENCY_FLOOR
 
 
 @lru_cache(maxsize=None)
@@ -88,7 +93,7 @@ def _listed(word: str, language: str) -> bool:
     import simplemma
 
     langs = [lang for lang in dict.fromkeys(("en", language)) if lang in LANGUAGES]
-    return any(simplemma.is_known(word, lang, low_memory=True) or _frequency(lang).get(word, 0) > FREQUENCY_FLOOR for lang in langs)
+    return any(simplemma.is_known(word, lang, low_memory=True) or _frequent(word, lang) for lang in langs)
 
 
 def local_acronym(word: str, language: str) -> bool:
@@ -103,7 +108,7 @@ def local_acronym(word: str, language: str) -> bool:
         return False
     if any(simplemma.is_known(w, language, low_memory=True) for w in (word, word.lower(), word.capitalize())):
         return True
-    return language in FREQUENCY_LANGUAGES and _frequency(language).get(word.lower(), 0) > FREQUENCY_FLOOR
+    return language in FREQUENCY_LANGUAGES and _frequent(word.lower(), language)
 
 
 def _one_edit(low: str) -> set[str]:

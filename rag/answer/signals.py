@@ -324,8 +324,7 @@ def table_header(text: str, start: int, end: int) -> bool:
     if _TABLE_RULE.match(text, line_end + 1):
         return True
     # a table written without the rule line: its first row, holding no digit, above a row that holds one
-    line_start = text.rfind("\n", 0, start) + 1
-    before = text[: max(0, line_start - 1)].rsplit("\n", 1)[-1].strip() if line_start else ""
+    before = (_line_before(text, start) or "").strip()
     after = text[line_end + 1 :].split("\n", 1)[0].strip()
     return not before.startswith("|") and after.startswith("|") and not any(c.isdigit() for c in row) and any(c.isdigit() for c in after)
 
@@ -334,10 +333,22 @@ def in_block(text: str, start: int) -> bool:
     """The sentence at ``start`` of ``text`` is a line inside a block of lines: the line before it is not blank ('Wi-Fi
     "Larkspur-5G", password maple-otter-4417' in a note, under its heading), so a short line without a full stop is no
     title; a Markdown heading always is one."""
-    line_start = text.rfind("\n", 0, start) + 1
-    if text[line_start:start].strip() or text[start:].lstrip().startswith("#") or line_start == 0:
+    before = _line_before(text, start)
+    if text[text.rfind("\n", 0, start) + 1 : start].strip() or text[start:].lstrip().startswith("#") or before is None:
         return False  # not the start of its line, a Markdown heading, or the passage's first line (what precedes is unknown)
-    return bool(text[: line_start - 1].rsplit("\n", 1)[-1].strip())
+    return bool(before.strip())
+
+
+def _line_before(text: str, start: int) -> str | None:
+    """The line before the one holding ``start`` (None on the first line)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    return text[: line_start - 1].rsplit("\n", 1)[-1] if line_start else None
+
+
+def line_at(text: str, start: int, end: int) -> str:
+    """The whole line (or lines) holding ``text[start:end]``."""
+    line_end = text.find("\n", end)
+    return text[text.rfind("\n", 0, start) + 1 : line_end if line_end >= 0 else len(text)]
 
 
 def is_heading(sentence: str) -> bool:
