@@ -88,6 +88,27 @@ def _term(line: str, nxt: str) -> bool:
     return 0 < _indent(line) < _indent(nxt) and bool(nxt.strip()) and 0 < len(words) <= 40 and words[-1] not in ".!?…:;,。！？"
 
 
+# a line of this many characters or more that stops mid-sentence, and a next line at its indentation going on in lower
+# case, is prose wrapped at a column ("… tracker which is\nlocated at …"), not a list of short lines
+WRAP_MIN = 40
+WRAPPED_PROSE = True
+_PROSE_WORD = re.compile(r"[a-zà-ÿа-яё][^\W\d_]*(?:['’-][^\W\d_]+)*[,;]?")
+_COLUMNS = re.compile(r"\t| {2,}|\[--?\w")  # columns, or a synopsis' optional options
+_ABBREVIATED = re.compile(r"(?:\b(?:etc|usw|bzw|vgl|ecc|cf|ca)|\b[eiz]\.\s?[geB]|\bт\.\s?[дпе]|\bи\.\s?д)\.$", re.IGNORECASE)
+
+
+def _wrapped(line: str, nxt: str) -> bool:
+    """Whether the break between ``line`` and ``nxt`` only wraps prose (see ``WRAP_MIN``): not columns (a tab or a run of
+    spaces inside), a synopsis ("[-e]"), code or records (fewer than 5 words), nor a next line opening a field ("category: …")."""
+    words, following = line.strip(), nxt.strip()
+    first = following.split(maxsplit=1)[0] if following else ""
+    return (
+        len(words) >= WRAP_MIN and len(words.split()) >= 5 and _indent(nxt) == _indent(line) and bool(_PROSE_WORD.fullmatch(first))
+        and not _COLUMNS.search(words) and not _COLUMNS.search(following)
+        and (words[-1] not in ".!?…:;。！？\"”»" or bool(_ABBREVIATED.search(words)))
+    )
+
+
 def _line_breaks(text: str, start: int, end: int) -> list[int]:
     """Positions inside a paragraph where a single newline starts a new unit.
 
@@ -109,7 +130,9 @@ def _line_breaks(text: str, start: int, end: int) -> list[int]:
         nxt_line = nxt.split("\n", 1)[0]
         if item is None and starts_unit and (_OPTION_HEAD.match(line) or _term(line, nxt_line)):
             item = _indent(line)  # the unit starts with an option or a term
-        ends = bool(prev) and (prev[-1] in ".!?…:;。！？\"”»" or bool(_LINE_START_BLOCK.match(nxt) or _LINE_START_BLOCK.match(line)) or len(prev) - prev.rfind("\n") < 60)
+        ends = bool(prev) and not (WRAPPED_PROSE and _wrapped(line, nxt_line)) and (
+            prev[-1] in ".!?…:;。！？\"”»" or bool(_LINE_START_BLOCK.match(nxt) or _LINE_START_BLOCK.match(line)) or len(prev) - prev.rfind("\n") < 60
+        )
         # an option opens a unit when it is indented, follows another item or ends a line of its own (not wrapped prose)
         opens = bool(_OPTION_HEAD.match(nxt_line)) and (_indent(nxt_line) > 0 or item is not None or ends)
         if opens:
@@ -247,7 +270,7 @@ def _block_sizes(text: str, us: list[Span]) -> dict[int, int]:
 
 # The sentence rules' version: sentence vectors are stored by position (``<chunk id>@<i>``), so a change of
 # the rules must not let a chunk keep the vectors of its old sentences. Part of every content hash.
-SENTENCE_RULES = "s3"  # s2: an option or term and its indented description are one unit; s3: initials and abbreviations
+SENTENCE_RULES = "s4"  # s2: an option or term and its indented description are one unit; s3: initials and abbreviations; s4: wrapped prose
 
 
 def content_hash(text: str) -> str:

@@ -358,6 +358,32 @@ def test_setext_heading_starts_a_new_chunk():
     assert [c.start for c in chunks] == [0, text.index("Part two")]
 
 
+def test_front_matter_gives_the_title_and_no_setext_heading():
+    from rag.load.text import headings
+
+    text = "---\ntitle: Porting To New Systems\nSPDX-License-Identifier: LGPL-2.1-or-later\n---\n\n## HOWTO\n\nBuild it.\n"
+    assert headings(text) == [(0, "Porting To New Systems"), (text.index("## HOWTO"), "Porting To New Systems › HOWTO")]
+    # without a title the block is still no heading; a setext heading after it still is one
+    plain = "---\nlayout: page\n---\n\nPart one\n--------\n\nText.\n"
+    assert headings(plain) == [(plain.index("Part one"), "Part one")]
+
+
+def test_prose_wrapped_at_a_narrow_column_stays_one_sentence():
+    text = ("You can raise issues on the GitLab issues tracker which is\nlocated at the project's own site, and you\n"
+            "will need a login to do so.\n\nAlternatively send comments, bug reports, patches, etc.\nto the email list of the project.\n")
+    texts = [text[s:e] for s, e in chunking.sentences(text)]
+    assert [t.replace("\n", " ") for t in texts] == [
+        "You can raise issues on the GitLab issues tracker which is located at the project's own site, and you will need a login to do so.",
+        "Alternatively send comments, bug reports, patches, etc. to the email list of the project.",
+    ]
+    # short lines, fields, columns and a synopsis are still one unit per line
+    for lines in ("Wi-Fi: Fritzbox 7530 in the hall cupboard\npassword: the one on the sticker below it",
+                  "gnu      the GNU tar 1.13.x format of old\noldgnu   the GNU format as in tar <= 1.12",
+                  "xzgrep [grep_options] [-e] pattern [file...]\nxzegrep ...",
+                  "Buy milk\nbread and butter"):
+        assert len(chunking.sentences(lines)) == 2, lines
+
+
 def test_numbered_list_item_is_one_unit():
     text = "Steps:\n1. Create a virtual environment.\n2. Activate it with your shell.\n"
     texts = [text[s:e] for s, e in chunking.sentences(text)]

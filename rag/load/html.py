@@ -33,6 +33,7 @@ _WORDS = re.compile(r"[\s_-]+")
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)|<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 _ANY_SPACE = re.compile(r"\s")
+_ALNUM = re.compile(r"[^\W_]")
 LINKY_TAGS = {"ul", "ol", "dl", "div", "section", "table", "p"}
 
 
@@ -78,20 +79,26 @@ def is_furniture(el, in_content: bool) -> bool:
     return tag not in ("body", "html", "main", "article") and any(FURNITURE.match(w) for w in _words(el.get("class")) + _words(el.get("id")))
 
 
+def _count(text: str | None) -> int:
+    """Words of a text: whitespace-separated tokens holding a letter or digit."""
+    return sum(1 for token in (text or "").split() if _ALNUM.search(token))
+
+
 def link_heavy(root) -> set:
     """Menu-like elements (lists, boxes, paragraphs with 3+ links) whose words are mostly link text.
 
-    One pass from the leaves up (a pre-order list reversed puts every element after its descendants),
-    so a large page costs linear time, not a walk of every subtree."""
+    Words are tokens with a letter or digit: the commas and brackets between links ("Next: A, Previous: B,
+    Up: C [Index]", texinfo's header) are not text. One pass from the leaves up (a pre-order list reversed
+    puts every element after its descendants), so a large page costs linear time, not a walk of every subtree."""
     stats: dict = {}  # element -> (words, words inside links, links)
     heavy = set()
     for el in reversed(list(root.iter())):
         tag = local(el)
-        words = len((el.text or "").split()) if tag else 0
+        words = _count(el.text) if tag else 0
         linked = links = 0
         for child in el:
             w, lw, n = stats.pop(child, (0, 0, 0))
-            words, linked, links = words + w + len((child.tail or "").split()), linked + lw, links + n
+            words, linked, links = words + w + _count(child.tail), linked + lw, links + n
         if tag == "a":
             linked, links = words, links + 1
         stats[el] = (words, linked, links)

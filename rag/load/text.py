@@ -68,6 +68,9 @@ class PlainText:
 _ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 _SETEXT = re.compile(r"^(?P<title>[^\n#>\-*+|`].*)\n(?P<bar>=+|-+)[ \t]*$", re.MULTILINE)
 _FENCE = re.compile(r"^ {0,3}(```|~~~)", re.MULTILINE)
+# YAML front matter (Jekyll, Hugo, MkDocs): its closing "---" is no setext underline, its title the page's
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<body>(?:.*\n)*?)(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+_FRONT_TITLE = re.compile(r"^title:[ \t]*(?P<q>[\"']?)(?P<title>.+?)(?P=q)[ \t]*$", re.MULTILINE)
 
 
 def _fenced(text: str, opened: bool = False) -> list[tuple[int, int]]:
@@ -82,7 +85,11 @@ def heading_marks(text: str, opened: bool = False) -> list[tuple[int, int, str]]
     fences = _fenced(text, opened)
     found = [(m.start(), len(m.group(1)), m.group(2).strip()) for m in _ATX.finditer(text)]
     found += [(m.start(), 1 if m.group("bar")[0] == "=" else 2, m.group("title").strip()) for m in _SETEXT.finditer(text)]
-    return [(offset, level, title) for offset, level, title in sorted(found) if title and not any(a <= offset < b for a, b in fences)]
+    front = _FRONT_MATTER.match(text)
+    titled = _FRONT_TITLE.search(front.group("body")) if front else None
+    fences += [(0, front.end())] if front else []
+    kept = [(offset, level, title) for offset, level, title in sorted(found) if title and not any(a <= offset < b for a, b in fences)]
+    return ([(0, 1, titled.group("title").strip())] if titled else []) + kept
 
 
 def starts_in_code(text: str) -> bool:
