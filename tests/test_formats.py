@@ -165,8 +165,11 @@ HTML_CASES = {
     "hidden, scripts and pre": (b'<body><main><p hidden>secret</p><script>var x = 1;</script><pre>line one\nline two</pre>'
                                 b'<p style="display: none">gone</p><div aria-hidden="true">gone</div></main></body>', "line one\nline two"),
     "xhtml with declaration": (b'<?xml version="1.0" encoding="UTF-8"?><html xmlns="http://www.w3.org/1999/xhtml"><body><h1>Title</h1><p>Caf\xc3\xa9</p></body></html>', "Title\n\nCafé"),
-    "texinfo's link bar between commas": (b'<body><div class="header"><p>Next: <a href="n.html" rel="next">Using it</a>, Previous: <a href="p.html">Intro</a>, '
-                                           b'Up: <a href="i.html">Top</a> &nbsp; [<a href="x.html">Index</a>]</p></div><p>Real text.</p></body>', "Real text."),
+    "texinfo's link bar between commas": (b'<body><div class="header"><p>Next: <a href="n.html" rel="next">Using it</a>, Previous: <a href="p.html" rel="prev">Intro</a>, '
+                                           b'Up: <a href="i.html" rel="up">Top</a> &nbsp; [<a href="x.html" rel="index">Index</a>]</p></div><p>Real text.</p></body>', "Real text."),
+    "a list of addresses and of linked types stays": (b'<body><p>error <a href="#r">&lt;RegExp&gt;</a> | <a href="#f">&lt;Function&gt;</a> | <a href="#e">&lt;Error&gt;</a></p></body>',
+                                                      "error <RegExp> | <Function> | <Error>"),
+    "a heading's permalink": (b'<body><h2>Install<a class="headerlink" href="#install" title="Permalink">\xc2\xb6</a></h2><p>Text.</p></body>', "Install\n\nText."),
     "headings in a table cell": (b"<body><table><tr><th>Name</th><th>Age</th></tr><tr><td><p>Ann</p></td><td>31</td></tr></table></body>", "Name | Age\nAnn | 31"),
 }
 

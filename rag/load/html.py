@@ -27,13 +27,14 @@ DROP_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search", 
 # class or id words that name page furniture; matched against the words of a class/id ("site-footer" -> site, footer)
 FURNITURE = re.compile(
     r"^(nav|navbar|navigation|menu|breadcrumbs?|footer|sidebar|cookies?|consent|gdpr|banner|masthead|advert\w*|ads?|"
-    r"social|share|sharing|related|comments?|subscribe|newsletter|popup|modal|skip|toc|pagination|pager|byline-share)$"
+    r"social|share|sharing|related|comments?|subscribe|newsletter|popup|modal|skip|toc|pagination|pager|byline-share|"
+    r"headerlink|permalink)$"  # a heading's "¶" link (Sphinx, MkDocs)
 )
 _WORDS = re.compile(r"[\s_-]+")
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)|<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 _ANY_SPACE = re.compile(r"\s")
-_ALNUM = re.compile(r"[^\W_]")
+PAGING_RELS = {"next", "prev", "previous", "up", "first", "last", "start", "contents", "index"}
 LINKY_TAGS = {"ul", "ol", "dl", "div", "section", "table", "p"}
 
 
@@ -79,30 +80,26 @@ def is_furniture(el, in_content: bool) -> bool:
     return tag not in ("body", "html", "main", "article") and any(FURNITURE.match(w) for w in _words(el.get("class")) + _words(el.get("id")))
 
 
-def _count(text: str | None) -> int:
-    """Words of a text: whitespace-separated tokens holding a letter or digit."""
-    return sum(1 for token in (text or "").split() if _ALNUM.search(token))
-
-
 def link_heavy(root) -> set:
     """Menu-like elements (lists, boxes, paragraphs with 3+ links) whose words are mostly link text.
 
-    Words are tokens with a letter or digit: the commas and brackets between links ("Next: A, Previous: B,
-    Up: C [Index]", texinfo's header) are not text. One pass from the leaves up (a pre-order list reversed
+    Also a bar of 2+ links to the next, previous or parent page (``rel="next"``, "prev", "up": texinfo's "Next: A,
+    Previous: B, Up: C [Index]") with a third of its words linked. One pass from the leaves up (a pre-order list reversed
     puts every element after its descendants), so a large page costs linear time, not a walk of every subtree."""
-    stats: dict = {}  # element -> (words, words inside links, links)
+    stats: dict = {}  # element -> (words, words inside links, links, links to a neighbouring page)
     heavy = set()
     for el in reversed(list(root.iter())):
         tag = local(el)
-        words = _count(el.text) if tag else 0
-        linked = links = 0
+        words = len((el.text or "").split()) if tag else 0
+        linked = links = paging = 0
         for child in el:
-            w, lw, n = stats.pop(child, (0, 0, 0))
-            words, linked, links = words + w + _count(child.tail), linked + lw, links + n
+            w, lw, n, p = stats.pop(child, (0, 0, 0, 0))
+            words, linked, links, paging = words + w + len((child.tail or "").split()), linked + lw, links + n, paging + p
         if tag == "a":
             linked, links = words, links + 1
-        stats[el] = (words, linked, links)
-        if tag in LINKY_TAGS and links >= 3 and words and linked / words > 0.6:
+            paging += bool(PAGING_RELS & set((el.get("rel") or "").lower().split()))
+        stats[el] = (words, linked, links, paging)
+        if tag in LINKY_TAGS and words and (links >= 3 and linked / words > 0.6 or paging >= 2 and linked / words > 0.3):
             heavy.add(el)
     return heavy
 
