@@ -7,6 +7,7 @@ traceback anywhere, and that an index which existed before is left as it was.
 from __future__ import annotations
 
 import functools
+import gzip
 import json
 import os
 import random
@@ -164,6 +165,11 @@ FILE_CASES = {
     "hidden-file": FileCase(_write(".hidden.txt", b"The cat sat on the hidden mat.\n"), "ignored", (".hidden.txt",)),
     "temp-files": FileCase(_temp_files, "ignored", ("foo.txt~", ".#foo.txt", "foo.swp", "#foo.txt#", "~$report.md")),
     "unsupported-formats": FileCase(_unsupported, "skipped", ("scan.tiff", "slides.pptx"), "unsupported format"),
+    # plain text by name, as llama-index reads unknown files: no suffix, or an all-capital part before an unread suffix
+    "readme-no-suffix": FileCase(_write("README", b"The cat sat on the readme mat.\n"), "indexed", ("README",), text="The cat sat on the readme mat.\n"),
+    "readme-debian": FileCase(_write("README.Debian", b"The cat sat on the Debian mat.\n"), "indexed", ("README.Debian",), text="The cat sat on the Debian mat.\n"),
+    "readme-debian-gz": FileCase(_write("NEWS.Debian.gz", gzip.compress(b"The cat sat on the news mat.\n")), "indexed", ("NEWS.Debian.gz",), text="The cat sat on the news mat.\n"),
+    "binary-no-suffix": FileCase(_write("a-program", b"\x7fELF\x02\x01\x01" + b"\x00" * 64), "skipped", ("a-program",), "binary file"),
 }
 
 

@@ -2,12 +2,13 @@
 
 A :class:`Loader` reads one file type's bytes and returns :class:`TextUnit` objects: the text plus
 where it sits (page, section headings). Nothing downstream knows the file format. Loaders are
-chosen by file suffix through a registry; third parties add formats under the ``rag.loaders``
-entry-point group (the entry point's name is the suffix without the dot).
+chosen by file suffix through a registry (a README-like name without one is plain text); third parties add
+formats under the ``rag.loaders`` entry-point group (the entry point's name is the suffix without the dot).
 """
 from __future__ import annotations
 
 import importlib
+import re
 
 from ..registry import Registry
 from .base import Loader, TextUnit
@@ -49,16 +50,36 @@ def suffixes() -> tuple[str, ...]:
     return tuple(f".{kind}" for kind in LOADERS.kinds())
 
 
+# plain text named by convention, not by a format suffix: README, INSTALL, changelog, README.Debian, NEWS.source
+_CAPITAL_PART = re.compile(r"[A-Z]{3,}")
+
+
+def text_name(name: str) -> bool:
+    """A file read as plain text for its name: no suffix at all ("README", "changelog", "COPYING"), or a suffix no loader
+    reads after an all-capital part ("README.Debian", "NEWS.source", "openssh.README.Debian"), as llama-index reads unknown
+    files as text. A binary file of such a name is skipped as unreadable."""
+    base = name.rsplit("/", 1)[-1]
+    if "." not in base.lstrip("."):
+        return True
+    *parts, suffix = base.split(".")
+    return suffix.lower() not in LOADERS.kinds() and any(_CAPITAL_PART.fullmatch(p) for p in parts)
+
+
 def loader_for(source: str, settings=None) -> Loader:
-    suffix = source.rsplit(".", 1)[-1].lower() if "." in source else ""
+    suffix = source.rsplit(".", 1)[-1].lower() if "." in source.rsplit("/", 1)[-1] else ""
+    if text_name(source):
+        from .text import PlainText
+
+        return PlainText()
     return LOADERS.create(suffix, settings)
 
 
 def scan(root, max_bytes: int) -> tuple[list[FileEntry], list[Skipped]]:
-    """List the files under ``root`` that a registered loader reads (see :func:`rag.load.files.scan`)."""
+    """List the files under ``root`` that a registered loader reads, or that :func:`text_name` reads as text (see
+    :func:`rag.load.files.scan`)."""
     from .files import scan as _scan
 
-    return _scan(root, max_bytes, suffixes())
+    return _scan(root, max_bytes, suffixes(), text_name)
 
 
 def has_content(units: list[TextUnit]) -> bool:
@@ -66,4 +87,4 @@ def has_content(units: list[TextUnit]) -> bool:
     return any(any(ch.isalnum() for ch in u.text) for u in units)
 
 
-__all__ = ["FileEntry", "Loader", "Skipped", "TextUnit", "Unreadable", "has_content", "loader_for", "read_bytes", "scan", "sha256", "suffixes"]
+__all__ = ["FileEntry", "Loader", "Skipped", "TextUnit", "Unreadable", "has_content", "loader_for", "read_bytes", "scan", "sha256", "suffixes", "text_name"]

@@ -44,8 +44,9 @@ def _is_temp(name: str) -> bool:
     )
 
 
-def scan(root: Path, max_bytes: int, suffixes: tuple[str, ...]) -> tuple[list[FileEntry], list[Skipped]]:
-    """List indexable files under ``root``; hidden and temporary files are ignored silently.
+def scan(root: Path, max_bytes: int, suffixes: tuple[str, ...], named=None) -> tuple[list[FileEntry], list[Skipped]]:
+    """List indexable files under ``root`` (a suffix of ``suffixes``, or a name ``named`` accepts); hidden and temporary
+    files are ignored silently.
 
     Directory symlinks are not followed (so loops cannot happen); file symlinks are
     followed when they resolve to a regular file. One ``stat`` per file: this runs before every
@@ -57,11 +58,11 @@ def scan(root: Path, max_bytes: int, suffixes: tuple[str, ...]) -> tuple[list[Fi
         raise CorpusError(f"corpus is not a folder: {root}", hint="pass a folder of documents")
     entries: list[FileEntry] = []
     skipped: list[Skipped] = []
-    _scan_dir(str(root), "", max_bytes, suffixes, entries, skipped)
+    _scan_dir(str(root), "", max_bytes, (suffixes, named or (lambda name: False)), entries, skipped)
     return entries, skipped
 
 
-def _scan_dir(folder: str, prefix: str, max_bytes: int, suffixes: tuple[str, ...], entries: list[FileEntry], skipped: list[Skipped]) -> None:
+def _scan_dir(folder: str, prefix: str, max_bytes: int, accepted: tuple, entries: list[FileEntry], skipped: list[Skipped]) -> None:
     """Files of ``folder`` in name order, then its sub-folders in name order (as ``os.walk`` top-down)."""
     try:
         with os.scandir(folder) as it:
@@ -81,14 +82,15 @@ def _scan_dir(folder: str, prefix: str, max_bytes: int, suffixes: tuple[str, ...
             if not entry.is_symlink():
                 subfolders.append(entry)
             continue
-        _scan_file(entry, prefix + entry.name, max_bytes, suffixes, entries, skipped)
+        _scan_file(entry, prefix + entry.name, max_bytes, accepted, entries, skipped)
     for entry in subfolders:
-        _scan_dir(entry.path, prefix + entry.name + "/", max_bytes, suffixes, entries, skipped)
+        _scan_dir(entry.path, prefix + entry.name + "/", max_bytes, accepted, entries, skipped)
 
 
-def _scan_file(entry: os.DirEntry, source: str, max_bytes: int, suffixes: tuple[str, ...], entries: list[FileEntry], skipped: list[Skipped]) -> None:
-    if not entry.name.lower().endswith(suffixes):
-        skipped.append(Skipped(source, "unsupported format (supported: " + ", ".join(suffixes) + ")"))
+def _scan_file(entry: os.DirEntry, source: str, max_bytes: int, accepted: tuple, entries: list[FileEntry], skipped: list[Skipped]) -> None:
+    suffixes, named = accepted  # the readable suffixes, and a test for names read as plain text
+    if not entry.name.lower().endswith(suffixes) and not named(entry.name):
+        skipped.append(Skipped(source, "unsupported format (supported: " + ", ".join(suffixes) + ", and README-like names)"))
         return
     try:
         st = entry.stat()  # follows file symlinks; a dangling or looping link raises
