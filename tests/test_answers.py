@@ -8,7 +8,7 @@ import pytest
 from fakes import FakeLLM
 from typer.testing import CliRunner
 
-from rag.answer import asked, signals
+from rag.answer import asked, kinds, signals
 from rag.answer.citations import unsupported_claims
 from rag.api import Pipeline
 from rag.cli import app, ask_app
@@ -625,6 +625,25 @@ def test_a_name_the_documents_never_mention_is_not_answered_and_the_answer_says_
     assert answer.answer.endswith("They never mention WireGuard, VPN.") and answer.to_dict()["abstain_reason"] == answer.abstain_reason
     german = pipe.ask("Wie konfiguriere ich eine statische Adresse mit systemd-networkd?")
     assert "not in the documents" not in german.abstain_reason  # the name is there (the hash embedder's scores decide the rest)
+
+
+@pytest.mark.parametrize("text", ["hi there", "Thanks!", "merci beaucoup !", "¡Hola!", "Wie geht es dir?", "спасибо", "Grazie mille"])
+def test_a_greeting_is_no_question(text):
+    assert kinds.phatic(text)
+
+
+@pytest.mark.parametrize("text", ["Hi, who leads Microsoft AI?", "Hello world program in C?", "Thanks to whom did OpenAI survive?", "ok"])
+def test_a_question_after_a_greeting_is_one(text):
+    assert not kinds.phatic(text)
+
+
+def test_a_greeting_is_answered_with_what_to_ask_not_with_quotes(tmp_path):
+    (tmp_path / "net.md").write_text("# Netzwerk\n\nHallo! Mit systemd-networkd konfiguriert man eine statische IP-Adresse.\n", encoding="utf-8")
+    pipe = Pipeline(corpus=tmp_path, home=tmp_path / "home", min_evidence=0.0, **FAST)
+    answer = pipe.ask("hi there")
+    assert answer.abstained and not answer.citations and answer.abstain_reason == "a greeting, not a question"
+    assert answer.answer.endswith("ask what you want to know from the documents.")
+    assert not pipe.ask("Hi, how do I configure a static address with systemd-networkd?").abstain_reason == "a greeting, not a question"
 
 
 def test_a_name_elsewhere_in_the_corpus_is_not_called_missing(tmp_path):

@@ -20,7 +20,7 @@ from . import attributes, binding, lexicon, options, signals
 from ..types import Passage
 from .evidence import Evidence
 from .asked import Question
-from .kinds import asks_duration
+from .kinds import asks_duration, phatic
 
 MODEL_FILE = Path(__file__).with_name("answerability.json")
 Mentioned = Callable[[list[str]], set[str]]  # which of these names some document of the corpus contains
@@ -221,7 +221,9 @@ def missing(question: Question, judged: list[Judged], passages: list[Passage], m
     search the whole corpus, from every document) or a word of a how-to or option question that no document
     holds and no dictionary of English or the question's ``language`` knows ("Nginx", "dnsmasq"); no retrieved
     passage documents the tool an option question is about ("subject:rsync"); or an amount or date question finds
-    nothing of the asked kind in its leading sentences. "" otherwise."""
+    nothing of the asked kind in its leading sentences; "phatic" for a greeting or thanks. "" otherwise."""
+    if phatic(question.text):
+        return "phatic"
     absent = question.absent([p.text for p in passages])
     if absent and mentioned is not None:
         found = mentioned(absent)

@@ -203,6 +203,25 @@ def kind_of(question: str) -> tuple[str, str]:
     return "other", ""
 
 
+# a greeting, thanks, a farewell or small talk and nothing else: no question the documents answer ("hi there", "merci !",
+# "wie geht's?", "спасибо"); "Hi, who leads Microsoft AI?" is a question
+_GREETING = (
+    r"hi|hello|hey|hiya|howdy|good (?:morning|afternoon|evening|night)|thanks?(?: you)?(?: (?:very|so) much)?|thx|bye|goodbye|"
+    r"cheers|how are you(?: doing)?|hallo|moin|servus|guten (?:morgen|tag|abend)|danke(?: schön| sehr)?|tschüss|wie geht(?:'s| es dir| es ihnen)|"
+    r"bonjour|bonsoir|salut|coucou|merci(?: beaucoup)?|au revoir|(?:comment )?ça va|ciao|salve|buongiorno|buonasera|grazie(?: mille)?|"
+    r"arrivederci|come stai|hola|buenos días|buenas(?: tardes| noches)?|gracias|adiós|qué tal|привет|здравствуй(?:те)?|"
+    r"добрый (?:день|вечер)|доброе утро|спасибо|пока|до свидания|как дела"
+)
+_PHATIC = re.compile(
+    rf"^[\s¡¿]*(?:(?:{_GREETING})(?:\s+(?:there|all|everyone|folks|zusammen|alle|à tous|tutti|a todos|всем))?[\s!.,?;:)(]*)+$", re.IGNORECASE
+)
+
+
+def phatic(question: str) -> bool:
+    """The question is only a greeting, thanks or small talk ("hi there", "merci !", "как дела?")."""
+    return bool(_PHATIC.match(question))
+
+
 # "how long", "wie lange", "combien de temps", "сколько времени": the answer is a span of time (or a range of dates)
 _DURATION_Q = _any(
     r"\bhow long\b", r"\bwie lange\b", r"\bcombien de temps\b", r"\bquanto tempo\b", r"\bquanto dur", r"\bcu[áa]nto tiempo\b",

@@ -83,6 +83,15 @@ NO_KIND = {
     },
 }
 
+NOT_A_QUESTION = {
+    "en": "That is a greeting, not a question: ask what you want to know from the documents.",
+    "de": "Das ist ein Gruß, keine Frage: Fragen Sie, was Sie aus den Dokumenten wissen möchten.",
+    "fr": "C'est une formule de politesse, pas une question : demandez ce que vous voulez savoir des documents.",
+    "it": "È un saluto, non una domanda: chieda ciò che vuole sapere dai documenti.",
+    "ru": "Это приветствие, а не вопрос: спросите, что вы хотите узнать из документов.",
+    "es": "Es un saludo, no una pregunta: pregunte lo que quiera saber de los documentos.",
+}
+
 NOT_ABOUT = {
     "en": "None of the passages found is about {names}.", "de": "Keine der gefundenen Passagen handelt von {names}.",
     "fr": "Aucun des passages trouvés ne porte sur {names}.", "it": "Nessuno dei passaggi trovati riguarda {names}.",
@@ -95,6 +104,8 @@ def explain(missing: str, code: str) -> str:
     what, _, detail = missing.partition(":")
     if what == "names":
         return localized(NEVER_NAMED, code).format(names=detail)
+    if what == "phatic":
+        return localized(NOT_A_QUESTION, code)
     if what == "kind" and detail in NO_KIND:
         return localized(NO_KIND[detail], code)
     if what == "year":  # the figures given are for other years ("loss in 2023" against the loss expected for 2024)
@@ -115,6 +126,8 @@ def explain(missing: str, code: str) -> str:
 def reason(missing: str) -> str:
     """The same finding for --json: "not in the documents: xrandr", "no amount in the evidence"."""
     what, _, detail = missing.partition(":")
+    if what == "phatic":
+        return "a greeting, not a question"
     if what == "year":
         return f"no figure for {detail} in the evidence"
     if what == "subject":
