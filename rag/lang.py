@@ -21,7 +21,10 @@ _STOP = {
     "pt": "o a os as e é são um uma do da dos das de para que quem por porque como quando onde qual com em não tem foi ao".split(),
     "nl": "de het een en is zijn was van voor dat die wie wat waarom hoe wanneer waar met op niet heeft hebben".split(),
 }
-_STOP_SETS = {lang: set(words) for lang, words in _STOP.items()}
+# greetings and thanks, so that "Merci !" or "¡Hola!" alone is French or Spanish (py3langid guesses Czech, Serbian)
+_GREETINGS = {"en": "hi hello hey thanks", "de": "hallo danke tschüss", "fr": "merci bonjour bonsoir salut", "it": "ciao grazie buongiorno",
+              "es": "hola gracias adiós"}
+_STOP_SETS = {lang: set(words) | set(_GREETINGS.get(lang, "").split()) for lang, words in _STOP.items()}
 
 _SCRIPTS = (
     ("ru", re.compile(r"[\u0400-\u04FF]")),
@@ -34,7 +37,7 @@ _SCRIPTS = (
     ("ja", re.compile(r"[\u3040-\u30FF]")),
     ("zh", re.compile(r"[\u4E00-\u9FFF]")),
 )
-_RU_STOP = set("кто что как почему зачем где когда сколько какой какая какие который это был была были его её их".split())
+_RU_STOP = set("кто что как почему зачем где когда сколько какой какая какие который это был была были его её их спасибо привет здравствуйте".split())
 _CYRILLIC_OTHER = {"uk": set("іїєґ"), "sr": set("ђћџљњ"), "ru": set("ыэё")}
 
 _lock = threading.Lock()

@@ -317,6 +317,8 @@ def test_detect_languages():
     assert lang.detect(RUSSIAN) == "ru"
     assert lang.detect("12345 -- 678 !!") == "und"
     assert lang.detect("") == "und"
+    # a greeting alone (py3langid took "Merci !" for Czech, "¡Hola!" for Serbian, "спасибо" for Uzbek)
+    assert [lang.detect(g) for g in ("Merci !", "¡Hola!", "спасибо", "Grazie mille!", "Danke schön", "hi there")] == ["fr", "es", "ru", "it", "de", "en"]
 
 
 # --- headings -----------------------------------------------------------------------------

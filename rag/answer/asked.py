@@ -123,12 +123,28 @@ def _holds_a_name(span: str, names: tuple[tuple[Term, ...], ...]) -> bool:
     return any(all(vocab.has(t) for t in name) and any(last.has(t) for t in name) for name in names)
 
 
+NAME_AT_START = True  # a name of 2+ words opening a sentence counts ("Craig Small maintains …"; evals/RESULTS.md)
+
+
+def _name_at_start(span: str) -> str:
+    """The name in capitalised words that open a sentence: "" for one word ("Microsoft said", "In March"), else the words
+    after a function word ("The Debian QA Group" -> "Debian QA Group", "Craig Small" stays)."""
+    first, _, rest = span.partition(" ")
+    if NAME_AT_START and first.lower() in _stop_words():
+        first, _, rest = rest.partition(" ")
+    return f"{first} {rest}" if NAME_AT_START and first and rest else ""
+
+
 def _names(sentence: str, question: Vocabulary, language: str, names: tuple[tuple[Term, ...], ...] = ()) -> list[str]:
     out = []
     for m in _NAME.finditer(sentence):
         span = m.group(0).strip(" .,;:")
-        if not _LEADING.sub("", sentence[: m.start()]) or not span:
-            continue  # the sentence's first word
+        if not span:
+            continue
+        if not _LEADING.sub("", sentence[: m.start()]):
+            span = _name_at_start(span)  # the sentence's first word is capitalised anyway
+            if not span:
+                continue
         if language == "de" and _GERMAN_NOUN_BEFORE.search(sentence[max(0, m.start() - 30) : m.start()]):
             # a noun, not a name ("mit 39 Jahren"), unless a name follows it ("der Rekord von John Elway" -> "John Elway");
             # several capitalised words after an article stay a name ("einem Super Bowl", "die New England Patriots")
