@@ -128,7 +128,8 @@ NAME_AT_START = True  # a name of 2+ words opening a sentence counts ("Craig Sma
 
 def _name_at_start(span: str) -> str:
     """The name in capitalised words that open a sentence: "" for one word ("Microsoft said", "In March"), else the words
-    after a function word ("The Debian QA Group" -> "Debian QA Group", "Craig Small" stays)."""
+    after a function word ("The Debian QA Group" -> "Debian QA Group", "Craig Small" stays). :func:`_names` drops it when
+    it shares a word with the question."""
     first, _, rest = span.partition(" ")
     if NAME_AT_START and first.lower() in _stop_words():
         first, _, rest = rest.partition(" ")
@@ -143,8 +144,8 @@ def _names(sentence: str, question: Vocabulary, language: str, names: tuple[tupl
             continue
         if not _LEADING.sub("", sentence[: m.start()]):
             span = _name_at_start(span)  # the sentence's first word is capitalised anyway
-            if not span:
-                continue
+            if not span or any(question.has(Term(text=w, entity=True)) for w in span.split()):
+                continue  # … and one sharing a word with the question is its subject ("Das Debian Handbook …" for "the handbook")
         if language == "de" and _GERMAN_NOUN_BEFORE.search(sentence[max(0, m.start() - 30) : m.start()]):
             # a noun, not a name ("mit 39 Jahren"), unless a name follows it ("der Rekord von John Elway" -> "John Elway");
             # several capitalised words after an article stay a name ("einem Super Bowl", "die New England Patriots")
