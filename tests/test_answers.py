@@ -65,7 +65,8 @@ def test_question_types_in_every_language(question, kind):
 )
 def test_the_short_answer_is_found_in_the_quote(kind, question, sentence, lead):
     q = asked.Question.of(question)
-    assert q.kind == kind and q.lead(sentence) == lead
+    assert q.kind == kind and q.span(sentence) == lead
+    assert q.lead(sentence) == ("" if kind == "person" else lead)  # a person is found but not led with: too often wrong
 
 
 @pytest.mark.parametrize(
@@ -209,10 +210,10 @@ def test_a_name_that_spells_a_month_is_no_date():
 
 def test_german_nouns_are_not_taken_for_names():
     q = asked.Question.of("Who held the record before Manning?")
-    assert q.lead("Mit 39 Jahren ist er der älteste Quarterback.", "de") == ""  # "Jahren", "Quarterback": nouns
-    assert q.lead("Vor Manning wurde der Rekord von John Elway gehalten, der mit 38 Jahren siegte.", "de") == "John Elway"
-    assert q.lead("Sie schlugen im Finale die New England Patriots.", "de") == "New England Patriots"
-    assert q.lead("Vor Manning hielt der Rekord von John Elway.", "en") == "Rekord von John Elway"  # other languages: as before
+    assert q.span("Mit 39 Jahren ist er der älteste Quarterback.", "de") == ""  # "Jahren", "Quarterback": nouns
+    assert q.span("Vor Manning wurde der Rekord von John Elway gehalten, der mit 38 Jahren siegte.", "de") == "John Elway"
+    assert q.span("Sie schlugen im Finale die New England Patriots.", "de") == "New England Patriots"
+    assert q.span("Vor Manning hielt der Rekord von John Elway.", "en") == "Rekord von John Elway"  # other languages: as before
 
 
 def test_a_where_question_is_led_by_a_path_but_not_by_a_name():
