@@ -208,6 +208,18 @@ def test_a_name_that_spells_a_month_is_no_date():
     assert q.candidates("Le modèle sortira en mai 2025.") == ["mai 2025"]
 
 
+@pytest.mark.parametrize("sentence,dates", [
+    ("El último brote fue en Marsella en 1654.", ["1654"]),  # "Marsella" is no "mars"
+    ("The domain remains in Mailand.", []),  # nor "domain" a "mai"
+    ("It opened on 3 May, and Microsoft may invest more.", ["3 May"]),  # English "May" beside a day, not the verb
+    ("La ley entró en vigor el 10 de mayo de 2020.", ["10 de mayo de 2020"]),
+    ("It closed on March 12, 2024.", ["March 12, 2024"]),
+    ("Это было 15 января и в сентябре 2020 года.", ["15 января", "сентябре 2020"]),
+])
+def test_a_month_is_a_whole_word(sentence, dates):
+    assert asked.Question.of("When did it happen?").candidates(sentence, "") == dates
+
+
 def test_german_nouns_are_not_taken_for_names():
     q = asked.Question.of("Who held the record before Manning?")
     assert q.span("Mit 39 Jahren ist er der älteste Quarterback.", "de") == ""  # "Jahren", "Quarterback": nouns
