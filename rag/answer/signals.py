@@ -390,15 +390,9 @@ _AMOUNT = re.compile(
 MONEY_AFTER = re.compile(r"-(?:(?:" + _SCALE_WORDS + r")-)?(?:us-?)?(?:dollar|euro|pfund|rubel)", re.IGNORECASE)
 # a month is a whole word ("Mai", "mars", not "Mailand", "Marsella", "domain"); a Russian one is a stem with its ending
 # ("марта", "сентябре"); English "May" only beside a day or a year (else it is the verb)
-_CYRILLIC = re.compile(r"[а-яё]")
-_LATIN_MONTHS = "|".join(sorted((re.escape(m) for m in _MONTHS if not _CYRILLIC.search(m)), key=len, reverse=True))
-_CYRILLIC_MONTHS = "|".join(sorted((re.escape(m) for m in _MONTHS if _CYRILLIC.search(m)), key=len, reverse=True))
+_LATIN_MONTHS, _CYRILLIC_MONTHS = ("|".join(sorted((re.escape(m) for m in _MONTHS if bool(re.search("[а-яё]", m)) == c), key=len, reverse=True)) for c in (False, True))
 _YEAR_RE = r"(?:1[5-9]|20)\d\d"
-_MONTH_WORD = rf"(?:\b(?:{_LATIN_MONTHS})\b|\b(?:{_CYRILLIC_MONTHS})\w{{0,2}}\b)"
 _DATE = re.compile(
-    rf"(?:\b\d{{1,2}}(?:\.|er|º)?\s(?:de\s)?)?{_MONTH_WORD}(?:\s\d{{1,2}}(?:st|nd|rd|th)?\b,?)?(?:\s(?:de\s|del\s)?{_YEAR_RE})?"
-    rf"|\b\d{{1,2}}\s(?-i:May)\b(?:\s{_YEAR_RE})?|\b(?-i:May)\s(?:\d{{1,2}}(?:st|nd|rd|th)?\b,?\s?)?(?:{_YEAR_RE}\b)?(?<=\d)"
-    rf"|\b{_YEAR_RE}\b",
-    re.IGNORECASE,
-)
+    rf"(?:\b\d{{1,2}}(?:\.|er|º)?\s(?:de\s)?)?(?:\b(?:{_LATIN_MONTHS})\b|\b(?:{_CYRILLIC_MONTHS})\w{{0,2}}\b)(?:\s\d{{1,2}}(?:st|nd|rd|th)?\b,?)?(?:\s(?:de\s|del\s)?{_YEAR_RE})?"
+    rf"|\b\d{{1,2}}\s(?-i:May)\b(?:\s{_YEAR_RE})?|\b(?-i:May)\s(?:\d{{1,2}}(?:st|nd|rd|th)?\b,?\s?)?(?:{_YEAR_RE}\b)?(?<=\d)|\b{_YEAR_RE}\b", re.IGNORECASE)
 _NAME = re.compile(r"(?:[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.-]*)(?:\s(?:(?:de|van|von|der|di|da|du|la|le)\s)?[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.-]*){0,3}")
