@@ -130,9 +130,9 @@ def _line_breaks(text: str, start: int, end: int) -> list[int]:
         nxt_line = nxt.split("\n", 1)[0]
         if item is None and starts_unit and (_OPTION_HEAD.match(line) or _term(line, nxt_line)):
             item = _indent(line)  # the unit starts with an option or a term
-        ends = bool(prev) and not (WRAPPED_PROSE and _wrapped(line, nxt_line)) and (
+        ends = bool(prev) and (
             prev[-1] in ".!?…:;。！？\"”»" or bool(_LINE_START_BLOCK.match(nxt) or _LINE_START_BLOCK.match(line)) or len(prev) - prev.rfind("\n") < 60
-        )
+        ) and not (WRAPPED_PROSE and _wrapped(line, nxt_line))
         # an option opens a unit when it is indented, follows another item or ends a line of its own (not wrapped prose)
         opens = bool(_OPTION_HEAD.match(nxt_line)) and (_indent(nxt_line) > 0 or item is not None or ends)
         if opens:

@@ -144,10 +144,11 @@ def _names(sentence: str, question: Vocabulary, language: str, names: tuple[tupl
         span = m.group(0).strip(" .,;:")
         if not span:
             continue
-        if not _LEADING.sub("", sentence[: m.start()]):
+        at_start = not _LEADING.sub("", sentence[: m.start()])
+        if at_start:
             span = _name_at_start(span)  # the sentence's first word is capitalised anyway
-            if not span or any(question.has(Term(text=w, entity=True)) for w in span.split()):
-                continue  # … and one sharing a word with the question is its subject ("Das Debian Handbook …" for "the handbook")
+            if not span:
+                continue
         if language == "de" and _GERMAN_NOUN_BEFORE.search(sentence[max(0, m.start() - 30) : m.start()]):
             # a noun, not a name ("mit 39 Jahren"), unless a name follows it ("der Rekord von John Elway" -> "John Elway");
             # several capitalised words after an article stay a name ("einem Super Bowl", "die New England Patriots")
@@ -158,6 +159,8 @@ def _names(sentence: str, question: Vocabulary, language: str, names: tuple[tupl
             elif not rest:
                 continue
         words = [Term(text=w, entity=True) for w in span.split()]
+        if at_start and any(question.has(t) for t in words):
+            continue  # a name opening the sentence that shares a word with the question is its subject ("Das Debian Handbook …")
         if all(question.has(t) for t in words) or (NAME_PART_GIVEN and names and _holds_a_name(span, names)):
             continue  # a name the question already gives, or one holding a whole name of the question ("Мустафа Сулейман")
         out.append(span)
