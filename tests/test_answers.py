@@ -119,6 +119,36 @@ def test_a_how_long_question_asks_for_a_span_of_time(question, asks):
     assert asks_duration(question) is asks
 
 
+@pytest.mark.parametrize(
+    "question,unit",
+    [
+        ("Combien m'a coûté la dernière vidange de la voiture ?", "money"), ("Quanto mi è costata la riparazione dei freni?", "money"),
+        ("¿Cuánto cobra el mecánico por hora?", "money"), ("Wie viel hat der letzte Ölwechsel gekostet?", "money"),
+        ("Combien de personnes ont gagné le prix ?", "count"),  # "combien de": a count, whatever the verb
+        ("What is the interest rate on the loan?", "percent"), ("Wie hoch ist der Zinssatz?", "percent"), ("Quel est le taux de chômage ?", "percent"),
+        ("Quel est le taux de change ?", ""), ("What is the market cap of Nvidia?", "money"),
+    ],
+)
+def test_the_money_verb_or_rate_noun_tells_the_unit_of_an_amount(question, unit):
+    assert asked.kind_of(question) == (("amount", unit) if unit else ("other", ""))
+
+
+def test_a_how_long_question_never_leads_with_a_sum_of_money():
+    from rag.answer import judge
+    from rag.answer.evidence import Evidence
+
+    q = asked.Question.of("How long did the war last?")
+    assert asked.priced("$ 500 billion") and asked.priced("12%") and not asked.priced("six")
+    assert q.span("The war lasted six years and cost $ 500 billion.", "en") == "six"
+    assert q.span("Microsoft инвестировала 1 миллиард долларов в OpenAI.", "ru") == ""
+    assert asked.Question.of("How much did the war cost?").span("The war lasted six years and cost $ 500 billion.", "en") == "$ 500 billion"
+    text = "Microsoft invested $1 billion in OpenAI. The partnership ran on for years, 12% of it in cloud credits."
+    p = Passage(passage_id="m#0", source="m.md", score=0.8, text=text, language="en")
+    items = [Evidence(n=1, passage=p, start=0, end=40, score=0.8), Evidence(n=1, passage=p, start=41, end=len(text), score=0.8)]
+    types = {j.item.text: j.type_ok for j in judge.judge(judge.Question.of("How long did the partnership last?"), items)}
+    assert types == {"Microsoft invested $1 billion in OpenAI.": 0.0, "The partnership ran on for years, 12% of it in cloud credits.": 0.0}
+
+
 def test_for_a_how_long_question_an_amount_of_something_else_matches_only_half():
     from rag.answer import judge, signals
     from rag.answer.evidence import Evidence
@@ -277,6 +307,8 @@ def test_an_amount_or_date_question_without_one_in_the_evidence_is_not_answerabl
         ("What was OpenAI valued at after the round?", "amount", ("valuation",)), ("How was the evaluation funded?", "other", ()),
         ("When was the committee established?", "date", ()), ("How many square kilometres of forest were lost?", "amount", ()),  # no money asked
         ("Approximately how many items are in the costume collection?", "amount", ()), ("How many names were signed after the closing?", "amount", ()),
+        ("¿Cuánto cobra Sam Altman al año?", "amount", ("salary", "price")),  # "cobrar": earn or charge, either answers
+        ("What is the market capitalization of Nvidia?", "amount", ("valuation",)), ("Wie hoch ist der Börsenwert von Nvidia?", "amount", ("valuation",)),
     ],
 )
 def test_the_attribute_an_amount_or_date_question_asks_about(question, kind, wanted):

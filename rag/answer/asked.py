@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .kinds import kind_of
+from .kinds import asks_duration, kind_of
 from .options import _FLAG, _ORDINAL, _named_tools, _options, commands
 from .signals import MONEY_AFTER, _AMOUNT, _DATE, _NAME, _SCALE_OF, _WORD, _WORD_NUMBERS, _YEAR, Term, Vocabulary, _stop_words, causal, key_terms, numbers, points_back, script
 
@@ -194,6 +194,11 @@ def candidates(kind: str, unit: str, sentence: str, question: Vocabulary, asked:
     return []
 
 
+def priced(span: str) -> bool:
+    """The span is a sum of money or a percentage ("$ 500 billion", "12%"): never a span of time."""
+    return bool(_CURRENCY.search(span) or _PERCENT.search(span))
+
+
 # a phone number: 6-15 digits in groups ("06 39 98 27 41", "0808 157 0192", "+49 30 1234567", "(030) 123-45-67"); not a
 # date ("14.03.2025", "2022-09-01"), an IP address ("192.168.178.40") or a number in groups of thousands
 _PHONE = re.compile(r"(?<![\w.,])\+?\(?\d[\d()]*(?:[ ./-]\(?\d[\d()]*\)?)+(?![\w]|[.,]\d)")
@@ -342,10 +347,17 @@ class Question:
         own option is always its answer."""
         # a place by name was right for 12 of 34 XQuAD and 0 of 1 seeds place questions: only a path or address leads
         found = [m.group(0) for m in _LOCATION.finditer(sentence)] if self.kind == "place" else self.candidates(sentence, language)
+        if self.duration:
+            found = [f for f in found if not priced(f)]  # "How long is the contract?" is not answered by "1 миллиард долларов"
         if len(found) < 2 or self.kind == "option" or not LEAD_BY_NEARNESS:
             return found[0] if found else ""
         starts, at_term = self._term_positions(sentence)
         return min(found, key=lambda span: _distance(sentence, span, starts, at_term))
+
+    @property
+    def duration(self) -> bool:
+        """The question asks how long something takes or lasts."""
+        return self.kind == "amount" and asks_duration(self.text)
 
     def _term_positions(self, sentence: str) -> tuple[list[int], list[list[int]]]:
         """The start of each word of ``sentence``, and for each question term the sentence holds, the indices of its words."""

@@ -23,7 +23,7 @@ ATTRIBUTES: dict[str, tuple[tuple[str, ...], ...]] = {
         "зарплат", "заработ", "оклад", "жалован", "доход", "вознагражд",
         "salaire", "rémunér", "gagne", "revenu",
         "stipend", "retribu", "guadagn", "reddit", "compens",
-        "sueldo", "gana", "ingreso", "remunera",
+        "sueldo", "gana", "ingreso", "remunera", "cobr",
     )),
     "employees": (("amount:count", "amount:any"), (
         "employ", "staff", "workforce", "worker", "personnel", "headcount",
@@ -45,6 +45,7 @@ ATTRIBUTES: dict[str, tuple[tuple[str, ...], ...]] = {
     "valuation": (("amount:money", "amount:any"), (
         "valued", "^valuation", "bewertet", "bewertung", "оценк", "оценен", "оценив", "оценил", "стоимость компании",
         "valoris", "évalué", "valutat", "valutazion", "valorad", "valoraci", "valuad", "valuaci",
+        "market cap", "capitaliz", "capitalis", "marktkapital", "börsenwert", "капитализ",
     )),
     "parameters": (("amount:count", "amount:any"), ("parameter", "paramet", "параметр", "paramètre", "parámetro")),
     "revenue": (("amount:money", "amount:any"), (
@@ -69,7 +70,7 @@ ATTRIBUTES: dict[str, tuple[tuple[str, ...], ...]] = {
         "цена", "цену", "цены", "ценой", "стоим", "стоит", "стоил", "заплат", "оплат", "выплат", "плати", "тарифн",
         "prix", "coût", "coûte", "tarif", "payé", "payer", "dépens", "frais",
         "prezz", "costa$", "costo$", "costi$", "costano", "tariff", "pagat", "paga", "pagament", "spes",
-        "precio", "cuesta", "costó", "coste", "tarifa", "pagó", "pagar", "pagad", "gastó", "gasto",
+        "precio", "cuesta", "costó", "coste", "tarifa", "pagó", "pagar", "pagad", "gastó", "gasto", "cobr",
     )),
     "temperature": (("amount:any", "amount:count"), (
         "temperat", "degree", "grad", "градус", "температур", "degré", "gradi$", "grado$", "grados$", "°c", "°f", "° c", "° f",

@@ -19,7 +19,7 @@ from typing import Callable
 from . import attributes, binding, lexicon, options, signals
 from ..types import Passage
 from .evidence import Evidence
-from .asked import Question
+from .asked import Question, priced
 from .kinds import asks_duration, phatic
 
 MODEL_FILE = Path(__file__).with_name("answerability.json")
@@ -116,7 +116,8 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
         )
         j.lift = signals.REASON_LIFT if reason and signals.points_back(text) else 0.0  # "Вот почему они наняли …", as in retrieval
         if duration and j.type_ok == 1 and not signals.gives_duration(text):
-            j.type_ok = DURATION_OTHER_TYPE  # "50 g de sucre" holds an amount, not the span of time "how long" asks for
+            # "50 g de sucre" holds an amount, not the span of time "how long" asks for; a sum of money or a share never does
+            j.type_ok = 0.0 if all(priced(span) for span in question.candidates(text, it.passage.language)) else DURATION_OTHER_TYPE
         if question.kind == "name" and signals.names_something(text):
             j.lift += signals.NAMING_LIFT  # "… son propre LLM appelé MAI-1"
         if OPTION_NAME_LIFT and question.kind in ("option", "command") and _names_asked_word(question, text):

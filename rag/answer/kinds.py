@@ -55,6 +55,9 @@ _MONEY_Q = _any(
     r"\bсколько\b.*(?:стоит|стоил|денег|заплатил|вложил|инвестировал|получил|зарабатыва|тратит|потратил)",
     r"\bcombien (?:co[uû]te|a-t-il|a-t-elle|ont-ils|vaut|valait|gagne|paie|paye|a co[uû]t[ée])", r"\bcombien\b.*\b(?:investi|pay[ée]|d[ée]pens[ée]|lev[ée])",
     r"\bquanto (?:costa|ha|hanno|vale|valeva|guadagna|paga|è costat)", r"\bcu[áa]nto (?:cuesta|cost[óo]|pag[óo]|invirti[óo]|vale)",
+    # the money verb later in the question: "combien m'a coûté …", "quanto mi è costata …", "¿cuánto cobra …?", "wie viel hat … gekostet"
+    r"\bcombien\b(?! d[e'’])(?! de temps).*\b(?:co[uû]t|gagn)", r"\bquanto\b.*\b(?:costat|costa|pagat|speso|guadagn)", r"\bcu[áa]nto\b.*\b(?:cobr|gan[aó]|cuest|cost[óo]|pag[óo]|gast[óo])",
+    r"\bwie ?viel\b.*\b(?:gekostet|gezahlt|bezahlt|verdient|ausgegeben)", r"\bсколько\b.*(?:платит|обош)",
 )
 _AMOUNT_Q = _any(
     r"\bhow (?:much|large|big|high|long|old|far|fast|heavy|tall|wide)\b", r"\bwie (?:viel|hoch|gro(?:ß|ss)|lange|alt|weit|schnell|schwer)\b",
@@ -79,14 +82,16 @@ _PLACE_Q = _any(r"\bwhere\b", r"\bwo\b", r"\bwohin\b", r"\bwoher\b", r"\bгде\
                 r"\ben qu[ée] (?:ciudad|pa[íi]s|regi[óo]n)")
 # "what is the …" questions: the noun says what is asked
 _MONEY_NOUN = _any(
-    r"\b(?:(?<!share )price|cost|value|valued|valuation|salary|wage|revenue|turnover|sales|loss|profit|budget|fee|income|earnings)\b",
+    r"\b(?:(?<!share )price|cost|value|valued|valuation|salary|wage|revenue|turnover|sales|loss|profit|budget|fee|income|earnings|compensation|remuneration|market cap\w*)\b",
+    r"\b(?:vergütung|marktkapitalisierung|börsenwert|капитализаци\w*|вознаграждени\w*|capitalisation|rémunération|capitalizzazione|retribuzione|compenso|capitalizaci[óo]n|remuneraci[óo]n)\b",
     r"\b(?:preis|kosten|wert|bewertung|gehalt|summe|betrag|jahresgehalt|umsatz|verlust|gewinn|budget|gebühr|einkommen)\b",
     r"\b(?:цена|цену|стоимость|сумм\w*|зарплата|зарплату|оклад|выручка|выручку|убыток|прибыль|бюджет|оценка|доход)\b",
     r"\b(?:prix|co[uû]t|valeur|valorisation|salaire|somme|montant|chiffre d'affaires|perte|bénéfice|budget|revenu)\b",
     r"\b(?:prezzo|costo|valore|valutazione|stipendio|somma|importo|fatturato|perdita|profitto|utile|budget|ricavi)\b",
     r"\b(?:precio|coste|costo|valor|salario|suma|importe|sueldo|ingresos|facturaci[óo]n|p[ée]rdida|beneficio|presupuesto)\b",
 )
-_PERCENT_NOUN = _any(r"\b(?:share(?! price)|percentage|stake|proportion)\b", r"\b(?:anteil|prozentsatz|beteiligung)\b", r"\b(?:доля|долю|процент)\b",
+_PERCENT_NOUN = _any(r"\b(?:share(?! price)|percentage|stake|proportion|(?:interest|tax|unemployment|inflation|growth|vat) rate)\b",
+                     r"\b(?:zinssatz|zins|steuersatz|arbeitslosenquote|inflationsrate|процентн\w* ставк\w*|taux|tasso|tasa)\b(?! de change| di cambio| de cambio)", r"\b(?:anteil|prozentsatz|beteiligung)\b", r"\b(?:доля|долю|процент)\b",
                      r"\b(?:pourcentage|participation)\b", r"\b(?:quota|percentuale|partecipazione)\b", r"\b(?:porcentaje|participaci[óo]n)\b")
 _COUNT_NOUN = _any(r"\bnumber of\b", r"\b(?:anzahl|zahl) (?:der|von)\b", r"\b(?:число|количество)\b", r"(?<!\bel )\bnombre d", r"\bnumero di\b", r"\bn[úu]mero de\b",
                    r"\b(?:population|einwohner|население|habitants|abitanti|habitantes)\b")
