@@ -1279,3 +1279,53 @@ def test_the_sentence_that_adds_more_of_the_asked_kind_joins_the_first_quote():
              Evidence(n=1, passage=p, start=third_at, end=len(text), score=0.80, second=0.07)]
     judged = judge.judge(q, plain)
     assert [j.item.start for j in with_additions([j for j in judged if j.item.start == 0], judged)] == [0]  # not right after it
+
+
+@pytest.mark.parametrize(
+    "question,term",
+    [
+        ("What is initramfs?", "initramfs"), ("What is the GRUB bootloader?", "GRUB bootloader"), ("Was ist ein dpkg-Trigger?", "dpkg-Trigger"),
+        ("Qu'est-ce que systemd ?", "systemd"), ("Qu'est-ce qu'un démon ?", "démon"), ("Что такое NSS?", "NSS"), ("Cos'è un journal?", "journal"),
+        ("¿Qué es Postfix?", "Postfix"), ("What does cron do?", "cron"), ("À quoi sert PAM ?", "PAM"), ("What is APT pinning used for?", "APT pinning"),
+        # questions about something else than what a term is
+        ("What is the name of the model?", ""), ("What is the largest city in Poland?", ""), ("What is the country known for?", ""),
+        ("Was sind Cydippida nicht?", ""), ("What are the three construction subsectors?", ""), ("How does cron work?", ""),
+    ],
+)
+def test_a_definition_question_names_its_term(question, term):
+    from rag.answer.defines import what_is
+
+    assert what_is(question) == term
+
+
+@pytest.mark.parametrize(
+    "sentence,term,says",
+    [
+        ("- PAM offre un mécanisme d’authentification souple.", "PAM", True), ("Das udev-System bietet Mechanismen zur Hardware-Erkennung.", "udev", True),
+        ("initramfs (initial RAM filesystem) ist ein Archiv.", "initramfs", True), ("NSS — это механизм службы имён.", "NSS", True),
+        ("GRUB is a boot loader.", "GRUB bootloader", True),  # a word of the term opens the sentence
+        ("Dieses System wird normalerweise initramfs-System genannt.", "initramfs", False),  # named, not said what it is
+        ("Siehe systemd.device(5).", "systemd", False), ("Many users never configure PAM at all, but PAM is everywhere.", "PAM", False),
+    ],
+)
+def test_a_sentence_that_opens_with_the_term_and_says_what_it_is_defines_it(sentence, term, says):
+    from rag.answer.defines import defines
+
+    assert defines(sentence, term) is says
+
+
+def test_for_a_definition_question_a_pointer_or_a_command_line_is_no_quote_and_a_definition_is_lifted():
+    from rag.answer import defines, judge
+    from rag.answer.evidence import Evidence
+
+    assert defines.only_points("Siehe systemd.device(5).") and defines.only_points("$ sudo systemctl stop postfix")
+    assert not defines.only_points("See the manual for the details of every option this daemon takes when it starts up at boot time.")
+    text = "Siehe postfix(1). Postfix ist ein Mailserver. $ sudo systemctl stop postfix"
+    p = Passage(passage_id="p#0", source="p.md", score=0.8, text=text, language="de")
+    spans = [(0, 17), (18, 45), (46, len(text))]
+    items = [Evidence(n=1, passage=p, start=s, end=e, score=0.8) for s, e in spans]
+    judged = {j.item.text: j for j in judge.judge(judge.Question.of("¿Qué es Postfix?"), items)}
+    assert judged["Siehe postfix(1)."].noise and judged["$ sudo systemctl stop postfix"].noise
+    assert not judged["Postfix ist ein Mailserver."].noise and judged["Postfix ist ein Mailserver."].lift == pytest.approx(judge.DEFINITION_LIFT)
+    other = {j.item.text: j for j in judge.judge(judge.Question.of("Wie stoppe ich Postfix?"), items)}
+    assert not other["$ sudo systemctl stop postfix"].noise and other["Postfix ist ein Mailserver."].lift == 0.0

@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from . import attributes, binding, lexicon, options, signals
+from . import attributes, binding, defines, lexicon, options, signals
 from ..types import Passage
 from .evidence import Evidence
 from .asked import Question, priced
@@ -95,6 +95,7 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
     on_subject = question.kind in ("option", "command") and any(it.passage.on_subject for it in items)
     duration = DURATION_OTHER_TYPE < 1 and question.kind == "amount" and asks_duration(question.text)
     given = set(options.flags(question.text)) if question.kind in ("option", "command") else set()  # "How do I keep rm -r from …"
+    term = defines.what_is(question.text) if DEFINITION_LIFT and question.kind == "other" else ""  # "Was ist udev?"
     out = []
     for it in items:
         text = it.text
@@ -118,6 +119,9 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
         if duration and j.type_ok == 1 and not signals.gives_duration(text):
             # "50 g de sucre" holds an amount, not the span of time "how long" asks for; a sum of money or a share never does
             j.type_ok = 0.0 if all(priced(span) for span in question.candidates(text, it.passage.language)) else DURATION_OTHER_TYPE
+        if term:  # "Das udev-System bietet …" says what udev is; "Siehe systemd.device(5)." only points elsewhere: no quote
+            j.lift += DEFINITION_LIFT if defines.defines(text, term) else 0.0
+            j.noise = j.noise or defines.only_points(text)
         if question.kind == "name" and signals.names_something(text):
             j.lift += signals.NAMING_LIFT  # "… son propre LLM appelé MAI-1"
         if OPTION_NAME_LIFT and question.kind in ("option", "command") and _names_asked_word(question, text):
@@ -331,6 +335,7 @@ def _unbound(question: Question, judged: list[Judged], figures: list[Judged]) ->
     return min(missing, key=len)
 
 
+DEFINITION_LIFT = 0.03  # cosine added to a sentence defining the term a "what is X?" question asks about (evals/RESULTS.md)
 GIVEN_OPTION_DROP = 0.05  # cosine taken from an option item documenting an option the question already gives (evals/RESULTS.md)
 DURATION_OTHER_TYPE = 0.5  # type match of a sentence whose amounts are no span of time, for a "how long" question (evals/RESULTS.md)
 OFF_SUBJECT_DROP = 0.05  # cosine taken from another tool's option item when the asked tool's manual was retrieved (evals/RESULTS.md)
