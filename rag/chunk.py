@@ -97,6 +97,20 @@ _COLUMNS = re.compile(r"\t| {2,}|\[--?\w")  # columns, or a synopsis' optional o
 _ABBREVIATED = re.compile(r"(?:\b(?:etc|usw|bzw|vgl|ecc|cf|ca)|\b[eiz]\.\s?[geB]|\bт\.\s?[дпе]|\bи\.\s?д)\.$", re.IGNORECASE)
 
 
+RECORD_LINES = True
+_OPENS_LOWER = re.compile(r"\s*[a-zà-ÿа-яё(\[`]")
+_ENDS_SHORT_WORD = re.compile(r"(?<![\w.-])(?:[a-zà-ÿа-яё]{1,4}|\w)$")  # "… oder", "… of the", "… von O" (O₂): the sentence goes on
+
+
+def _records(paragraph: str) -> bool:
+    """Lines of records, each a unit: 3+ lines, every one opening in capitals or digits and none ending on a comma, and
+    of widths no filling program gives (the shortest line but the last under 0.7 of the widest)."""
+    lines = [line.rstrip() for line in paragraph.split("\n") if line.strip()]
+    if len(lines) < 3 or any(_OPENS_LOWER.match(line) or line[-1] in ",-–" or _ENDS_SHORT_WORD.search(line) for line in lines):
+        return False
+    return min(len(line) for line in lines[:-1]) < 0.7 * max(len(line) for line in lines)
+
+
 def _wrapped(line: str, nxt: str) -> bool:
     """Whether the break between ``line`` and ``nxt`` only wraps prose (see ``WRAP_MIN``): not columns (a tab or a run of
     spaces inside), a synopsis ("[-e]"), code or records (fewer than 5 words), nor a next line opening a field ("category: …")."""
@@ -119,6 +133,7 @@ def _line_breaks(text: str, start: int, end: int) -> list[int]:
     item = None  # indentation of the option or term whose description is being read
     starts_unit = True  # the current line begins a unit
     pos = text.find("\n", start, end)
+    records = RECORD_LINES and pos != -1 and _records(text[line_start:end])
     while pos != -1:
         prev = text[start:pos].rstrip()
         nxt = text[pos + 1 : end]
@@ -131,7 +146,7 @@ def _line_breaks(text: str, start: int, end: int) -> list[int]:
         if item is None and starts_unit and (_OPTION_HEAD.match(line) or _term(line, nxt_line)):
             item = _indent(line)  # the unit starts with an option or a term
         ends = bool(prev) and (
-            prev[-1] in ".!?…:;。！？\"”»" or bool(_LINE_START_BLOCK.match(nxt) or _LINE_START_BLOCK.match(line)) or len(prev) - prev.rfind("\n") < 60
+            prev[-1] in ".!?…:;。！？\"”»" or bool(_LINE_START_BLOCK.match(nxt) or _LINE_START_BLOCK.match(line)) or len(prev) - prev.rfind("\n") < 60 or records
         ) and not (WRAPPED_PROSE and _wrapped(line, nxt_line))
         # an option opens a unit when it is indented, follows another item or ends a line of its own (not wrapped prose)
         opens = bool(_OPTION_HEAD.match(nxt_line)) and (_indent(nxt_line) > 0 or item is not None or ends)
@@ -270,7 +285,7 @@ def _block_sizes(text: str, us: list[Span]) -> dict[int, int]:
 
 # The sentence rules' version: sentence vectors are stored by position (``<chunk id>@<i>``), so a change of
 # the rules must not let a chunk keep the vectors of its old sentences. Part of every content hash.
-SENTENCE_RULES = "s4"  # s2: an option or term and its indented description are one unit; s3: initials and abbreviations; s4: wrapped prose
+SENTENCE_RULES = "s5"  # s2: an option or term and its indented description are one unit; s3: initials and abbreviations; s4: wrapped prose; s5: record lines
 
 
 def content_hash(text: str) -> str:

@@ -141,6 +141,8 @@ def test_a_how_long_question_never_leads_with_a_sum_of_money():
     assert asked.priced("$ 500 billion") and asked.priced("12%") and not asked.priced("six")
     assert q.span("The war lasted six years and cost $ 500 billion.", "en") == "six"
     assert q.span("Microsoft инвестировала 1 миллиард долларов в OpenAI.", "ru") == ""
+    assert q.span("Ölwechsel zuletzt bei 87.400 km, der nächste nach 12 Monaten", "de") == "12"  # not the kilometres
+    assert q.span("Strandweg 7, Dünenhagen (Ostsee)", "de") == ""
     assert asked.Question.of("How much did the war cost?").span("The war lasted six years and cost $ 500 billion.", "en") == "$ 500 billion"
     text = "Microsoft invested $1 billion in OpenAI. The partnership ran on for years, 12% of it in cloud credits."
     p = Passage(passage_id="m#0", source="m.md", score=0.8, text=text, language="en")
@@ -1329,3 +1331,38 @@ def test_for_a_definition_question_a_pointer_or_a_command_line_is_no_quote_and_a
     assert not judged["Postfix ist ein Mailserver."].noise and judged["Postfix ist ein Mailserver."].lift == pytest.approx(judge.DEFINITION_LIFT)
     other = {j.item.text: j for j in judge.judge(judge.Question.of("Wie stoppe ich Postfix?"), items)}
     assert not other["$ sudo systemctl stop postfix"].noise and other["Postfix ist ein Mailserver."].lift == 0.0
+
+
+@pytest.mark.parametrize(
+    "sentence,sums",
+    [
+        ("05/03: cambiata la camera d'aria posteriore, 8 € alla Ciclofficina", ["8 €"]), ("Einlagerung 45 € pro Saison", ["45 €"]),
+        ("откладываю 15 000 ₽ на накопительный счёт", ["15 000 ₽"]), ("It costs $5, or 10 USD with the case.", ["$5", "10 USD"]),
+        ("Pressione: 5,5 bar dietro, 5 bar davanti.", []),
+    ],
+)
+def test_a_currency_sign_after_the_number_makes_it_a_sum(sentence, sums):
+    assert asked.Question.of("How much did it cost?").candidates(sentence, "it") == sums
+
+
+@pytest.mark.parametrize(
+    "question,language,text,refused",
+    [
+        # sums in the question's own language, for other things: none shares a word with the question
+        ("Combien coûte l'assurance de la voiture ?", "fr", "Loyer 780 € + 95 € de charges, virement avant le 5.\n\nRégularisation des charges en juin, environ 120 €.", True),
+        ("Combien coûte l'assurance de la voiture ?", "fr", "L'assurance de la voiture coûte 480 € par an, charges comprises.", False),
+        # a word of the question in the sum's neighbourhood binds it ("Tagliando completo" on the line before "Prezzo: 80 €")
+        ("Quanto costa il tagliando completo della bici?", "it", "Tagliando completo a ottobre, da Ernesto.\nPrezzo concordato: 80 € in contanti.", False),
+    ],
+)
+def test_a_sum_for_something_else_in_the_questions_language_does_not_answer(question, language, text, refused):
+    from rag import chunk
+    from rag.answer.evidence import Evidence
+    from rag.answer.judge import assess
+
+    passage = Passage(passage_id="n.md#0", source="n.md", score=0.9, text=text, language=language)
+    items = [Evidence(n=1, passage=passage, start=s, end=e, score=0.85) for s, e in chunk.sentences(text)]
+    assert (assess(question, language, [passage], items).missing == "object:money") is refused
+    other = Passage(passage_id="n.md#0", source="n.md", score=0.9, text=text, language="de")  # a sum in another language: open
+    items = [Evidence(n=1, passage=other, start=s, end=e, score=0.85) for s, e in chunk.sentences(text)]
+    assert assess(question, language, [other], items).missing != "object:money"

@@ -386,6 +386,26 @@ def test_prose_wrapped_at_a_narrow_column_stays_one_sentence():
         assert len(chunking.sentences(lines)) == 2, lines
 
 
+def test_lines_of_records_are_one_unit_each_and_prose_with_capital_line_starts_is_not():
+    notes = ("Auto: grauer Octavia Kombi, Kennzeichen HB-KL 482\nNächster TÜV: Oktober 2025\n"
+             "Ölwechsel zuletzt bei 87.400 km, der nächste bei 102.400 km oder spätestens nach 12 Monaten\n"
+             "Reifendruck vorne 2,3 bar, hinten 2,1 bar (voll beladen 2,6 / 2,8)\n"
+             "Winterreifen lagern bei Reifen-Hansen in Achim, Einlagerung 45 € pro Saison\n"
+             "Versicherung: Teilkasko mit 150 € Selbstbeteiligung\n")
+    assert [notes[s:e] for s, e in chunking.sentences(notes)] == [line for line in notes.splitlines()]
+    # prose filled to a column keeps its sentences whole, even where every line opens with a capital (German nouns)
+    prose = ("Die Werkstatt hat den Wagen am Montag angenommen und bis zum Abend alle\n"
+             "Reifen gewechselt, die Bremsen geprüft und das Öl nachgefüllt; der Meister\n"
+             "Herr Ostendorf hat die Rechnung gleich per Post geschickt.\n")
+    assert len(chunking.sentences(prose)) == 1
+    # a line ending on a short word goes on ("… oder\nKB, MB, …")
+    units = "Einheiten sind K, M, G, T, P, E, Z, Y (Potenzen von 1024) oder\nKB, MB, GB und so weiter, jeweils Potenzen von 1000\nGRÖSSE ist eine Ganzzahl.\n"
+    assert len(chunking.sentences(units)) == 2
+    formula = ("Die hyperbare Medizin verwendet besondere Sauerstoffkammern, um den Partialdruck von O\n2 in der Umgebung zu erhöhen.\n"
+               "Kohlenmonoxidvergiftungen werden so behandelt.\nDas gilt auch für Gasbrände.\n")  # "O\n2": a subscript, not a record
+    assert len(chunking.sentences(formula)) == 3
+
+
 def test_numbered_list_item_is_one_unit():
     text = "Steps:\n1. Create a virtual environment.\n2. Activate it with your shell.\n"
     texts = [text[s:e] for s, e in chunking.sentences(text)]

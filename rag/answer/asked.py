@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from .kinds import asks_duration, kind_of
 from .options import _FLAG, _ORDINAL, _named_tools, _options, commands
-from .signals import MONEY_AFTER, _AMOUNT, _DATE, _NAME, _SCALE_OF, _WORD, _WORD_NUMBERS, _YEAR, Term, Vocabulary, _stop_words, causal, key_terms, numbers, points_back, script
+from .signals import MONEY_AFTER, _AMOUNT, _DATE, _NAME, _SCALE_OF, _WORD, _WORD_NUMBERS, _YEAR, Term, Vocabulary, _stop_words, causal, gives_duration, key_terms, numbers, points_back, script
 
 # --- what a sentence holds -------------------------------------------------------------------------
 _CURRENCY = re.compile(r"[$€£¥₽]|\b(?:us-?)?dollar|\bdollari|\beuro|\busd\b|\beur\b|\bдолл|\bевро|\bрубл|\bfranc|\bpound|\bpfund|\bsterlin|\byen\b", re.IGNORECASE)
@@ -347,8 +347,8 @@ class Question:
         own option is always its answer."""
         # a place by name was right for 12 of 34 XQuAD and 0 of 1 seeds place questions: only a path or address leads
         found = [m.group(0) for m in _LOCATION.finditer(sentence)] if self.kind == "place" else self.candidates(sentence, language)
-        if self.duration:
-            found = [f for f in found if not priced(f)]  # "How long is the contract?" is not answered by "1 миллиард долларов"
+        if self.duration:  # "How long …?" is not answered by "1 миллиард долларов", "87.400 km" or the "7" of "Strandweg 7"
+            found = [f for f in found if not priced(f) and gives_duration(sentence[sentence.find(f) : sentence.find(f) + len(f) + 16])]
         if len(found) < 2 or self.kind == "option" or not LEAD_BY_NEARNESS:
             return found[0] if found else ""
         starts, at_term = self._term_positions(sentence)

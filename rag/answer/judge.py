@@ -241,7 +241,7 @@ def missing(question: Question, judged: list[Judged], passages: list[Passage], m
     undocumented = _undocumented(question, passages)
     if undocumented:
         return "subject:" + ", ".join(undocumented)
-    return kind_missing(question, judged)
+    return kind_missing(question, judged, language)
 
 
 def _undocumented(question: Question, passages: list[Passage]) -> list[str]:
@@ -259,7 +259,7 @@ def _undocumented(question: Question, passages: list[Passage]) -> list[str]:
     return out
 
 
-def kind_missing(question: Question, judged: list[Judged]) -> str:
+def kind_missing(question: Question, judged: list[Judged], language: str = "") -> str:
     """"kind:amount" / "kind:date" when an amount or date question finds nothing of the asked kind in the
     ``KIND_REACH`` sentences closest to it; "attribute:salary" when no retrieved sentence gives a figure of that kind
     with a word for the attribute the question names; "bound:date:MAI" when the passages name an identifier of the
@@ -282,11 +282,25 @@ def kind_missing(question: Question, judged: list[Judged]) -> str:
         unbound = _unbound(question, judged, typed) or (binding.unlisted(question, judged, typed) if question.kind == "phone" else [])
         if unbound:
             return f"bound:{question.kind}:" + ", ".join(unbound)
+    if OBJECT_BOUND and question.unit == "money" and language and _unrelated(question, [j for j in closest if j.type_ok == 1], language):
+        return "object:money"
     joint = binding.joint(question, figures) if question.unit == "money" else ""
     if joint:
         return f"joint:{joint}"
     year = attributes.other_year(question.text, figures) if question.kind == "amount" else ""
     return f"year:{year}" if year else ""
+
+
+OBJECT_BOUND = True  # a sum in the question's own language must stand with a word of the question (evals/RESULTS.md)
+
+
+def _unrelated(question: Question, sums: list[Judged], language: str) -> bool:
+    """Whether the sums closest to a money question are all written in its language and none shares a word with it
+    ("Quanto costa il tagliando completo della bici?" against "22/04: catena nuova …, 24 €"): they price other things.
+    A sum in another language cannot be told apart so (its words are translations), and leaves the question open."""
+    if not sums or any(j.item.passage.language != language for j in sums):
+        return False
+    return not any(signals.Vocabulary.of(_window(j.item)).has(t) for j in sums for t in question.terms)
 
 
 def _role(question: Question, judged: list[Judged]) -> str:

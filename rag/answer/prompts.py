@@ -120,6 +120,8 @@ def explain(missing: str, code: str) -> str:
         return localized(NO_KIND["date" if detail == "founded" else "amount"], code)
     if what == "role":  # an office nobody in the passages holds for the organisation asked about ("the CEO of Anthropic")
         return localized(NO_KIND["person"], code)
+    if what == "object":  # sums, but each for something else than the question names ("24 € for a chain", asked for a service)
+        return localized(NO_KIND["amount"], code)
     return ""
 
 
@@ -139,6 +141,8 @@ def reason(missing: str) -> str:
         return f"no {kind} for {names} in the evidence"
     if what == "attribute":
         return f"no figure for the asked {LABELS.get(detail, detail)} in the evidence"
+    if what == "object":
+        return "no sum for the asked thing in the evidence"
     if what == "role":
         role, _, names = detail.partition(":")
         return f"no {role} of {names} in the evidence" if names else f"no {role} in the evidence"

@@ -377,12 +377,12 @@ def causal(sentence: str, language: str = "") -> bool:
 
 
 _UNIT = (
-    r"(?:\s?%|\s?(?:percent|per cent|prozent|процент\w*|pour ?cent|per ?cento|(?:us-?)?dollars?|(?:de |di )?(?:dollars?|dollari|euros?)|usd|eur|долл\w*|евро|рубл\w*"
+    r"(?:\s?[€£¥₽$](?!\d)|\s?%|\s?(?:percent|per cent|prozent|процент\w*|pour ?cent|per ?cento|(?:us-?)?dollars?|(?:de |di )?(?:dollars?|dollari|euros?)|usd|eur|долл\w*|евро|рубл\w*"
     r"|mitarbeiter\w*|employees|people|users|nutzer\w*|utilisateurs|utenti|пользовател\w*)\b)?"
 )
 _SCALE_WORDS = "|".join(sorted((re.escape(w) for words in _SCALES.values() for w in words), key=len, reverse=True))
 _AMOUNT = re.compile(
-    r"(?:[$€£]\s?)?(?:\d{1,3}(?:[ ,.\u00a0\u202f]\d{3})+|\d+(?:[.,]\d+)?)(?:\s?(?:" + _SCALE_WORDS + r")\.?)?" + _UNIT
+    r"(?:[$€£¥₽]\s?)?(?:\d{1,3}(?:[ ,.\u00a0\u202f]\d{3})+|\d+(?:[.,]\d+)?)(?:\s?(?:" + _SCALE_WORDS + r")\.?)?" + _UNIT
     + r"|\b(?:" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")\s(?:" + _SCALE_WORDS + r")\b" + _UNIT,
     re.IGNORECASE,
 )
