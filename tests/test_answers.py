@@ -143,6 +143,7 @@ def test_a_how_long_question_never_leads_with_a_sum_of_money():
     assert q.span("Microsoft инвестировала 1 миллиард долларов в OpenAI.", "ru") == ""
     assert q.span("Ölwechsel zuletzt bei 87.400 km, der nächste nach 12 Monaten", "de") == "12"  # not the kilometres
     assert q.span("Strandweg 7, Dünenhagen (Ostsee)", "de") == ""
+    assert q.span("Обычно проходит от пяти до десяти лет.", "ru") == "пяти"  # a range: the unit follows its second number
     assert asked.Question.of("How much did the war cost?").span("The war lasted six years and cost $ 500 billion.", "en") == "$ 500 billion"
     text = "Microsoft invested $1 billion in OpenAI. The partnership ran on for years, 12% of it in cloud credits."
     p = Passage(passage_id="m#0", source="m.md", score=0.8, text=text, language="en")

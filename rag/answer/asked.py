@@ -348,7 +348,7 @@ class Question:
         # a place by name was right for 12 of 34 XQuAD and 0 of 1 seeds place questions: only a path or address leads
         found = [m.group(0) for m in _LOCATION.finditer(sentence)] if self.kind == "place" else self.candidates(sentence, language)
         if self.duration:  # "How long …?" is not answered by "1 миллиард долларов", "87.400 km" or the "7" of "Strandweg 7"
-            found = [f for f in found if not priced(f) and gives_duration(sentence[sentence.find(f) : sentence.find(f) + len(f) + 16])]
+            found = [f for f in found if not priced(f) and gives_duration(sentence[sentence.find(f) : sentence.find(f) + len(f) + 24])]
         if len(found) < 2 or self.kind == "option" or not LEAD_BY_NEARNESS:
             return found[0] if found else ""
         starts, at_term = self._term_positions(sentence)

@@ -256,7 +256,7 @@ _NAMING = re.compile(
 
 _DURATION = re.compile(
     r"(?:\d+(?:[.,]\d+)?|\b(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|few|ein\w*|zwei|drei|vier|fünf|sechs|zehn|"
-    r"mehrere\w*|un[ae]?|deux|trois|quatre|cinq|six|dix|plusieurs|due|tre|quattro|cinque|sei|dieci|dos|tres|cuatro|seis|diez|vari[oa]s)\b)"
+    r"mehrere\w*|un[ae]?|deux|trois|quatre|cinq|six|dix|plusieurs|due|tre|quattro|cinque|sei|dieci|dos|tres|cuatro|seis|diez|vari[oa]s|дв\w+|тр[её]\w+|четыр\w+|пят\w+|шест\w+|десят\w+|нескольк\w+)\b)"
     r"\s?(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|decades?|centur(?:y|ies)|sekunden|minuten|stunden|std\b|"
     r"tage?n?|wochen?|monate?n?|jahre?n?|jahrzehnte?n?|secondes?|heures?|jours?|semaines?|mois|ans\b|années?|secondi|minuti|ore\b|giorni|"
     r"settimane|mesi|anni|segundos?|minutos?|horas?|d[íi]as?|semanas?|meses|años?|секунд\w*|минут\w*|час\w*|дн\w+|день|недел\w*|"
