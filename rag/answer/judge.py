@@ -20,7 +20,7 @@ from . import attributes, binding, defines, lexicon, options, signals
 from ..types import Passage
 from .evidence import Evidence
 from .asked import Question, priced
-from .kinds import asks_duration, phatic
+from .kinds import phatic
 
 MODEL_FILE = Path(__file__).with_name("answerability.json")
 Mentioned = Callable[[list[str]], set[str]]  # which of these names some document of the corpus contains
@@ -93,7 +93,7 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
     passage_vocab: dict[str, signals.Vocabulary] = {}
     # an option or how-to question whose tool's manual was retrieved: another manual's option items do not answer it
     on_subject = question.kind in ("option", "command") and any(it.passage.on_subject for it in items)
-    duration = DURATION_OTHER_TYPE < 1 and question.kind == "amount" and asks_duration(question.text)
+    duration = DURATION_OTHER_TYPE < 1 and question.duration
     given = set(options.flags(question.text)) if question.kind in ("option", "command") else set()  # "How do I keep rm -r from …"
     term = defines.what_is(question.text) if DEFINITION_LIFT and question.kind == "other" else ""  # "Was ist udev?"
     out = []
