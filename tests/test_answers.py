@@ -13,7 +13,7 @@ from rag.answer.citations import unsupported_claims
 from rag.api import Pipeline
 from rag.cli import app, ask_app
 from rag.errors import CorpusError
-from rag.types import Passage
+from rag.types import Locator, Passage
 
 FAST = {"embedder": "hash:64", "retrieval": "dense"}
 
@@ -529,6 +529,8 @@ def test_an_option_question_quotes_the_option_item_before_prose_that_mentions_an
     items = [Evidence(n=1, passage=p, start=0, end=len(note), score=0.86), Evidence(n=1, passage=p, start=len(note) + 1, end=len(text), score=0.84)]
     assert judge.judge(q, items)[0].item.text.startswith("-E, --expiredate")  # "expiration" names --expiredate: lifted
     monkeypatch.setattr(judge, "OPTION_NAME_LIFT", 0.0)
+    assert judge.judge(q, items)[0].item.text.startswith("-E, --expiredate")  # "The chage command is …" says what chage is
+    monkeypatch.setattr(judge, "NAME_LINE_DROP", 0.0)
     judged = judge.judge(q, items)
     assert judged[0].item.text.startswith("The")  # without that lift, the selection model alone prefers the English note
     assert pick(judged, Vectors(), kind=q.kind)[0].item.text.startswith("-E, --expiredate")
@@ -1367,3 +1369,59 @@ def test_a_sum_for_something_else_in_the_questions_language_does_not_answer(ques
     other = Passage(passage_id="n.md#0", source="n.md", score=0.9, text=text, language="de")  # a sum in another language: open
     items = [Evidence(n=1, passage=other, start=s, end=e, score=0.85) for s, e in chunk.sentences(text)]
     assert assess(question, language, [other], items).missing != "object:money"
+
+
+def test_an_option_that_turns_something_off_yields_when_the_question_turns_nothing_off(monkeypatch):
+    """"Comment faire ignorer la casse à grep ?": "--no-ignore-case" sits as near the question as "-i, --ignore-case"
+    (the same words); an item that turns something off loses POLARITY_DROP unless the question asks to turn something off."""
+    from rag.answer import judge, options
+    from rag.answer.evidence import Evidence
+
+    off = "--no-ignore-case\n       Do not ignore case distinctions in patterns and input data."
+    on = "-i, --ignore-case\n       Ignore case distinctions in patterns and input data."
+    text = off + "\n" + on
+    p = Passage(passage_id="grep.1#0-200", source="grep.1", score=0.85, text=text, language="en", on_subject=True)
+    items = [Evidence(n=1, passage=p, start=0, end=len(off), score=0.861), Evidence(n=1, passage=p, start=len(off) + 1, end=len(text), score=0.855)]
+    q = judge.Question.of("Comment faire ignorer la casse à grep ?")
+    assert judge.judge(q, items)[0].item.text.startswith("-i, --ignore-case")
+    monkeypatch.setattr(judge, "POLARITY_DROP", 0.0)
+    assert judge.judge(q, items)[0].item.text.startswith("--no-ignore-case")
+    assert options.turns_off("-n or --line-numbers\n       Suppresses line numbers.")
+    assert options.turns_off("--no-clobber  do not overwrite an existing file")
+    assert not options.turns_off("-d, --delete            supprimer les caractères d’TABLEAU1, ne pas convertir")  # "supprimer" deletes
+    assert not options.turns_off("-N or --LINE-NUMBERS\n       Causes a line number to be displayed at the beginning of each line.")
+    assert not options.turns_off("Do not ignore case distinctions.")  # prose, not an option item
+    assert options.asks_off("Как сделать, чтобы cp не перезаписывал файлы?") and options.asks_off("How do I keep rm -r from descending into mounts?")
+    assert not options.asks_off("How do I make less show line numbers?")
+
+
+def test_a_question_naming_its_tool_does_not_get_the_manuals_name_line(monkeypatch):
+    """"How do I see the extended memory map of a process with pmap?": the NAME line ("pmap - …") and the sentence saying
+    what pmap does are nearer to the question than the item "-x, --extended"; they only say what the tool is. A "which
+    command …" question keeps the NAME line (it names the command)."""
+    from rag.answer import judge, options
+    from rag.answer.evidence import Evidence
+
+    name = "pmap - Afficher l'empreinte mémoire d'un processus"
+    about = "La commande pmap affiche l'empreinte mémoire d'un ou plusieurs processus."
+    item = "-x, --extended\n       Afficher la sortie au format étendu."
+    text = "\n".join([name, about, item])
+    p = Passage(passage_id="pmap.fr.1#0-300", source="pmap.fr.1", score=0.85, text=text, language="fr", on_subject=True, locator=Locator(section="PMAP(1) › NOM"))
+    a, b = len(name), len(name) + 1 + len(about)
+    items = [Evidence(n=1, passage=p, start=0, end=a, score=0.88, second=0.5), Evidence(n=1, passage=p, start=a + 1, end=b, score=0.88, second=0.5), Evidence(n=1, passage=p, start=b + 1, end=len(text), score=0.83, second=0.19)]
+    q = judge.Question.of("How do I see the extended memory map of a process with pmap?")
+    assert judge.judge(q, items)[0].item.text.startswith("-x, --extended")
+    monkeypatch.setattr(judge, "NAME_LINE_DROP", 0.0)
+    assert not judge.judge(q, items)[0].item.text.startswith("-x, --extended")
+    assert options.name_line(name, "PMAP(1) › NOM") and not options.name_line(name, "PMAP(1) › OPTIONS")
+    assert not options.name_line("Milch - 2 Liter", "Einkauf")
+    assert options.about_tool("The chfn command changes user fullname, office room number …", "chfn")
+    assert not options.about_tool("dpkg-query -l 'libc6*'", "dpkg-query")
+
+
+def test_a_how_to_question_about_changing_a_number_is_no_phone_question():
+    from rag.answer.kinds import kind_of
+
+    assert kind_of("Wie ändere ich mit chfn die Büro-Telefonnummer?")[0] == "command"
+    assert kind_of("Как изменить номер телефона в chfn?")[0] == "command"
+    assert kind_of("What is the phone number of the dentist?")[0] == "phone"

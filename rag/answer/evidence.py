@@ -44,11 +44,16 @@ class Evidence:
     def text(self) -> str:
         return self.passage.text[self.start : self.end]
 
+    @property
+    def section(self) -> str | None:
+        """The section path the sentence stands in ("PS(1) › NAME")."""
+        return section_at(self.passage.text, self.start, self.passage.locator.section)
+
     def cite(self, n: int) -> Citation:
         """A citation numbered ``n`` quoting this sentence, located at its own line and in its own section."""
         where = self.passage.locator
         line = where.line + self.passage.text.count("\n", 0, self.start) if where.line is not None else None
-        located = Locator(page=where.page, section=section_at(self.passage.text, self.start, where.section), line=line)
+        located = Locator(page=where.page, section=self.section, line=line)
         return Citation(n=n, source=self.passage.source, passage_id=self.passage.passage_id, quote=self.text, locator=located)
 
 

@@ -20,7 +20,7 @@ from . import attributes, binding, defines, lexicon, options, signals
 from ..types import Passage
 from .evidence import Evidence
 from .asked import Question, priced
-from .kinds import phatic
+from .kinds import asks_command, phatic
 
 MODEL_FILE = Path(__file__).with_name("answerability.json")
 Mentioned = Callable[[list[str]], set[str]]  # which of these names some document of the corpus contains
@@ -91,10 +91,8 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
     reason = question.kind == "reason"
     asked_years = attributes.years(question.text) if question.kind == "amount" else set()
     passage_vocab: dict[str, signals.Vocabulary] = {}
-    # an option or how-to question whose tool's manual was retrieved: another manual's option items do not answer it
-    on_subject = question.kind in ("option", "command") and any(it.passage.on_subject for it in items)
     duration = DURATION_OTHER_TYPE < 1 and question.duration
-    given = set(options.flags(question.text)) if question.kind in ("option", "command") else set()  # "How do I keep rm -r from …"
+    how = _HowRules.of(question, items) if question.kind in ("option", "command") else None
     term = defines.what_is(question.text) if DEFINITION_LIFT and question.kind == "other" else ""  # "Was ist udev?"
     out = []
     for it in items:
@@ -124,12 +122,8 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
             j.noise = j.noise or defines.only_points(text)
         if question.kind == "name" and signals.names_something(text):
             j.lift += signals.NAMING_LIFT  # "… son propre LLM appelé MAI-1"
-        if OPTION_NAME_LIFT and question.kind in ("option", "command") and _names_asked_word(question, text):
-            j.lift += OPTION_NAME_LIFT  # "-r, --raw" for "Which prtstat option prints raw information?"
-        if OFF_SUBJECT_DROP and on_subject and not it.passage.on_subject and options.option_item(text):
-            j.lift -= OFF_SUBJECT_DROP  # mv's "-t, --target-directory" for "How do I get mkdir to create a nested path?"
-        if GIVEN_OPTION_DROP and given and options.item_flags(text) & given:
-            j.lift -= GIVEN_OPTION_DROP  # "-r, -R, --recursive" does not answer "How do I keep rm -r from descending into …?"
+        if how is not None:
+            j.lift += how.lift(it)
         j.other_year = bool(asked_years and (named := attributes.years(text)) and not named & asked_years)
         if j.other_year:
             j.lift -= OTHER_YEAR_DROP  # a figure for 2019 does not answer "how much by November 2023"
@@ -138,6 +132,40 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
         j.score = _linear(select, {**feats, "passage_rank": float(it.n), "type_known": j.type_ok * known})
         out.append(j)
     return sorted(out, key=lambda j: -j.score)
+
+
+@dataclass(frozen=True)
+class _HowRules:
+    """The quote selection's rules for an option or how-to question, read once per question."""
+
+    question: Question
+    on_subject: bool  # the asked tool's manual was retrieved: another manual's option items do not answer
+    given: frozenset[str]  # options the question writes ("How do I keep rm -r from …")
+    tools: tuple[str, ...]  # the tools it names, unless it asks which command: their NAME line answers no how
+    positive: bool  # it asks to turn nothing off
+
+    @classmethod
+    def of(cls, question: Question, items: list[Evidence]) -> "_HowRules":
+        tools = () if not NAME_LINE_DROP or asks_command(question.text) else question.commands + question.identifiers
+        return cls(
+            question=question, on_subject=any(it.passage.on_subject for it in items), given=frozenset(options.flags(question.text)),
+            tools=tools, positive=bool(POLARITY_DROP) and not options.asks_off(question.text),
+        )
+
+    def lift(self, it: Evidence) -> float:
+        """The cosine added to (or taken from) sentence ``it``."""
+        text, lift = it.text, 0.0
+        if OPTION_NAME_LIFT and _names_asked_word(self.question, text):
+            lift += OPTION_NAME_LIFT  # "-r, --raw" for "Which prtstat option prints raw information?"
+        if OFF_SUBJECT_DROP and self.on_subject and not it.passage.on_subject and options.option_item(text):
+            lift -= OFF_SUBJECT_DROP  # mv's "-t, --target-directory" for "How do I get mkdir to create a nested path?"
+        if GIVEN_OPTION_DROP and self.given and options.item_flags(text) & self.given:
+            lift -= GIVEN_OPTION_DROP  # "-r, -R, --recursive" does not answer "How do I keep rm -r from descending into …?"
+        if self.tools and (options.name_line(text, it.section) or any(options.about_tool(text, tool) for tool in self.tools)):
+            lift -= NAME_LINE_DROP  # "pmap - Afficher …", "La commande pmap affiche …" for "How do I … with pmap?"
+        if self.positive and options.turns_off(text):
+            lift -= POLARITY_DROP  # "--no-ignore-case" does not answer "Comment faire ignorer la casse à grep ?"
+        return lift
 
 
 def _names_asked_word(question: Question, sentence: str) -> bool:
@@ -349,6 +377,8 @@ def _unbound(question: Question, judged: list[Judged], figures: list[Judged]) ->
     return min(missing, key=len)
 
 
+NAME_LINE_DROP = 0.05  # cosine a manual's NAME line loses for a how-to or option question naming its tool (evals/RESULTS.md)
+POLARITY_DROP = 0.05  # cosine an option item turning something off loses when the question asks to turn nothing off (evals/RESULTS.md)
 DEFINITION_LIFT = 0.03  # cosine added to a sentence defining the term a "what is X?" question asks about (evals/RESULTS.md)
 GIVEN_OPTION_DROP = 0.05  # cosine taken from an option item documenting an option the question already gives (evals/RESULTS.md)
 DURATION_OTHER_TYPE = 0.5  # type match of a sentence whose amounts are no span of time, for a "how long" question (evals/RESULTS.md)

@@ -148,6 +148,15 @@ _HOWTO_Q = _any(
     r"^comment \w+er\b", r"^come (?:posso|si fa|faccio)\b", r"^come \w+o\b", r"^c[óo]mo (?:puedo|se puede|hago)\b", r"^c[óo]mo \w+o\b",
     r"^как (?:мне|можно)\b", r"^как \w+(?:ть|ти|чь)(?:ся)?\b",
 )
+# a how-to question about changing or setting something ("how do I change …", "wie ändere ich …", "как изменить …")
+_CHANGE_Q = _any(
+    r"^how (?:do|can|should) (?:i|you|we) (?:change|set|update|edit|modify|reset|configure|adjust)\b",
+    r"^wie (?:kann|muss|soll) (?:ich|man) \S+(?: \S+){0,4} (?:ändern|setzen|einstellen|festlegen|bearbeiten|anpassen|konfigurieren)\b",
+    r"^wie (?:ändere|setze|stelle|lege|bearbeite|konfiguriere) ich\b",
+    r"^comment (?:changer|modifier|définir|régler|configurer|mettre à jour)\b", r"^comment (?:puis-je|peut-on) (?:changer|modifier|définir|régler|configurer)\b",
+    r"^come (?:posso |si può )?(?:cambi|modific|impost|configur|aggiorn)\w*\b", r"^c[óo]mo (?:puedo |se puede )?(?:cambi|modific|configur|ajust|actualiz)\w*\b",
+    r"^как (?:мне |можно )?(?:изменить|поменять|сменить|настроить|задать|установить|обновить)\b",
+)
 COMMAND_KIND = True
 
 
@@ -176,6 +185,11 @@ def who_is(question: str) -> str:
 
 
 @lru_cache(maxsize=256)  # retrieval (the reason lift) and the answer stage both ask
+def asks_command(question: str) -> bool:
+    """The question asks which command does something ("Which command shows a process tree?")."""
+    return bool(_COMMAND_Q.search(question))
+
+
 def kind_of(question: str) -> tuple[str, str]:
     """``(kind, unit)``: what the question asks for, and for amounts which kind of amount."""
     q = _LEADING_CLAUSE.sub("", question.strip())
@@ -183,6 +197,8 @@ def kind_of(question: str) -> tuple[str, str]:
         return "reason", ""
     if who_is(q):
         return "other", ""  # who someone is: a description
+    if COMMAND_KIND and _HOWTO_Q.search(q.lstrip("¿¡ ")) and _CHANGE_Q.search(q):
+        return "command", ""  # "Wie ändere ich mit chfn die Telefonnummer?" asks how, not for a number
     if _PHONE_Q.search(q) and not _HOW_MANY.search(q):
         return "phone", ""  # "What's the dentist's phone number?", not "how many phones …"
     opener = _OPENER.search(q)

@@ -119,3 +119,62 @@ def commands(sentence: str) -> list[str]:
     quoted = [m.group(1).strip() for m in _QUOTED_CALL.finditer(sentence)]
     found = [m.group(1).strip() for m in _PROMPT_LINE.finditer(sentence)] + [c for c in quoted if _CALL_SIGN.search(c)]
     return found or ([_options(sentence)[0]] if option_item(sentence) else [])
+
+
+# --- polarity: an option that turns something off ----------------------------------------------------
+# "--no-ignore-case", "--without-x", "--disable-foo", "--dont-…"; "--unlock" only beside a "--lock" item (see negates)
+_OFF_NAME = re.compile(r"--(?:no|non|not|dont|without|disable)-[a-z]")
+# a description that opens by turning something off: "Do not ignore case …", "Suppresses line numbers.", "Ne pas …"
+_OFF_TEXT = re.compile(
+    r"^(?:do\s+not|don['’]t|never|suppress\w*|disables?|omits?|turn\s+off|inhibits?|nicht|keine?n?|niemals|unterdrück\w*|deaktivier\w*|"
+    r"ne\s+pas|ne\s+jamais|n['’]|désactiv\w*|non|mai|sopprim\w*|disabilit\w*|disattiv\w*|no|nunca|desactiv\w*|deshabilit\w*|"
+    r"не|никогда|отключ\w*|подавл\w*|запрещ\w*)\b",
+    re.IGNORECASE,
+)
+# a question asking to turn something off or keep something from happening
+_OFF_ASKED = re.compile(
+    r"\b(?:not|no|don['’]t|doesn['’]t|never|without|stop\w*|prevent\w*|avoid\w*|keep\w*\s+\S+(?:\s+\S+)?\s+from|disabl\w*|suppress\w*|hide|turn\s+off|"
+    r"nicht|kein\w*|ohne|nie|verhinder\w*|vermeid\w*|unterdrück\w*|deaktivier\w*|abschalt\w*|ausschalt\w*|"
+    r"pas|sans|jamais|empêch\w*|évit\w*|désactiv\w*|"
+    r"non|senza|mai|impedi\w*|evita\w*|disattiv\w*|disabilit\w*|"
+    r"sin|nunca|desactiv\w*|"
+    r"не|без|никогда|запрет\w*|отключ\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def turns_off(sentence: str) -> bool:
+    """An option item whose option or description turns something off ("--no-ignore-case", "-n … Suppresses line numbers.")."""
+    if not option_item(sentence):
+        return False
+    head, _, rest = sentence.lstrip().partition("\n")
+    flags_part, _, inline = head.partition("  ")  # a description on the options' own line, after two spaces
+    description = (inline or rest).strip()
+    return bool(_OFF_NAME.search(flags_part) or _OFF_TEXT.match(description))
+
+
+def asks_off(question: str) -> bool:
+    """The question asks to turn something off or keep it from happening ("without …", "ohne …", "не …")."""
+    return bool(_OFF_ASKED.search(question))
+
+
+# a manual's NAME line ("pstree - показывает дерево процессов", "df - report file system space usage"): what the tool is
+_NAME_LINE = re.compile(r"^\s*[\w.+-]+(?:,\s*[\w.+-]+)*\s+(?:\\?-|–|—)\s+\S[^\n]*$")
+_NAME_SECTIONS = frozenset({"name", "bezeichnung", "nom", "nome", "nombre", "имя", "название", "naam", "nazwa", "jméno", "navn", "namn", "nimi"})
+
+
+def name_line(sentence: str, section: str | None) -> bool:
+    """The sentence is a manual's NAME line: "tool - what it does", in the section a manual calls NAME in its language."""
+    last = (section or "").rsplit(" › ", 1)[-1].strip().lower()
+    return last in _NAME_SECTIONS and bool(_NAME_LINE.match(sentence))
+
+
+_TOOL_WORD = r"(?:command|commande|comando|befehl|kommando|programm?e?|programma|utility|tool|outil|strumento|herramienta|команда|утилита|программа)"
+_ARTICLE = r"(?:(?:the|this|la|le|l['’]|il|lo|el|der|die|das|dieser?|ce|cette|questo|este|эта|этот)\s+)?"
+
+
+def about_tool(sentence: str, tool: str) -> bool:
+    """The sentence has ``tool`` as its subject and says what it is or does ("La commande pmap affiche …", "The chfn command
+    changes …", "pstree показывает …"), not how to call it ("dpkg-query -l …")."""
+    pattern = rf"^\W*{_ARTICLE}(?:{_TOOL_WORD}\s+)?{re.escape(tool)}(?:\s+{_TOOL_WORD})?\s+(?!-)[^\W\d_]"
+    return bool(re.match(pattern, sentence.lstrip(), re.IGNORECASE)) and not option_item(sentence)
