@@ -8,7 +8,7 @@ import pytest
 from fakes import FakeLLM
 from typer.testing import CliRunner
 
-from rag.answer import asked, kinds, signals
+from rag.answer import asked, howto, kinds, signals
 from rag.answer.citations import unsupported_claims
 from rag.api import Pipeline
 from rag.cli import app, ask_app
@@ -489,7 +489,7 @@ def test_another_tools_option_item_yields_to_the_asked_tools(monkeypatch):
         return judge.judge(q, items)[0].item.passage.source
 
     assert first(mv, mkdir) == "mkdir.fr.txt"
-    monkeypatch.setattr(judge, "OFF_SUBJECT_DROP", 0.0)
+    monkeypatch.setattr(howto, "OFF_SUBJECT_DROP", 0.0)
     assert first(mv, mkdir) == "mv.it.txt"
 
 
@@ -503,7 +503,7 @@ def test_an_option_the_question_gives_is_not_its_answer(monkeypatch):
     items = [Evidence(n=1, passage=p, start=0, end=cut, score=0.90), Evidence(n=1, passage=p, start=cut + 1, end=len(text), score=0.84)]
     q = judge.Question.of("How do I keep rm -r from descending into directories mounted from other file systems?")
     assert judge.judge(q, items)[0].item.text.startswith("--one-file-system")
-    monkeypatch.setattr(judge, "GIVEN_OPTION_DROP", 0.0)
+    monkeypatch.setattr(howto, "GIVEN_OPTION_DROP", 0.0)
     assert judge.judge(q, items)[0].item.text.startswith("-r, -R")
 
 
@@ -528,9 +528,9 @@ def test_an_option_question_quotes_the_option_item_before_prose_that_mentions_an
     q = judge.Question.of("Which option of chage sets the account expiration date?")
     items = [Evidence(n=1, passage=p, start=0, end=len(note), score=0.86), Evidence(n=1, passage=p, start=len(note) + 1, end=len(text), score=0.84)]
     assert judge.judge(q, items)[0].item.text.startswith("-E, --expiredate")  # "expiration" names --expiredate: lifted
-    monkeypatch.setattr(judge, "OPTION_NAME_LIFT", 0.0)
+    monkeypatch.setattr(howto, "OPTION_NAME_LIFT", 0.0)
     assert judge.judge(q, items)[0].item.text.startswith("-E, --expiredate")  # "The chage command is …" says what chage is
-    monkeypatch.setattr(judge, "NAME_LINE_DROP", 0.0)
+    monkeypatch.setattr(howto, "NAME_LINE_DROP", 0.0)
     judged = judge.judge(q, items)
     assert judged[0].item.text.startswith("The")  # without that lift, the selection model alone prefers the English note
     assert pick(judged, Vectors(), kind=q.kind)[0].item.text.startswith("-E, --expiredate")
@@ -657,11 +657,11 @@ def test_an_option_item_named_by_a_word_of_the_question_is_lifted():
     assert options.long_names("-k, --keep-blank\n\t      keep  blank lines in place") == "keep blank"
     assert options.long_names("Use --version to print the version.") == ""  # prose, no item
     raw = asked.Question.of("Which prtstat option prints raw information?")
-    assert judge._names_asked_word(raw, "-r, --raw       Вывести информацию в необработанном виде.")
-    assert not judge._names_asked_word(raw, "-V, --version       Вывести информацию о версии prtstat.")
+    assert howto.names_asked_word(raw, "-r, --raw       Вывести информацию в необработанном виде.")
+    assert not howto.names_asked_word(raw, "-V, --version       Вывести информацию о версии prtstat.")
     versions = asked.Question.of("Какой ключ sort сортирует номера версий внутри текста?")  # версий ~ version, across scripts
-    assert judge._names_asked_word(versions, "-V, --version-sort          natürliche Ordnung von Versionsnummern")
-    assert not judge._names_asked_word(asked.Question.of("Which sort option sorts numerically?"), "--sort=WORT   nach Kriterium WORT sortieren")  # the tool's own name
+    assert howto.names_asked_word(versions, "-V, --version-sort          natürliche Ordnung von Versionsnummern")
+    assert not howto.names_asked_word(asked.Question.of("Which sort option sorts numerically?"), "--sort=WORT   nach Kriterium WORT sortieren")  # the tool's own name
 
 
 def test_a_name_the_documents_never_mention_is_not_answered_and_the_answer_says_so(tmp_path):
@@ -1384,7 +1384,7 @@ def test_an_option_that_turns_something_off_yields_when_the_question_turns_nothi
     items = [Evidence(n=1, passage=p, start=0, end=len(off), score=0.861), Evidence(n=1, passage=p, start=len(off) + 1, end=len(text), score=0.855)]
     q = judge.Question.of("Comment faire ignorer la casse à grep ?")
     assert judge.judge(q, items)[0].item.text.startswith("-i, --ignore-case")
-    monkeypatch.setattr(judge, "POLARITY_DROP", 0.0)
+    monkeypatch.setattr(howto, "POLARITY_DROP", 0.0)
     assert judge.judge(q, items)[0].item.text.startswith("--no-ignore-case")
     assert options.turns_off("-n or --line-numbers\n       Suppresses line numbers.")
     assert options.turns_off("--no-clobber  do not overwrite an existing file")
@@ -1411,7 +1411,7 @@ def test_a_question_naming_its_tool_does_not_get_the_manuals_name_line(monkeypat
     items = [Evidence(n=1, passage=p, start=0, end=a, score=0.88, second=0.5), Evidence(n=1, passage=p, start=a + 1, end=b, score=0.88, second=0.5), Evidence(n=1, passage=p, start=b + 1, end=len(text), score=0.83, second=0.19)]
     q = judge.Question.of("How do I see the extended memory map of a process with pmap?")
     assert judge.judge(q, items)[0].item.text.startswith("-x, --extended")
-    monkeypatch.setattr(judge, "NAME_LINE_DROP", 0.0)
+    monkeypatch.setattr(howto, "NAME_LINE_DROP", 0.0)
     assert not judge.judge(q, items)[0].item.text.startswith("-x, --extended")
     assert options.name_line(name, "PMAP(1) › NOM") and not options.name_line(name, "PMAP(1) › OPTIONS")
     assert not options.name_line("Milch - 2 Liter", "Einkauf")
@@ -1425,3 +1425,26 @@ def test_a_how_to_question_about_changing_a_number_is_no_phone_question():
     assert kind_of("Wie ändere ich mit chfn die Büro-Telefonnummer?")[0] == "command"
     assert kind_of("Как изменить номер телефона в chfn?")[0] == "command"
     assert kind_of("What is the phone number of the dentist?")[0] == "phone"
+
+
+def test_another_tools_option_is_no_answer_about_the_asked_tool(monkeypatch):
+    """"How do I make gzip encrypt the file with a password?": gzip's manual was retrieved and has no such option; zip's
+    "--password" item is the nearest sentence. That is no answer about gzip: the answerer says so and names zip."""
+    from rag.answer import judge, prompts
+    from rag.answer.evidence import Evidence
+
+    item = "-P password\n       --password password\n       Use password to encrypt zipfile entries (if any)."
+    prose = "When compressing, gzip uses the .tgz extension if necessary instead of cutting names with a .tar extension."
+    zp = Passage(passage_id="zip.1#0-100", source="man/zip.1.gz", score=0.886, text=item, language="en", on_subject=False)
+    gp = Passage(passage_id="gzip.1#0-120", source="man/gzip.1.gz", score=0.867, text=prose, language="en", on_subject=True)
+    items = [Evidence(n=1, passage=zp, start=0, end=len(item), score=0.88), Evidence(n=2, passage=gp, start=0, end=len(prose), score=0.84)]
+    q = judge.Question.of("How do I make gzip encrypt the file with a password?")
+    judged = judge.judge(q, items)
+    why = judge.missing(q, judged, [zp, gp])
+    assert why == "elsewhere:zip"
+    assert "zip" in prompts.explain(why, "de") and prompts.reason(why) == "only another tool's option (zip) in the evidence"
+    gp.on_subject = False  # without the asked tool's manual there is nothing to tell the two apart
+    assert judge.missing(q, judge.judge(q, items), [zp, gp]) == ""
+    gp.on_subject = True
+    monkeypatch.setattr(howto, "ELSEWHERE", False)
+    assert judge.missing(q, judged, [zp, gp]) == ""

@@ -16,11 +16,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from . import attributes, binding, defines, lexicon, options, signals
+from . import attributes, binding, defines, howto, lexicon, options, signals
 from ..types import Passage
 from .evidence import Evidence
 from .asked import Question, priced
-from .kinds import asks_command, phatic
+from .kinds import phatic
 
 MODEL_FILE = Path(__file__).with_name("answerability.json")
 Mentioned = Callable[[list[str]], set[str]]  # which of these names some document of the corpus contains
@@ -92,7 +92,7 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
     asked_years = attributes.years(question.text) if question.kind == "amount" else set()
     passage_vocab: dict[str, signals.Vocabulary] = {}
     duration = DURATION_OTHER_TYPE < 1 and question.duration
-    how = _HowRules.of(question, items) if question.kind in ("option", "command") else None
+    how = howto.HowRules.of(question, items) if question.kind in ("option", "command") else None
     term = defines.what_is(question.text) if DEFINITION_LIFT and question.kind == "other" else ""  # "Was ist udev?"
     out = []
     for it in items:
@@ -132,47 +132,6 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
         j.score = _linear(select, {**feats, "passage_rank": float(it.n), "type_known": j.type_ok * known})
         out.append(j)
     return sorted(out, key=lambda j: -j.score)
-
-
-@dataclass(frozen=True)
-class _HowRules:
-    """The quote selection's rules for an option or how-to question, read once per question."""
-
-    question: Question
-    on_subject: bool  # the asked tool's manual was retrieved: another manual's option items do not answer
-    given: frozenset[str]  # options the question writes ("How do I keep rm -r from …")
-    tools: tuple[str, ...]  # the tools it names, unless it asks which command: their NAME line answers no how
-    positive: bool  # it asks to turn nothing off
-
-    @classmethod
-    def of(cls, question: Question, items: list[Evidence]) -> "_HowRules":
-        tools = () if not NAME_LINE_DROP or asks_command(question.text) else question.commands + question.identifiers
-        return cls(
-            question=question, on_subject=any(it.passage.on_subject for it in items), given=frozenset(options.flags(question.text)),
-            tools=tools, positive=bool(POLARITY_DROP) and not options.asks_off(question.text),
-        )
-
-    def lift(self, it: Evidence) -> float:
-        """The cosine added to (or taken from) sentence ``it``."""
-        text, lift = it.text, 0.0
-        if OPTION_NAME_LIFT and _names_asked_word(self.question, text):
-            lift += OPTION_NAME_LIFT  # "-r, --raw" for "Which prtstat option prints raw information?"
-        if OFF_SUBJECT_DROP and self.on_subject and not it.passage.on_subject and options.option_item(text):
-            lift -= OFF_SUBJECT_DROP  # mv's "-t, --target-directory" for "How do I get mkdir to create a nested path?"
-        if GIVEN_OPTION_DROP and self.given and options.item_flags(text) & self.given:
-            lift -= GIVEN_OPTION_DROP  # "-r, -R, --recursive" does not answer "How do I keep rm -r from descending into …?"
-        if self.tools and (options.name_line(text, it.section) or any(options.about_tool(text, tool) for tool in self.tools)):
-            lift -= NAME_LINE_DROP  # "pmap - Afficher …", "La commande pmap affiche …" for "How do I … with pmap?"
-        if self.positive and options.turns_off(text):
-            lift -= POLARITY_DROP  # "--no-ignore-case" does not answer "Comment faire ignorer la casse à grep ?"
-        return lift
-
-
-def _names_asked_word(question: Question, sentence: str) -> bool:
-    """An option item whose long option is named by a word of the question other than the tool's ("--raw" for "prints raw
-    information"): option names are English words, so this helps questions in English."""
-    tools = {c.lower() for c in question.commands + question.identifiers}
-    return options.names_an_option(options.long_names(sentence), [t for t in question.terms if t.text.lower() not in tools])
 
 
 @lru_cache(maxsize=1)
@@ -266,25 +225,13 @@ def missing(question: Question, judged: list[Judged], passages: list[Passage], m
     absent = [name for name in absent if not lexicon.parts_found(name, "\n".join(p.text for p in passages), language)]
     if absent:
         return "names:" + ", ".join(absent)
-    undocumented = _undocumented(question, passages)
+    undocumented = howto.undocumented(question, passages)
     if undocumented:
         return "subject:" + ", ".join(undocumented)
+    elsewhere = howto.elsewhere(question, judged)
+    if elsewhere:
+        return "elsewhere:" + elsewhere
     return kind_missing(question, judged, language)
-
-
-def _undocumented(question: Question, passages: list[Passage]) -> list[str]:
-    """For an option question about a tool ("which option of rsync …"): the tools no retrieved passage documents —
-    none is from a document or section about it (its title, section or file name names it) and none gives it with an
-    option ("rsync -a"). A manual that only refers to it ("… con rsync(1)", SEE ALSO) does not tell its options."""
-    if question.kind != "option" or not passages:
-        return []
-    out = []
-    for tool in dict.fromkeys(question.commands):
-        named = signals.word_pattern((tool,), hyphen=True)
-        with_option = re.compile(named.pattern + r"[^\n]{0,40}?\s--?\w")  # "rsync -a", case-sensitive like a command
-        if not any(p.on_subject or named.search(Path(p.source).name.split(".")[0]) or with_option.search(p.text) for p in passages):
-            out.append(tool)
-    return out
 
 
 def kind_missing(question: Question, judged: list[Judged], language: str = "") -> str:
@@ -377,13 +324,8 @@ def _unbound(question: Question, judged: list[Judged], figures: list[Judged]) ->
     return min(missing, key=len)
 
 
-NAME_LINE_DROP = 0.05  # cosine a manual's NAME line loses for a how-to or option question naming its tool (evals/RESULTS.md)
-POLARITY_DROP = 0.05  # cosine an option item turning something off loses when the question asks to turn nothing off (evals/RESULTS.md)
 DEFINITION_LIFT = 0.03  # cosine added to a sentence defining the term a "what is X?" question asks about (evals/RESULTS.md)
-GIVEN_OPTION_DROP = 0.05  # cosine taken from an option item documenting an option the question already gives (evals/RESULTS.md)
 DURATION_OTHER_TYPE = 0.5  # type match of a sentence whose amounts are no span of time, for a "how long" question (evals/RESULTS.md)
-OFF_SUBJECT_DROP = 0.05  # cosine taken from another tool's option item when the asked tool's manual was retrieved (evals/RESULTS.md)
-OPTION_NAME_LIFT = 0.03  # cosine added to an option item whose long option the question names (evals/RESULTS.md)
 
 
 def assess(question: str, language: str, passages: list[Passage], items: list[Evidence], mentioned: Mentioned | None = None) -> Assessment:

@@ -99,6 +99,16 @@ NOT_ABOUT = {
 }
 
 
+OTHER_TOOL = {
+    "en": "Only the documentation of another tool ({names}) describes such an option.",
+    "de": "Nur die Dokumentation eines anderen Werkzeugs ({names}) beschreibt eine solche Option.",
+    "fr": "Seule la documentation d'un autre outil ({names}) décrit une telle option.",
+    "it": "Solo la documentazione di un altro strumento ({names}) descrive un'opzione del genere.",
+    "ru": "Такой параметр описан только в документации другой программы ({names}).",
+    "es": "Solo la documentación de otra herramienta ({names}) describe una opción así.",
+}
+
+
 def explain(missing: str, code: str) -> str:
     """The localized sentence for a rule's finding ("names:xrandr" / "kind:amount"), or ""."""
     what, _, detail = missing.partition(":")
@@ -112,6 +122,8 @@ def explain(missing: str, code: str) -> str:
         return localized(NO_KIND["amount"], code)
     if what == "subject":  # "which option of rsync …" against manuals that only refer to rsync
         return localized(NOT_ABOUT, code).format(names=detail)
+    if what == "elsewhere":  # "How do I make gzip encrypt …?" where only zip's manual has a password option
+        return localized(OTHER_TOOL, code).format(names=detail)
     if what == "joint":  # an amount, but of several together ("mit SoftBank und Oracle … 500 Milliarden", asked of SoftBank)
         return localized(NO_KIND["amount"], code)
     if what == "bound":  # a date or number, but none beside the identifier asked about ("When was MAI-1 released?")
@@ -134,6 +146,8 @@ def reason(missing: str) -> str:
         return f"no figure for {detail} in the evidence"
     if what == "subject":
         return f"no passage about {detail} in the evidence"
+    if what == "elsewhere":
+        return f"only another tool's option ({detail}) in the evidence"
     if what == "joint":
         return f"only a joint figure for {detail} and others in the evidence"
     if what == "bound":
