@@ -312,6 +312,8 @@ def test_an_amount_or_date_question_without_one_in_the_evidence_is_not_answerabl
         ("Approximately how many items are in the costume collection?", "amount", ()), ("How many names were signed after the closing?", "amount", ()),
         ("¿Cuánto cobra Sam Altman al año?", "amount", ("salary", "price")),  # "cobrar": earn or charge, either answers
         ("What is the market capitalization of Nvidia?", "amount", ("valuation",)), ("Wie hoch ist der Börsenwert von Nvidia?", "amount", ("valuation",)),
+        ("En quelle année Satya Nadella est-il devenu PDG ?", "date", ("office",)), ("Wann wurde Nadella zum CEO ernannt?", "date", ("office",)),
+        ("When did the president visit France?", "date", ()),  # an office, but not its taking
     ],
 )
 def test_the_attribute_an_amount_or_date_question_asks_about(question, kind, wanted):
@@ -332,6 +334,7 @@ def test_the_attribute_an_amount_or_date_question_asks_about(question, kind, wan
         ("ChatGPT hat 300 Millionen Abonnenten.", "users", True), ("ChatGPT ha 300 milioni di utenti.", "subscribers", False),
         ("Anfang 2024 holte Nadella den Inflection-Mitbegründer Suleyman.", "founded", False),  # a founder is no founding
         ("le co-fondateur de DeepMind, début 2024", "founded", False), ("L'entreprise a été fondée en 2010.", "founded", True),
+        ("Satya Nadella wurde 2014 CEO von Microsoft.", "office", True), ("début 2024, Nadella a réagi en embauchant Suleyman", "office", False),
     ],
 )
 def test_a_sentence_names_an_attribute_by_its_words_not_by_a_longer_word(sentence, attribute, named):
@@ -1448,3 +1451,21 @@ def test_another_tools_option_is_no_answer_about_the_asked_tool(monkeypatch):
     gp.on_subject = True
     monkeypatch.setattr(howto, "ELSEWHERE", False)
     assert judge.missing(q, judged, [zp, gp]) == ""
+
+
+def test_a_date_for_another_persons_office_does_not_say_when_the_asked_one_took_it():
+    """"En quelle année Satya Nadella est-il devenu PDG ?" against the seeds: their dates with an office are Altman's
+    ("… als OpenAI-CEO eingesetzt", Ende 2023, where only "Nadella" is named) and Nadella's hiring of Suleyman (début 2024):
+    no sentence with a date names Satya Nadella with the office. Suleyman's own appointment does answer its question."""
+    from rag.answer import judge
+    from rag.answer.evidence import Evidence
+
+    altman = "Nachdem Altman Ende 2023 entlassen und wieder als OpenAI-CEO eingesetzt wurde, teilten Mitarbeiter mit, dass Nadella …"
+    hire = "Quelques mois plus tard, début 2024, Nadella a réagi en embauchant Mustafa Suleyman comme PDG de Microsoft AI."
+    p1 = Passage(passage_id="a#0", source="a.txt", score=0.85, text=altman, language="de")
+    p2 = Passage(passage_id="b#0", source="b.txt", score=0.84, text=hire, language="fr")
+    items = [Evidence(n=1, passage=p1, start=0, end=len(altman), score=0.86), Evidence(n=2, passage=p2, start=0, end=len(hire), score=0.85)]
+    nadella = judge.Question.of("En quelle année Satya Nadella est-il devenu PDG ?")
+    assert judge.missing(nadella, judge.judge(nadella, items), [p1, p2]) == "attribute:office"
+    suleyman = judge.Question.of("When did Mustafa Suleyman become CEO of Microsoft AI?")
+    assert judge.missing(suleyman, judge.judge(suleyman, items), [p1, p2]) == ""

@@ -80,10 +80,22 @@ ATTRIBUTES: dict[str, tuple[tuple[str, ...], ...]] = {
     ), (  # only in a sentence: "established" is asked of committees and treaties as often as of firms
         "establish", "errichte", "создан", "учрежд", "créé", "établi", "istitu", "establecid",
     )),
+    "office": (("date:",), (  # asked only with a verb of taking the office (``_TAKES_OFFICE``): "When did Nadella become CEO?"
+        "ceo", "cto", "cfo", "pdg", "chief exec", "geschäftsführ", "vorstandschef", "vorstandsvorsitz", "president", "präsident", "président",
+        "президент", "директор", "гендиректор", "руководител", "председател", "amministratore delegato", "director ejecutivo",
+        "consejero delegado", "chairman", "vorsitz", "dirigeant", "dirigente", "presidente",
+    )),
 }
+# "became / was appointed / devenu / ernannt / стал / è diventato / se convirtió en" before the office: when someone took it
+_TAKES_OFFICE = re.compile(
+    r"\b(?:became|become|becomes|appointed|named|elected|took over|devenu|devenue|nommée?|élue?|geworden|ernannt|gewählt|übernahm|"
+    r"стал|стала|назначен\w*|избран\w*|diventat[oa]|nominat[oa]|elett[oa]|convirti[óo]|nombrad[oa]|elegid[oa])\b",
+    re.IGNORECASE,
+)
 # how --json's abstain_reason names each ("no figure for the asked headcount in the evidence")
 LABELS = {"salary": "salary", "employees": "headcount", "users": "number of users", "subscribers": "number of subscribers", "valuation": "valuation", "parameters": "parameter count", "revenue": "revenue",
-          "loss": "loss", "price": "price", "founded": "founding date", "temperature": "temperature"}
+          "loss": "loss", "price": "price", "founded": "founding date", "temperature": "temperature",
+          "office": "date of taking the office"}
 _OF_KIND: dict[str, list[str]] = {}
 for _name, _spec in ATTRIBUTES.items():
     for _kind in _spec[0]:
@@ -111,7 +123,7 @@ def _pattern(attribute: str, in_sentence: bool = False) -> re.Pattern:
 def asked(question: str, kind: str, unit: str = "") -> tuple[str, ...]:
     """The attributes a question of ``kind`` and ``unit`` names ("Wie hoch ist das Jahresgehalt …" -> ("salary",)), () for
     none. A money attribute is not asked by a count question ("how many square kilometres were lost" asks no loss)."""
-    return tuple(a for a in _OF_KIND.get(f"{kind}:{unit}", ()) if _pattern(a).search(question))
+    return tuple(a for a in _OF_KIND.get(f"{kind}:{unit}", ()) if _pattern(a).search(question) and (a != "office" or _TAKES_OFFICE.search(question)))
 
 
 # a founder is a person, not a founding: "DeepMind- und Inflection-Mitbegründer Mustafa Suleyman … Anfang 2024"
@@ -125,13 +137,13 @@ _WORD_REST = re.compile(r"[^\W_]*")
 
 def names(sentence: str, attributes: tuple[str, ...], figures: tuple[str, ...] = ()) -> bool:
     """Whether ``sentence`` names one of ``attributes`` (given the amounts it holds, ``figures``: one within ``NEAR`` words of
-    them; a founding date may stand further from its verb, German puts the verb last). A founder is not a founding."""
+    them; a founding date or an office may stand further from its verb, German puts the verb last). A founder is not a founding."""
     for a in attributes:
         for m in _pattern(a, in_sentence=True).finditer(sentence):
             word = m.group(0) + _WORD_REST.match(sentence, m.end()).group(0)  # the whole word: "Mitbegründer"
             if a == "founded" and _AGENT.search(word):
                 continue
-            if not figures or a == "founded" or any(_near(sentence, m, f) and not _counts_other(sentence, f, a) for f in figures):
+            if not figures or a in ("founded", "office") or any(_near(sentence, m, f) and not _counts_other(sentence, f, a) for f in figures):
                 return True
     return False
 

@@ -92,7 +92,7 @@ _TOOL_NAMED = (
 )
 _NOT_A_TOOL = frozenset(
     "line lines ligne linea línea zeile prompt shell command commande comando program programme tool choice choix scelta elección "
-    "command-line other another andere default new old same first last global main extra".split()
+    "command-line other another andere default new old same first last global main extra full whole complete entire".split()
 )
 
 

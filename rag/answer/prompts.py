@@ -129,7 +129,7 @@ def explain(missing: str, code: str) -> str:
     if what == "bound":  # a date or number, but none beside the identifier asked about ("When was MAI-1 released?")
         return localized(NO_KIND[detail.partition(":")[0]], code)
     if what == "attribute":  # an amount or date about something else ("$500 billion" for Stargate, asked for a salary)
-        return localized(NO_KIND["date" if detail == "founded" else "amount"], code)
+        return localized(NO_KIND["date" if detail in ("founded", "office") else "amount"], code)
     if what == "role":  # an office nobody in the passages holds for the organisation asked about ("the CEO of Anthropic")
         return localized(NO_KIND["person"], code)
     if what == "object":  # sums, but each for something else than the question names ("24 € for a chain", asked for a service)
