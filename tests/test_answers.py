@@ -103,6 +103,14 @@ def test_a_list_items_first_word_is_a_sentences_first_word():
     assert q.candidates("| Das Debian Handbook | Osamu Aoki |", "de") == ["Osamu Aoki"]
 
 
+def test_a_part_of_a_date_in_digits_is_no_amount():
+    """"Сколько лет длится партнёрство …?" led with "→ 10", the month of a front-matter line "date 2024-10"."""
+    q = asked.Question.of("How many people signed?")
+    assert q.candidates("date 2024-10 Zwischen OpenAI und Microsoft schien es lange Zeit zu passen.") == []
+    assert q.candidates("Am 17.10.2024 unterschrieben 40 Leute.") == ["40"]
+    assert q.candidates("Version 2.10 hat 12 Autoren.") == ["2.10", "12"]  # no year: a version, as before
+
+
 def test_a_manual_section_is_no_amount():
     q = asked.Question.of("How much RAM does Debian need at minimum?")
     assert q.candidates("Die Befehle sind auf die systemd(1)-Umgebung reduziert, siehe passwd(1ssl).") == []
@@ -111,7 +119,9 @@ def test_a_manual_section_is_no_amount():
 
 @pytest.mark.parametrize(
     "question,asks", [("How long does the apple tart bake?", True), ("Wie lange dauerte der Krieg?", True), ("Combien de temps faut-il ?", True),
-                      ("Сколько времени идёт электричка?", True), ("¿Cuánto duró la peste?", True), ("How much did it cost?", False)],
+                      ("Сколько времени идёт электричка?", True), ("¿Cuánto duró la peste?", True), ("How much did it cost?", False),
+                      ("Сколько лет длится партнёрство?", True), ("How many years did the war last?", True), ("¿Cuántos días dura?", True),
+                      ("Quanti anni ha Sam Altman?", True), ("How many employees are there?", False), ("Сколько сотрудников?", False)],
 )
 def test_a_how_long_question_asks_for_a_span_of_time(question, asks):
     from rag.answer.kinds import asks_duration

@@ -22,6 +22,7 @@ _PERCENT = re.compile(r"%|\bpercent|\bper cent|\bprozent|\bпроцент|\bpour
 _FRACTION = re.compile(r"\b(?:half|third|quarter|majority|hälfte|drittel|viertel|mehrheit|половин\w*|трет\w*|четверт\w*|большинств\w*"
                        r"|moitié|tiers|quart|majorité|metà|terzo|quarto|maggioranza|mitad|tercio|cuarto|mayor[íi]a)\b", re.IGNORECASE)
 _LOCATION = re.compile(r"(?<![\w.])(?:~?/[\w.-]+)+/?|\b(?:https?|ftp)://\S+|\b[\w.-]+\.(?:conf|cfg|ini|toml|ya?ml|d)\b")  # a path, URL or config file
+_DIGIT_DATE = re.compile(r"(?<![\w.-])(?:(?:1[5-9]|20)\d\d-\d{1,2}(?:-\d{1,2})?|\d{1,2}\.\d{1,2}\.(?:1[5-9]|20)\d\d)(?![\w-]|\.\d)")
 _GLUED = re.compile(r"[^\W\d_][-‐]?$")  # a digit right after letters: GPT-4, MAI-1, H100
 _MAN_SECTION = re.compile(r"[\w+-]\(\d\w{0,3}\)")  # "systemd(1)", "passwd(1ssl)": a page's section, not an amount
 
@@ -69,6 +70,8 @@ def _amounts(sentence: str, unit: str, question: Vocabulary, asked: set[float]) 
             continue
         if _GLUED.search(sentence[max(0, m.start() - 2) : m.start()]) and not span.startswith(("$", "€", "£")):
             continue  # a model or product name: GPT-4, MAI-1
+        if any(d.start() <= m.start() and m.end() <= d.end() for d in _DIGIT_DATE.finditer(sentence)):
+            continue  # a part of a date written in digits: the "10" of "date 2024-10", of "17.10.2024"
         if _MAN_SECTION.match(sentence, max(0, m.start() - 2)) and span.isdigit():
             continue  # a manual's section: systemd(1), crypt(3)
         values = numbers(span)

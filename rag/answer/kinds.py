@@ -247,6 +247,11 @@ def phatic(question: str) -> bool:
 _DURATION_Q = _any(
     r"\bhow long\b", r"\bwie lange\b", r"\bcombien de temps\b", r"\bquanto tempo\b", r"\bquanto dur", r"\bcu[áa]nto tiempo\b",
     r"\bcu[áa]nto dur", r"сколько времени", r"\bкак долго\b",
+    # how many years, days … (a span of time counted in its unit)
+    r"\bhow many (?:years|months|weeks|days|hours|minutes|seconds|decades)\b", r"\bwie viele (?:jahre|monate|wochen|tage|stunden|minuten|sekunden)\b",
+    r"\bcombien (?:d['’]années|d['’]ans|de (?:mois|semaines|jours|heures|minutes|secondes))\b",
+    r"\bquant[ie] (?:anni|mesi|settimane|giorni|ore|minuti|secondi)\b", r"\bcu[áa]nt[oa]s (?:años|meses|semanas|d[íi]as|horas|minutos|segundos)\b",
+    r"\bсколько (?:лет|месяц\w*|недел\w*|дней|часов|минут|секунд)\b",
 )
 
 
