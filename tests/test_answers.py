@@ -353,6 +353,20 @@ def test_a_sentence_names_an_attribute_by_its_words_not_by_a_longer_word(sentenc
     assert attributes.names(sentence, (attribute,)) is named
 
 
+def test_a_sum_with_its_currency_sign_is_a_price_unless_the_sentence_spends_it_otherwise(monkeypatch):
+    """"Wie viel hat die neue Kette am Fahrrad gekostet?" was refused: the bike log's "catena nuova Shimano HG-71, 24 € + 10 €
+    di montaggio" holds no price word. A sum with its sign is the price of what the line names, unless the sentence
+    names another use of money (an investment, a valuation, a salary …)."""
+    from rag.answer import attributes
+
+    assert attributes.names("22/04: catena nuova Shimano HG-71, 24 € + 10 € di montaggio.", ("price",), ("24 €", "10 €"))
+    assert not attributes.names("Microsoft hat 13 Milliarden $ in OpenAI investiert.", ("price",), ("13 Milliarden $",))
+    assert not attributes.names("22/04: catena nuova Shimano HG-71, 24 € + 10 € di montaggio.", ("salary",), ("24 €",))
+    assert not attributes.names("Il tagliando è fissato per il 12 ottobre.", ("price",), ("12",))  # no sum
+    monkeypatch.setattr(attributes, "PRICE_SIGN", False)
+    assert not attributes.names("22/04: catena nuova Shimano HG-71, 24 € + 10 € di montaggio.", ("price",), ("24 €", "10 €"))
+
+
 @pytest.mark.parametrize(
     "question,text,refused",
     [

@@ -131,6 +131,13 @@ _AGENT = re.compile(r"(?:found|gründ|fondat|fundad|основат|соосно�
 # words at most between an amount and its attribute's word: "Aufgrund der hohen Kosten verhandelte OpenAI … einen Deal mit Oracle
 # im Wert von 10 Milliarden Dollar" gives no price (10 words apart); measured on XQuAD de/ru/es and the seeds (evals/RESULTS.md)
 NEAR = 8
+PRICE_SIGN = True  # a sum with its currency sign in a sentence naming no other use of money answers a price question (evals/RESULTS.md)
+_SIGN = re.compile(r"[$€£¥₽]")
+_OTHER_MONEY = re.compile(
+    r"invest|financ|finanz|fund|förder|инвест|финанс|вложи|вложен|raccol|recaud|valu|valor|bewert|оцен|salar|gehalt|зарплат|revenue|umsatz|выручк|"
+    r"chiffre d'affaires|fatturat|ingreso|loss|verlust|убыт|perte|perdit|pérdid|deal|acquisi|übernahm|kauf|сделк|rachat|acquist|adquisi|round|runde|раунд",
+    re.IGNORECASE,
+)
 _WORDS = re.compile(r"[^\W_]+")
 _WORD_REST = re.compile(r"[^\W_]*")
 
@@ -138,6 +145,8 @@ _WORD_REST = re.compile(r"[^\W_]*")
 def names(sentence: str, attributes: tuple[str, ...], figures: tuple[str, ...] = ()) -> bool:
     """Whether ``sentence`` names one of ``attributes`` (given the amounts it holds, ``figures``: one within ``NEAR`` words of
     them; a founding date or an office may stand further from its verb, German puts the verb last). A founder is not a founding."""
+    if PRICE_SIGN and "price" in attributes and any(_SIGN.search(f) for f in figures) and not _OTHER_MONEY.search(sentence):
+        return True  # "catena nuova Shimano HG-71, 24 € + 10 € di montaggio": a sum for a thing, with no other money word, is its price
     for a in attributes:
         for m in _pattern(a, in_sentence=True).finditer(sentence):
             word = m.group(0) + _WORD_REST.match(sentence, m.end()).group(0)  # the whole word: "Mitbegründer"
