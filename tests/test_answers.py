@@ -1493,3 +1493,25 @@ def test_a_date_for_another_persons_office_does_not_say_when_the_asked_one_took_
     assert judge.missing(nadella, judge.judge(nadella, items), [p1, p2]) == "attribute:office"
     suleyman = judge.Question.of("When did Mustafa Suleyman become CEO of Microsoft AI?")
     assert judge.missing(suleyman, judge.judge(suleyman, items), [p1, p2]) == ""
+
+
+def test_an_option_item_in_the_third_chunk_of_the_right_manual_competes_with_the_first_chunks(monkeypatch):
+    """"How do I edit a file in place with sed?": sed(1)'s first chunk holds "-f script-file", its third "-i, --in-place";
+    the selection model (trained on XQuAD's one-paragraph files) reads the chunk rank as the source's rank. For an option
+    or how-to question a chunk's rank is read half as its document's."""
+    from rag.answer import judge
+    from rag.answer.evidence import Evidence
+
+    f = "-f script-file, --file=script-file\n       add the contents of script-file to the commands to be executed"
+    i = "-i[SUFFIX], --in-place[=SUFFIX]\n       edit files in place (makes backup if SUFFIX supplied)"
+    other = "grep searches for PATTERNS in each FILE."
+    p1 = Passage(passage_id="sed#0", source="sed.1.gz", score=0.86, text=f, language="en", on_subject=True)
+    p2 = Passage(passage_id="grep#0", source="grep.1.gz", score=0.85, text=other, language="en")
+    p3 = Passage(passage_id="sed#9", source="sed.1.gz", score=0.85, text=i, language="en", on_subject=True)
+    items = [Evidence(n=1, passage=p1, start=0, end=len(f), score=0.87, second=0.35), Evidence(n=2, passage=p2, start=0, end=len(other), score=0.80, second=0.1),
+             Evidence(n=3, passage=p3, start=0, end=len(i), score=0.868, second=0.41)]
+    q = judge.Question.of("How do I edit a file in place with sed?")
+    assert judge.judge(q, items)[0].item.text.startswith("-i[SUFFIX]")
+    assert judge._document_ranks(items) == {1: 1, 2: 2, 3: 1}
+    monkeypatch.setattr(judge, "DOCUMENT_RANK", 0.0)
+    assert judge.judge(q, items)[0].item.text.startswith("-f script-file")

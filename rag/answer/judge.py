@@ -95,6 +95,8 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
     how = howto.HowRules.of(question, items) if question.kind in ("option", "command") else None
     term = defines.what_is(question.text) if DEFINITION_LIFT and question.kind == "other" else ""  # "Was ist udev?"
     out = []
+    # an option or how-to question: the chunks of one manual are cut arbitrarily, so its third chunk's item competes with the first's
+    rank = _document_ranks(items) if DOCUMENT_RANK and question.kind in ("option", "command") else {}
     for it in items:
         text = it.text
         vocab = signals.Vocabulary.of(text)
@@ -129,9 +131,18 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
             j.lift -= OTHER_YEAR_DROP  # a figure for 2019 does not answer "how much by November 2023"
         j.lift -= it.passage.pair_shift
         feats = {**j.features(), "evidence": j.lifted, "similarity": j.similarity + j.lift}
-        j.score = _linear(select, {**feats, "passage_rank": float(it.n), "type_known": j.type_ok * known})
+        j.score = _linear(select, {**feats, "passage_rank": (1 - DOCUMENT_RANK) * it.n + DOCUMENT_RANK * rank[it.n] if rank else float(it.n), "type_known": j.type_ok * known})
         out.append(j)
     return sorted(out, key=lambda j: -j.score)
+
+
+def _document_ranks(items: list[Evidence]) -> dict[int, int]:
+    """Passage number -> the rank of its document among the retrieved documents (the selection model was trained on XQuAD,
+    where every paragraph is a file and the two are the same)."""
+    first: dict[str, int] = {}
+    for n, source in sorted({(it.n, it.passage.source) for it in items}):
+        first.setdefault(source, len(first) + 1)
+    return {it.n: first[it.passage.source] for it in items}
 
 
 @lru_cache(maxsize=1)
@@ -327,6 +338,7 @@ def _unbound(question: Question, judged: list[Judged], figures: list[Judged]) ->
     return min(missing, key=len)
 
 
+DOCUMENT_RANK = 0.5  # share of a passage's rank an option or how-to question reads as its document's rank (evals/RESULTS.md)
 DEFINITION_LIFT = 0.03  # cosine added to a sentence defining the term a "what is X?" question asks about (evals/RESULTS.md)
 DURATION_OTHER_TYPE = 0.5  # type match of a sentence whose amounts are no span of time, for a "how long" question (evals/RESULTS.md)
 
