@@ -1515,3 +1515,20 @@ def test_an_option_item_in_the_third_chunk_of_the_right_manual_competes_with_the
     assert judge._document_ranks(items) == {1: 1, 2: 2, 3: 1}
     monkeypatch.setattr(judge, "DOCUMENT_RANK", 0.0)
     assert judge.judge(q, items)[0].item.text.startswith("-f script-file")
+
+
+def test_a_tool_is_also_a_question_word_naming_a_retrieved_manual(monkeypatch):
+    """"Wie ändere ich mit chfn die Büro-Telefonnummer?" names chfn in the middle, where no pattern reads a tool; the
+    retrieved manual about it (chfn.it.1.gz, on the question's subject) tells it, so its summary sentence yields."""
+    from rag.answer import howto
+    from rag.answer.evidence import Evidence
+
+    about = "The chfn command changes user fullname, office room number, office phone number, and home phone number information."
+    p = Passage(passage_id="chfn#0", source="man/chfn.it.1.gz", score=0.87, text=about, language="en", on_subject=True)
+    q = howto.Question.of("Wie ändere ich mit chfn die Büro-Telefonnummer?")
+    assert q.commands == () and q.identifiers == ()
+    items = [Evidence(n=1, passage=p, start=0, end=len(about), score=0.88)]
+    rules = howto.HowRules.of(q, items)
+    assert rules.tools == ("chfn",) and rules.lift(items[0]) < 0
+    monkeypatch.setattr(howto, "SUBJECT_TOOLS", False)
+    assert howto.HowRules.of(q, items).tools == ()

@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .evidence import Evidence
 
 ELSEWHERE = True  # refuse a how-to or option question whose best option item is another tool's (evals/RESULTS.md)
+SUBJECT_TOOLS = True  # a tool is also a word of the question naming a retrieved manual (evals/RESULTS.md)
 NAME_LINE_DROP = 0.05  # cosine a manual's NAME line loses for a how-to or option question naming its tool (evals/RESULTS.md)
 POLARITY_DROP = 0.05  # cosine an option item turning something off loses when the question asks to turn nothing off (evals/RESULTS.md)
 GIVEN_OPTION_DROP = 0.05  # cosine taken from an option item documenting an option the question already gives (evals/RESULTS.md)
@@ -38,6 +39,9 @@ class HowRules:
     @classmethod
     def of(cls, question: Question, items: list[Evidence]) -> "HowRules":
         tools = () if not NAME_LINE_DROP or asks_command(question.text) else question.commands + question.identifiers
+        if tools or (NAME_LINE_DROP and SUBJECT_TOOLS and not asks_command(question.text)):
+            words = {w.lower() for w in re.findall(r"[\w.+-]+", question.text)}  # "mit free", "à grep": the manual about a word of the question
+            tools += tuple(dict.fromkeys(stem for it in items if it.passage.on_subject and (stem := Path(it.passage.source).name.split(".")[0]).lower() in words and stem not in tools))
         return cls(
             question=question, on_subject=any(it.passage.on_subject for it in items), given=frozenset(options.flags(question.text)),
             tools=tools, positive=bool(POLARITY_DROP) and not options.asks_off(question.text),
