@@ -38,10 +38,12 @@ class HowRules:
 
     @classmethod
     def of(cls, question: Question, items: list[Evidence]) -> "HowRules":
-        tools = () if not NAME_LINE_DROP or asks_command(question.text) else question.commands + question.identifiers
-        if tools or (NAME_LINE_DROP and SUBJECT_TOOLS and not asks_command(question.text)):
-            words = {w.lower() for w in re.findall(r"[\w.+-]+", question.text)}  # "mit free", "à grep": the manual about a word of the question
-            tools += tuple(dict.fromkeys(stem for it in items if it.passage.on_subject and (stem := Path(it.passage.source).name.split(".")[0]).lower() in words and stem not in tools))
+        named = bool(NAME_LINE_DROP) and not asks_command(question.text)
+        tools = question.commands + question.identifiers if named else ()
+        if named and SUBJECT_TOOLS:  # "mit chfn", "à grep": a word of the question that a retrieved manual is about
+            words = {w.lower() for w in re.findall(r"[\w.+-]+", question.text)}
+            subjects = (source_tool(it.passage.source) for it in items if it.passage.on_subject)
+            tools += tuple(dict.fromkeys(stem for stem in subjects if stem.lower() in words and stem not in tools))
         return cls(
             question=question, on_subject=any(it.passage.on_subject for it in items), given=frozenset(options.flags(question.text)),
             tools=tools, positive=bool(POLARITY_DROP) and not options.asks_off(question.text),
@@ -56,11 +58,16 @@ class HowRules:
             lift -= OFF_SUBJECT_DROP  # mv's "-t, --target-directory" for "How do I get mkdir to create a nested path?"
         if GIVEN_OPTION_DROP and self.given and options.item_flags(text) & self.given:
             lift -= GIVEN_OPTION_DROP  # "-r, -R, --recursive" does not answer "How do I keep rm -r from descending into …?"
-        if self.tools and (options.name_line(text, it.section) or any(options.about_tool(text, tool) for tool in self.tools)):
+        if self.tools and ((options.name_shaped(text) and options.name_section(it.section)) or any(options.about_tool(text, tool) for tool in self.tools)):
             lift -= NAME_LINE_DROP  # "pmap - Afficher …", "La commande pmap affiche …" for "How do I … with pmap?"
         if self.positive and options.turns_off(text):
             lift -= POLARITY_DROP  # "--no-ignore-case" does not answer "Comment faire ignorer la casse à grep ?"
         return lift
+
+
+def source_tool(source: str) -> str:
+    """The tool a file documents, by its name: "man/zip.1.gz" -> "zip", "tar.ru.txt" -> "tar"."""
+    return Path(source).name.split(".")[0]
 
 
 def names_asked_word(question: Question, sentence: str) -> bool:
@@ -80,7 +87,7 @@ def elsewhere(question: Question, judged: list) -> str:
     best = next((j for j in judged if not j.noise), None)
     if best is None or best.item.passage.on_subject or not any(j.item.passage.on_subject for j in judged) or not options.option_item(best.item.text):
         return ""
-    return Path(best.item.passage.source).name.split(".")[0]
+    return source_tool(best.item.passage.source)
 
 
 def undocumented(question: Question, passages: list[Passage]) -> list[str]:
@@ -93,6 +100,6 @@ def undocumented(question: Question, passages: list[Passage]) -> list[str]:
     for tool in dict.fromkeys(question.commands):
         named = signals.word_pattern((tool,), hyphen=True)
         with_option = re.compile(named.pattern + r"[^\n]{0,40}?\s--?\w")  # "rsync -a", case-sensitive like a command
-        if not any(p.on_subject or named.search(Path(p.source).name.split(".")[0]) or with_option.search(p.text) for p in passages):
+        if not any(p.on_subject or named.search(source_tool(p.source)) or with_option.search(p.text) for p in passages):
             out.append(tool)
     return out

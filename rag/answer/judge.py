@@ -262,9 +262,9 @@ def kind_missing(question: Question, judged: list[Judged], language: str = "") -
     # … and with a word for the asked attribute, when one is asked
     wanted = attributes.asked(question.text, question.kind, question.unit)
     figures = [j.item.text for j in typed if not wanted or attributes.names(j.item.text, wanted, tuple(question.candidates(j.item.text, j.item.passage.language)))]
-    people = [name for name in question.names if not attributes.names(" ".join(t.text for t in name), ("office",))]
-    if "office" in wanted and people:  # the office taken by the person asked about, not by another one
-        figures = [f for f in figures if any(all(signals.Vocabulary.of(f).has(t) for t in name) for name in people)]
+    if "office" in wanted:  # the office taken by the person asked about, not by another one
+        people = [name for name in question.names if not attributes.names(" ".join(t.text for t in name), ("office",))]
+        figures = [f for f in figures if not people or any(all(signals.Vocabulary.of(f).has(t) for t in name) for name in people)]
     if judged and wanted and not figures:
         return f"attribute:{wanted[0]}"
     if question.kind in EXACT_KINDS and judged:

@@ -184,12 +184,12 @@ def who_is(question: str) -> str:
     return " ".join(words)
 
 
-@lru_cache(maxsize=256)  # retrieval (the reason lift) and the answer stage both ask
 def asks_command(question: str) -> bool:
     """The question asks which command does something ("Which command shows a process tree?")."""
     return bool(_COMMAND_Q.search(question))
 
 
+@lru_cache(maxsize=256)  # retrieval (the reason lift) and the answer stage both ask
 def kind_of(question: str) -> tuple[str, str]:
     """``(kind, unit)``: what the question asks for, and for amounts which kind of amount."""
     q = _LEADING_CLAUSE.sub("", question.strip())

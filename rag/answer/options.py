@@ -122,7 +122,7 @@ def commands(sentence: str) -> list[str]:
 
 
 # --- polarity: an option that turns something off ----------------------------------------------------
-# "--no-ignore-case", "--without-x", "--disable-foo", "--dont-…"; "--unlock" only beside a "--lock" item (see negates)
+# "--no-ignore-case", "--without-x", "--disable-foo", "--dont-…"
 _OFF_NAME = re.compile(r"--(?:no|non|not|dont|without|disable)-[a-z]")
 # a description that opens by turning something off: "Do not ignore case …", "Suppresses line numbers.", "Ne pas …"
 _OFF_TEXT = re.compile(
@@ -165,8 +165,17 @@ _NAME_SECTIONS = frozenset({"name", "bezeichnung", "nom", "nome", "nombre", "и�
 
 def name_line(sentence: str, section: str | None) -> bool:
     """The sentence is a manual's NAME line: "tool - what it does", in the section a manual calls NAME in its language."""
-    last = (section or "").rsplit(" › ", 1)[-1].strip().lower()
-    return last in _NAME_SECTIONS and bool(_NAME_LINE.match(sentence))
+    return name_shaped(sentence) and name_section(section)
+
+
+def name_shaped(sentence: str) -> bool:
+    """The sentence reads "tool - what it does" (cheap: test it before looking up the section)."""
+    return bool(_NAME_LINE.match(sentence))
+
+
+def name_section(section: str | None) -> bool:
+    """The section path ends in the section a manual calls NAME in its language ("PMAP(1) › NOM")."""
+    return (section or "").rsplit(" › ", 1)[-1].strip().lower() in _NAME_SECTIONS
 
 
 _TOOL_WORD = r"(?:command|commande|comando|befehl|kommando|programm?e?|programma|utility|tool|outil|strumento|herramienta|команда|утилита|программа)"
