@@ -9,6 +9,9 @@ VENV="${RAG_VENV:-.venv}"
 . "$VENV/bin/activate"
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 pip install -q torch==2.13.0            # the local CPU build; must come before anything that needs torch
+# llama.cpp compiles here: a portable build (AVX2), not one for this CPU, whose AMX paths a virtual machine may not allow
+# ("Illegal instruction" on a long prompt, seen on this kind of machine)
+export CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF}"
 pip install -q -e '.[all,test,bench]'
 export RAG_TEST_GGUF="$(python scripts/fetch_test_model.py)"
 mkdir -p evals/out

@@ -46,6 +46,9 @@ FAST = {"embedder": "hash:64", "retrieval": "dense"}
         # who someone is: a description, no name to lead with; a German genitive still asks for a person
         ("Who is Mustafa Suleyman?", "other"), ("Кто такой Джей Парих?", "other"), ("¿Quién es Marc Benioff?", "other"),
         ("Chi è Satya Nadella?", "other"), ("Wer war Ayurparibhadras Sohn?", "person"), ("Who is the CEO of OpenAI?", "person"),
+        # the tool before the verb, and French verbs in -ir / -re: still how-to questions
+        ("Как с помощью wget скачать сайт рекурсивно?", "command"), ("Comment extraire le contenu d'un paquet .deb ?", "command"),
+        ("Comment a évolué le cours de l'action ?", "other"),
     ],
 )
 def test_question_types_in_every_language(question, kind):
@@ -1136,6 +1139,25 @@ def test_an_option_question_about_a_tool_no_passage_documents_is_refused(source,
     items = [Evidence(n=1, passage=passage, start=s, end=e, score=0.85) for s, e in chunk.sentences(text)]
     assessment = assess("Which option of rsync deletes extraneous files?", "en", [passage], items)
     assert (assessment.missing == "subject:rsync") is undocumented
+
+
+@pytest.mark.parametrize(
+    "question,refused",
+    [
+        ("Как с помощью rsync исключить каталог из синхронизации?", True),  # a how-to question naming its tool mid-sentence
+        ("Как сбросить забытый пароль root?", False),  # a Latin word of a Russian question is no tool by itself
+        ("How do I exclude a directory from the sync?", False),
+    ],
+)
+def test_a_how_to_question_about_a_tool_no_passage_documents_is_refused(question, refused):
+    from rag import chunk
+    from rag.answer.evidence import Evidence
+    from rag.answer.judge import assess
+
+    text = "Por ejemplo, puede usarse con rsync(1) para guardar el árbol de directorios. -u, --unknown-is-real: usa el propietario de root."
+    passage = _passage(text, "fakeroot.es.1.gz#0-100")
+    items = [Evidence(n=1, passage=passage, start=s, end=e, score=0.85) for s, e in chunk.sentences(text)]
+    assert (assess(question, "ru", [passage], items).missing == "subject:rsync") is refused
 
 
 def test_an_office_refusal_is_explained_in_the_question_language():

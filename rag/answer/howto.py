@@ -22,6 +22,7 @@ SUBJECT_TOOLS = True  # a tool is also a word of the question naming a retrieved
 NAME_LINE_DROP = 0.05  # cosine a manual's NAME line loses for a how-to or option question naming its tool (evals/RESULTS.md)
 POLARITY_DROP = 0.05  # cosine an option item turning something off loses when the question asks to turn nothing off (evals/RESULTS.md)
 GIVEN_OPTION_DROP = 0.05  # cosine taken from an option item documenting an option the question already gives (evals/RESULTS.md)
+UNDOCUMENTED_KINDS = ("option", "command")  # question kinds refused when no passage documents the tool they name (evals/RESULTS.md)
 OFF_SUBJECT_DROP = 0.05  # cosine taken from another tool's option item when the asked tool's manual was retrieved (evals/RESULTS.md)
 OPTION_NAME_LIFT = 0.03  # cosine added to an option item whose long option the question names (evals/RESULTS.md)
 
@@ -94,7 +95,7 @@ def undocumented(question: Question, passages: list[Passage]) -> list[str]:
     """For an option question about a tool ("which option of rsync …"): the tools no retrieved passage documents —
     none is from a document or section about it (its title, section or file name names it) and none gives it with an
     option ("rsync -a"). A manual that only refers to it ("… con rsync(1)", SEE ALSO) does not tell its options."""
-    if question.kind != "option" or not passages:
+    if question.kind not in UNDOCUMENTED_KINDS or not passages:
         return []
     out = []
     for tool in dict.fromkeys(question.commands):

@@ -147,6 +147,8 @@ _HOWTO_Q = _any(
     r"^how (?:do|can|should) (?:i|you|we)\b", r"^wie (?:kann|muss|soll) (?:ich|man)\b", r"^wie \w+ ich\b", r"^comment (?:puis-je|faire|\w+-je|\w+-t-on)\b",
     r"^comment \w+er\b", r"^come (?:posso|si fa|faccio)\b", r"^come \w+o\b", r"^c[óo]mo (?:puedo|se puede|hago)\b", r"^c[óo]mo \w+o\b",
     r"^как (?:мне|можно)\b", r"^как \w+(?:ть|ти|чь)(?:ся)?\b",
+    # with the tool first: "как с помощью wget скачать …", "comment extraire …"
+    r"^как (?:с помощью|при помощи|через) \S+ \w+(?:ть|ти|чь)(?:ся)?\b", r"^comment (?:\w+ )?\w+(?:ir|re)\b",
 )
 # a how-to question about changing or setting something ("how do I change …", "wie ändere ich …", "как изменить …")
 _CHANGE_Q = _any(

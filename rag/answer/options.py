@@ -89,6 +89,7 @@ _TOOL_NAMED = (
     re.compile(r"\b(?:which|what|welche[rsnm]?)\s+[`'\"]?([a-z][\w.+-]*)[`'\"]?(?:\s+|-)(?:option|flag|switch|Option|Schalter)", re.IGNORECASE),
     re.compile(r"\b(?:(?:der|den|dem|des)\s+Befehls?|(?:das|dem|des)\s+Kommandos?|la\s+commande|il\s+comando|el\s+comando)\s+[`'\"«]?([a-z][\w.+-]*)"),
     re.compile(r"\b(?:ключ\w*|опци\w*|параметр\w*|флаг\w*|команд\w*|утилит\w*)\s+(?:(?:команды|утилиты|программы)\s+)?[`'\"«]?([a-z][\w.+-]*)"),
+    re.compile(r"(?:с помощью|при помощи|посредством|через)\s+[`'\"«]?([a-z][\w.+-]*)"),  # "как с помощью rsync исключить …"
 )
 _NOT_A_TOOL = frozenset(
     "line lines ligne linea línea zeile prompt shell command commande comando program programme tool choice choix scelta elección "

@@ -215,7 +215,7 @@ class FusionRetriever:
             if SIBLING_ITEMS:  # the other chunks of the tool's manual that hold items: the asked one may be far in cosine
                 floor = sum(FUSION_WEIGHTS[key] * floors[key] for key in normalised)
                 siblings = self._siblings(titled) - set(fused)
-                fused.update({cid: floor + self.title_weight for cid in siblings})
+                fused.update({cid: floor + self.title_weight for cid in sorted(siblings)})  # tied: in id order, not hash order
                 titled |= siblings
             items = self._with_items(titled)
             for cid, text in items.items():
