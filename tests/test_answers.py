@@ -1462,8 +1462,8 @@ def test_a_question_naming_its_tool_does_not_get_the_manuals_name_line(monkeypat
     assert judge.judge(q, items)[0].item.text.startswith("-x, --extended")
     monkeypatch.setattr(howto, "NAME_LINE_DROP", 0.0)
     assert not judge.judge(q, items)[0].item.text.startswith("-x, --extended")
-    assert options.name_line(name, "PMAP(1) › NOM") and not options.name_line(name, "PMAP(1) › OPTIONS")
-    assert not options.name_line("Milch - 2 Liter", "Einkauf")
+    assert options.name_shaped(name) and options.name_section("PMAP(1) › NOM") and not options.name_section("PMAP(1) › OPTIONS")
+    assert not (options.name_shaped("Milch - 2 Liter") and options.name_section("Einkauf"))
     assert options.about_tool("The chfn command changes user fullname, office room number …", "chfn")
     assert not options.about_tool("dpkg-query -l 'libc6*'", "dpkg-query")
 

@@ -164,13 +164,9 @@ _NAME_LINE = re.compile(r"^\s*[\w.+-]+(?:,\s*[\w.+-]+)*\s+(?:\\?-|–|—)\s+\S[
 _NAME_SECTIONS = frozenset({"name", "bezeichnung", "nom", "nome", "nombre", "имя", "название", "naam", "nazwa", "jméno", "navn", "namn", "nimi"})
 
 
-def name_line(sentence: str, section: str | None) -> bool:
-    """The sentence is a manual's NAME line: "tool - what it does", in the section a manual calls NAME in its language."""
-    return name_shaped(sentence) and name_section(section)
-
-
 def name_shaped(sentence: str) -> bool:
-    """The sentence reads "tool - what it does" (cheap: test it before looking up the section)."""
+    """The sentence reads "tool - what it does"; with :func:`name_section`, a manual's NAME line (test the shape first:
+    it is cheap, a sentence's section is not)."""
     return bool(_NAME_LINE.match(sentence))
 
 
