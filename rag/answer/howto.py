@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from . import options, signals
 from .asked import Question
-from .kinds import asks_command
+from .kinds import HOW_KINDS, asks_command
 from ..types import Passage
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -22,7 +22,7 @@ SUBJECT_TOOLS = True  # a tool is also a word of the question naming a retrieved
 NAME_LINE_DROP = 0.05  # cosine a manual's NAME line loses for a how-to or option question naming its tool (evals/RESULTS.md)
 POLARITY_DROP = 0.05  # cosine an option item turning something off loses when the question asks to turn nothing off (evals/RESULTS.md)
 GIVEN_OPTION_DROP = 0.05  # cosine taken from an option item documenting an option the question already gives (evals/RESULTS.md)
-UNDOCUMENTED_KINDS = ("option", "command")  # question kinds refused when no passage documents the tool they name (evals/RESULTS.md)
+UNDOCUMENTED_KINDS = HOW_KINDS  # question kinds refused when no passage documents the tool they name (evals/RESULTS.md)
 OFF_SUBJECT_DROP = 0.05  # cosine taken from another tool's option item when the asked tool's manual was retrieved (evals/RESULTS.md)
 OPTION_NAME_LIFT = 0.03  # cosine added to an option item whose long option the question names (evals/RESULTS.md)
 
@@ -83,7 +83,7 @@ def elsewhere(question: Question, judged: list) -> str:
     first when that is another tool ("How do I make gzip encrypt the file with a password?" -> zip's "--password"), else "".
     The asked tool's manual has no such option; another tool's is no answer about it. ``judged``: the judge's sentences,
     best first."""
-    if not ELSEWHERE or question.kind not in ("option", "command") or asks_command(question.text):
+    if not ELSEWHERE or question.kind not in HOW_KINDS or asks_command(question.text):
         return ""
     best = next((j for j in judged if not j.noise), None)
     if best is None or best.item.passage.on_subject or not any(j.item.passage.on_subject for j in judged) or not options.option_item(best.item.text):

@@ -20,7 +20,7 @@ from . import attributes, binding, defines, howto, lexicon, options, signals
 from ..types import Passage
 from .evidence import Evidence
 from .asked import Question, priced
-from .kinds import phatic
+from .kinds import HOW_KINDS, phatic
 
 MODEL_FILE = Path(__file__).with_name("answerability.json")
 Mentioned = Callable[[list[str]], set[str]]  # which of these names some document of the corpus contains
@@ -92,11 +92,11 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
     asked_years = attributes.years(question.text) if question.kind == "amount" else set()
     passage_vocab: dict[str, signals.Vocabulary] = {}
     duration = DURATION_OTHER_TYPE < 1 and question.duration
-    how = howto.HowRules.of(question, items) if question.kind in ("option", "command") else None
+    how = howto.HowRules.of(question, items) if question.kind in HOW_KINDS else None
     term = defines.what_is(question.text) if DEFINITION_LIFT and question.kind == "other" else ""  # "Was ist udev?"
     out = []
     # an option or how-to question: the chunks of one manual are cut arbitrarily, so its third chunk's item competes with the first's
-    rank = _document_ranks(items) if DOCUMENT_RANK and question.kind in ("option", "command") else {}
+    rank = _document_ranks(items) if DOCUMENT_RANK and question.kind in HOW_KINDS else {}
     for it in items:
         text = it.text
         vocab = signals.Vocabulary.of(text)

@@ -11,6 +11,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+# the kinds of a question about using a tool: which option does something, how to do something (its command); their
+# answers are a manual's items and commands, and the tool they name must be documented
+HOW_KINDS = ("option", "command")
+
 
 def _any(*alternatives: str) -> re.Pattern:
     return re.compile("|".join(alternatives), re.IGNORECASE)

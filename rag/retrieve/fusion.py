@@ -6,6 +6,7 @@ import time
 
 import numpy as np
 
+from ..answer.kinds import HOW_KINDS
 from ..answer.signals import REASON_LIFT  # a "why" question lifts the sentences that point back to a reason, here and in the quote selection
 from ..embed import Embedder
 from ..index import IndexView, hubs
@@ -42,7 +43,7 @@ _ITEM_LINE = re.compile(r"(?m)^[ \t]*--?[A-Za-z0-9?]")
 # "human-readable"; evals/RESULTS.md)
 SIBLING_ITEMS = True
 SIBLING_FILES = 3
-ITEM_KINDS = ("option", "command")
+ITEM_KINDS = HOW_KINDS
 NAMED_OPTION_LIFT = 0.5
 
 
