@@ -1554,3 +1554,54 @@ def test_a_tool_is_also_a_question_word_naming_a_retrieved_manual(monkeypatch):
     assert rules.tools == ("chfn",) and rules.lift(items[0]) < 0
     monkeypatch.setattr(howto, "SUBJECT_TOOLS", False)
     assert howto.HowRules.of(q, items).tools == ()
+
+
+def _quote(text: str, language: str):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(item=SimpleNamespace(text=text, passage=SimpleNamespace(language=language)))
+
+
+@pytest.mark.parametrize(
+    "question,language,quotes,lead",
+    [
+        # the first quote is Russian, a further one Italian with the same sum: the Italian reader gets the Italian span
+        ("Quanto ha investito Microsoft in OpenAI nel 2019?", "it",
+         [("Microsoft инвестировала 1 миллиард долларов в OpenAI в 2019 году.", "ru"), ("Microsoft Ha investito $ 1 miliardo in Openai nel 2019.", "it")], "$ 1 miliardo"),
+        # another value in the question's language is no translation of the answer: the first quote's span stays
+        ("Quanto ha investito Microsoft in OpenAI?", "it",
+         [("Microsoft инвестировала 13 миллиардов долларов в OpenAI.", "ru"), ("Microsoft Ha investito $ 1 miliardo in Openai nel 2019.", "it")], "13 миллиардов долларов"),
+        # the first quote is already in the question's language
+        ("Wie viel hat Microsoft investiert?", "de",
+         [("Microsoft investierte 13 Milliarden Dollar.", "de"), ("Microsoft a investi 13 milliards de dollars.", "fr")], "13 Milliarden Dollar"),
+        ("In che anno Microsoft ha investito in OpenAI?", "it", [("Microsoft investierte 2019 in OpenAI.", "de"), ("Microsoft ha investito in OpenAI nel 2019.", "it")], "2019"),
+    ],
+)
+def test_the_short_answer_is_written_in_the_questions_language_when_a_quote_gives_it(question, language, quotes, lead):
+    from rag.answer.extractive import in_language
+
+    assert in_language(asked.Question.of(question), [_quote(t, lang) for t, lang in quotes], language) == lead
+
+
+def test_a_name_is_the_same_in_two_scripts_and_inflections():
+    from rag.answer.extractive import _same_name
+
+    assert _same_name("Мустафу Сулеймана", "Mustafa Suleyman") and _same_name("Сэм Альтман", "Sam Altman")
+    assert not _same_name("Sam Altman", "Satya Nadella") and not _same_name("Mustafa Suleyman", "Suleyman")
+
+
+@pytest.mark.parametrize(
+    "sentence,value,span",
+    [
+        ("Microsoft инвестировала 13 миллиардов долларов в OpenAI.", 1.3e10, "13 миллиардов долларов"),
+        ("Microsoft вложила 2 миллиарда долларов.", 2e9, "2 миллиарда долларов"),
+        ("Это стоило 5 миллионов рублей.", 5e6, "5 миллионов рублей"),
+        ("Microsoft инвестировала 1 миллиард долларов.", 1e9, "1 миллиард долларов"),
+    ],
+)
+def test_a_russian_scale_word_counts_in_every_case(sentence, value, span):
+    """"13 миллиардов" is 13 billion, not 13 (the genitive plural after a number), so it matches "13 billion" in a claim."""
+    from rag.answer import signals
+
+    assert signals.numbers(sentence) == {value}
+    assert asked.Question.of("Сколько Microsoft инвестировала в OpenAI?").span(sentence, "ru") == span

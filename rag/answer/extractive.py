@@ -155,6 +155,33 @@ def _block_after(text: str, end: int) -> int:
     return last if taken else 0
 
 
+SAME_LANGUAGE_LEAD = True  # measured on the seeds, tech docs, notes, clihelp and mixed-language XQuAD (evals/RESULTS.md)
+
+
+def in_language(q, quotes: list[Judged], language: str) -> str:
+    """The short answer the first quote gives ("1 миллиард долларов"), written as a further quote in the question's
+    language gives the same value when one does ("$ 1 miliardo" for "Quanto ha investito Microsoft …?"): the reader
+    sees the answer in their language."""
+    lead = q.lead(quotes[0].item.text, quotes[0].item.passage.language)
+    if not lead or not SAME_LANGUAGE_LEAD or quotes[0].item.passage.language == language:
+        return lead
+    values = signals.numbers(lead)
+    for j in quotes[1:]:
+        if j.item.passage.language != language:
+            continue
+        other = q.lead(j.item.text, language)
+        if other and ((values and signals.numbers(other) == values) or _same_name(other, lead)):
+            return other
+    return lead
+
+
+def _same_name(a: str, b: str) -> bool:
+    """The same name in two scripts or inflections ("Мустафу Сулеймана", "Mustafa Suleyman"): word by word, the same
+    consonant skeleton."""
+    wa, wb = [signals.skeleton(w) for w in a.split()], [signals.skeleton(w) for w in b.split()]
+    return len(wa) == len(wb) and all(x and x == y for x, y in zip(wa, wb))
+
+
 class ExtractiveAnswerer:
     """Quotes up to three evidence sentences; says so when the evidence is only just above the abstention bar
     or the answerability is low."""
@@ -181,5 +208,5 @@ class ExtractiveAnswerer:
             lines.append(f"[{len(shown)}] «{item.text}» ({item.passage.source})")
             citations.append(item.cite(len(shown)))
         # the short answer, from the sentence itself; none when the reply hedges (a bold "→ 2" under "may not answer" misleads)
-        lead = q.lead(quotes[0].item.text, quotes[0].item.passage.language) if quotes and not weak else ""
+        lead = in_language(q, quotes, assessment.language) if quotes and not weak else ""
         return Reply(text="\n".join(lines), citations=citations, answered_by=self.name, lead=lead)

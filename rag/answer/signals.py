@@ -14,10 +14,11 @@ from functools import lru_cache
 
 # --- numbers ---------------------------------------------------------------------------------------
 _SCALES = {
-    3: "thousand tausend тысяч тыс mille mila mil".split(),
-    6: "million millionen mio миллион млн millions milione milioni millón millones".split(),
-    9: "billion billions milliarde milliarden mrd миллиард млрд milliard milliards miliardo miliardi mil-millones".split(),
-    12: "trillion trillions billionen триллион трлн billiarde".split(),
+    # Russian in its cases after a number: "1 миллиард", "2 миллиарда", "13 миллиардов", "в 5 миллионах"
+    3: "thousand tausend тысяча тысячи тысяч тысячу тыс mille mila mil".split(),
+    6: "million millionen mio миллион миллиона миллионов миллионах млн millions milione milioni millón millones".split(),
+    9: "billion billions milliarde milliarden mrd миллиард миллиарда миллиардов миллиардах млрд milliard milliards miliardo miliardi mil-millones".split(),
+    12: "trillion trillions billionen триллион триллиона триллионов трлн billiarde".split(),
 }
 _SCALE_OF = {w: e for e, words in _SCALES.items() for w in words}
 _WORD_NUMBERS = {
