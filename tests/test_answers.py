@@ -1605,3 +1605,47 @@ def test_a_russian_scale_word_counts_in_every_case(sentence, value, span):
 
     assert signals.numbers(sentence) == {value}
     assert asked.Question.of("Сколько Microsoft инвестировала в OpenAI?").span(sentence, "ru") == span
+
+
+@pytest.mark.parametrize(
+    "text,values",
+    [
+        ("Microsoft invirtió 13 mil millones de dólares.", {1.3e10}),  # Spanish "mil millones" is a billion, not 13 thousand
+        ("dos mil millones", {2e9}),
+        ("5 mil habitantes", {5000.0}),
+        ("Microsoft invested $13bn in OpenAI.", {1.3e10}),  # a scale glued to the number
+        ("полтора миллиарда", {1.5e9}),
+        ("eineinhalb Millionen Nutzer", {1.5e6}),
+        ("La cuisson prend 3 mn.", {3.0}),  # French minutes, not millions
+    ],
+)
+def test_sums_written_the_ways_languages_write_them(text, values):
+    from rag.answer import signals
+
+    assert signals.numbers(text) == values
+
+
+def test_a_spanish_sum_is_the_short_answer_whole():
+    q = asked.Question.of("¿Cuánto invirtió Microsoft en OpenAI?")
+    assert q.span("Microsoft invirtió 13 mil millones de dólares en OpenAI.", "es") == "13 mil millones de dólares"
+
+
+@pytest.mark.parametrize(
+    "passage",
+    ["Microsoft вложила 13 миллиардов долларов в OpenAI.", "Microsoft invirtió 13 mil millones de dólares en OpenAI.", "Microsoft invested $13bn in OpenAI."],
+)
+def test_a_claimed_sum_matches_the_sum_in_every_language_it_is_written_in(passage):
+    """An answer's "13 billion" is the cited passage's "13 миллиардов", "13 mil millones" or "$13bn"; "13 million" is none."""
+    cited = [_passage(passage)]
+    assert unsupported_claims("Microsoft invested 13 billion dollars in OpenAI.", "How much did Microsoft invest?", cited) == []
+    assert unsupported_claims("Microsoft invested 13 million dollars in OpenAI.", "How much did Microsoft invest?", cited) == ["1.3e+07"]
+
+
+@pytest.mark.parametrize(
+    "sentence,date",
+    [("Version 3 was released on 2024-03-12.", "2024-03-12"), ("Er kam am 12.03.2024 zurück.", "12.03.2024"), ("Ultimo controllo 05/03/2024.", "05/03/2024"),
+     ("Il est arrivé le 12 mars 2024.", "12 mars 2024")],
+)
+def test_a_date_written_in_digits_is_the_whole_date(sentence, date):
+    """"2024-03-12" answers "when" as a date, not as the year 2024 alone."""
+    assert asked.Question.of("When did it happen?").span(sentence, "") == date

@@ -22,7 +22,7 @@ _PERCENT = re.compile(r"%|\bpercent|\bper cent|\bprozent|\bпроцент|\bpour
 _FRACTION = re.compile(r"\b(?:half|third|quarter|majority|hälfte|drittel|viertel|mehrheit|половин\w*|трет\w*|четверт\w*|большинств\w*"
                        r"|moitié|tiers|quart|majorité|metà|terzo|quarto|maggioranza|mitad|tercio|cuarto|mayor[íi]a)\b", re.IGNORECASE)
 _LOCATION = re.compile(r"(?<![\w.])(?:~?/[\w.-]+)+/?|\b(?:https?|ftp)://\S+|\b[\w.-]+\.(?:conf|cfg|ini|toml|ya?ml|d)\b")  # a path, URL or config file
-_DIGIT_DATE = re.compile(r"(?<![\w.-])(?:(?:1[5-9]|20)\d\d-\d{1,2}(?:-\d{1,2})?|\d{1,2}\.\d{1,2}\.(?:1[5-9]|20)\d\d)(?![\w-]|\.\d)")
+_DIGIT_DATE = re.compile(r"(?<![\w./-])(?:(?:1[5-9]|20)\d\d-\d{1,2}(?:-\d{1,2})?|\d{1,2}([./])\d{1,2}\1(?:1[5-9]|20)\d\d)(?![\w/-]|\.\d)")  # 2024-03-12, 12.03.2024, 12/03/2024
 _GLUED = re.compile(r"[^\W\d_][-‐]?$")  # a digit right after letters: GPT-4, MAI-1, H100
 _MAN_SECTION = re.compile(r"[\w+-]\(\d\w{0,3}\)")  # "systemd(1)", "passwd(1ssl)": a page's section, not an amount
 
@@ -30,6 +30,7 @@ _MAN_SECTION = re.compile(r"[\w+-]\(\d\w{0,3}\)")  # "systemd(1)", "passwd(1ssl)
 # kinds whose chosen candidate is too often not the answer to show as one: on XQuAD's questions 400-1189 a person lead was
 # right for 22 of 58 (de) and 21 of 58 (es) against 37 of 44 / 36 of 47 for dates (evals/RESULTS.md)
 NO_LEAD_KINDS = ("name", "command", "person")
+DIGIT_DATES = True  # a date written in digits is one date, not a year (evals/RESULTS.md)
 LEAD_BY_NEARNESS = True  # of several spans, lead with the one nearest the question's words (measured: evals/RESULTS.md)
 
 _YEARISH = re.compile(r"(?<![\w.,])\d{3,4}(?:er|ern|s|-х|-е|-ых)?(?![\w]|[.,]\d)")  # 1186, 1970s, 1970ern, 1990-х
@@ -49,7 +50,8 @@ _CLOCK = re.compile(
 def _dates(sentence: str) -> list[re.Match]:
     """Dates and year-like numbers (any era: 1186, 1970ern), but not amounts ("500 Milliarden") and not a
     name that spells a month ("MAI-1" is no "mai")."""
-    found = [m for m in _DATE.finditer(sentence) if not _MONTH_AS_NAME.match(m.group(0))]
+    digits = list(_DIGIT_DATE.finditer(sentence)) if DIGIT_DATES else []  # the whole "2024-03-12", not its year alone
+    found = digits + [m for m in _DATE.finditer(sentence) if not _MONTH_AS_NAME.match(m.group(0)) and not any(d.start() <= m.start() < d.end() for d in digits)]
     if not found:  # a time of day answers "when" where the sentence gives no date ("Abreise bis 10 Uhr")
         found = list(_CLOCK.finditer(sentence))
     taken = [range(m.start(), m.end()) for m in found]

@@ -1,0 +1,76 @@
+"""Numbers as the languages we support write them: digits with their scale word in any case ("13 Milliarden",
+"13 миллиардов", "13 mil millones", "$13bn"), number words ("fünf", "полтора"), read as plain values so that they compare
+across languages (13 billion = 13 Milliarden = 13 млрд)."""
+from __future__ import annotations
+
+import re
+
+_SCALES = {
+    # Russian in its cases after a number: "1 миллиард", "2 миллиарда", "13 миллиардов", "в 5 миллионах"
+    3: "thousand tausend тысяча тысячи тысяч тысячу тыс mille mila mil".split(),
+    6: "million millionen mio миллион миллиона миллионов миллионах млн millions milione milioni millón millones".split(),
+    # Spanish "mil millones" is a billion (hyphenated by spelled()); "bn" as written after a number ("$13bn"; not "mn", French minutes)
+    9: "billion billions bn milliarde milliarden mrd миллиард миллиарда миллиардов миллиардах млрд milliard milliards miliardo miliardi mil-millones".split(),
+    12: "trillion trillions billionen триллион триллиона триллионов трлн billiarde".split(),
+}
+_SCALE_OF = {w: e for e, words in _SCALES.items() for w in words}
+_WORD_NUMBERS = {
+    **dict.fromkeys("one eins ein eine один одна один un une uno una".split(), 1),
+    **dict.fromkeys("two zwei два две deux due dos".split(), 2),
+    **dict.fromkeys("three drei три trois tre tres".split(), 3),
+    **dict.fromkeys("four vier четыре quatre quattro cuatro".split(), 4),
+    **dict.fromkeys("five fünf пять cinq cinque cinco".split(), 5),
+    **dict.fromkeys("six sechs шесть sei seis".split(), 6),
+    **dict.fromkeys("seven sieben семь sept sette siete".split(), 7),
+    **dict.fromkeys("eight acht восемь huit otto ocho".split(), 8),
+    **dict.fromkeys("nine neun девять neuf nove nueve".split(), 9),
+    **dict.fromkeys("ten zehn десять dix dieci diez".split(), 10),
+    **dict.fromkeys("hundred hundert сто cent cento cien".split(), 100),
+    **dict.fromkeys("полтора полторы eineinhalb anderthalb".split(), 1.5),
+    # Russian numerals in their oblique cases ("из шести дворов", "пяти правителей")
+    **{"двух": 2, "трех": 3, "трёх": 3, "четырех": 4, "четырёх": 4, "пяти": 5, "шести": 6, "семи": 7, "восьми": 8, "девяти": 9, "десяти": 10},
+}
+_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[ ,.\u00a0\u202f]\d{3})+|\d+(?:[.,]\d+)?)(?![\w])")
+_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
+
+
+def _value(text: str) -> float | None:
+    digits = re.sub(r"[ \u00a0\u202f]", "", text)
+    if re.fullmatch(r"\d{1,3}(?:[,.]\d{3})+", digits):
+        return float(re.sub(r"[,.]", "", digits))
+    try:
+        return float(digits.replace(",", "."))
+    except ValueError:
+        return None
+
+
+_MIL_MILLONES = re.compile(r"\bmil\s+millones\b", re.IGNORECASE)  # "13 mil millones": 13 billion, not 13 thousand
+_SCALE_GLUED = re.compile(r"(?<=\d)(bn)\b", re.IGNORECASE)  # "$13bn", "€10bn"
+
+
+def spelled(text: str) -> str:
+    """``text`` with the scales that are written in two words or glued to the number made single words
+    ("13 mil millones", "$13bn" -> "13 mil-millones", "$13 bn"), as :data:`_SCALES` lists them."""
+    return _SCALE_GLUED.sub(r" \1", _MIL_MILLONES.sub("mil-millones", text))
+
+
+def numbers(text: str, words: bool = True) -> set[float]:
+    """Every quantity in ``text`` as a plain value: "13 Milliarden" -> 1.3e10, "fünf Milliarden" -> 5e9,
+    "2023" -> 2023. ``words=False`` keeps number words only before a scale ("five million", not "one of")."""
+    out: set[float] = set()
+    text = spelled(text)
+    tokens = [m.group(0).lower() for m in _WORD.finditer(text)]
+    following = {i: tokens[i + 1] if i + 1 < len(tokens) else "" for i in range(len(tokens))}
+    for m in _NUMBER.finditer(text):
+        value = _value(m.group(1))
+        if value is None:
+            continue
+        rest = _WORD.match(text, m.end() + (1 if text[m.end() : m.end() + 1] in (" ", "\u00a0") else 0))
+        scale = _SCALE_OF.get(rest.group(0).lower().rstrip("."), 0) if rest else 0
+        out.add(round(value * 10**scale, 3))
+    for i, w in enumerate(tokens):
+        if w in _WORD_NUMBERS:
+            scale = _SCALE_OF.get(following[i], 0)
+            if words or scale:
+                out.add(float(_WORD_NUMBERS[w] * 10**scale))
+    return out
