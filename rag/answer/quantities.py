@@ -44,7 +44,8 @@ def _value(text: str) -> float | None:
         return None
 
 
-_MIL_MILLONES = re.compile(r"\bmil\s+millones\b", re.IGNORECASE)  # "13 mil millones": 13 billion, not 13 thousand
+TWO_WORD_SCALES = r"mil\s+millones"  # "13 mil millones": 13 billion, not 13 thousand (signals.py's spans read it too)
+_MIL_MILLONES = re.compile(rf"\b{TWO_WORD_SCALES}\b", re.IGNORECASE)
 _SCALE_GLUED = re.compile(r"(?<=\d)(bn)\b", re.IGNORECASE)  # "$13bn", "€10bn"
 
 

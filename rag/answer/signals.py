@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 # --- numbers (rag/answer/quantities.py) -------------------------------------------------------------
-from .quantities import _NUMBER, _SCALE_OF, _SCALES, _WORD, _WORD_NUMBERS, numbers, spelled  # noqa: E402,F401
+from .quantities import TWO_WORD_SCALES, _NUMBER, _SCALE_OF, _SCALES, _WORD, _WORD_NUMBERS, numbers  # noqa: E402,F401
 
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 _MONTHS = set(
@@ -327,7 +327,7 @@ _UNIT = (
     r"(?:\s?[€£¥₽$](?!\d)|\s?%|\s?(?:percent|per cent|prozent|процент\w*|pour ?cent|per ?cento|(?:us-?)?dollars?|(?:de |di )?(?:dollars?|dollari|dólar(?:es)?|euros?)|usd|eur|долл\w*|евро|рубл\w*"
     r"|mitarbeiter\w*|employees|people|users|nutzer\w*|utilisateurs|utenti|пользовател\w*)\b)?"
 )
-_SCALE_WORDS = r"mil\s+millones|" + "|".join(sorted((re.escape(w) for words in _SCALES.values() for w in words), key=len, reverse=True))
+_SCALE_WORDS = TWO_WORD_SCALES + "|" + "|".join(sorted((re.escape(w) for words in _SCALES.values() for w in words), key=len, reverse=True))
 _AMOUNT = re.compile(
     r"(?:[$€£¥₽]\s?)?(?:\d{1,3}(?:[ ,.\u00a0\u202f]\d{3})+|\d+(?:[.,]\d+)?)(?:\s?(?:" + _SCALE_WORDS + r")\.?)?" + _UNIT
     + r"|\b(?:" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")\s(?:" + _SCALE_WORDS + r")\b" + _UNIT,
