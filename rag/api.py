@@ -63,6 +63,7 @@ class Pipeline:
         self._second = None
         self._muse: Embedder | None = None
         self._checked = False  # ensure_index just ran: the next question skips its own check
+        self._judged = threading.local()  # the evidence reranker's last judgement, per thread
 
     def _validate(self, embedder_spec: bool, llm_spec: bool) -> None:
         """Fail fast on a bad spec, before any indexing or retrieval work."""
@@ -122,6 +123,23 @@ class Pipeline:
                 self._second = (self.muse, SentenceVectors(self.muse, fetch=partial(self._stored_vectors, "ms")))
             return self._second
 
+    def _first_quote(self, question: str, passages: list[Passage]) -> Passage | None:
+        """The passage the extractive answer would quote first (for the ``evidence`` reranker); its judgement is kept
+        for this thread's next answer to the same question over the same passages, so they are judged once."""
+        assessment = answering.assessed(
+            question, lang.detect(question), passages, embedder=self.embedder, vectors=self.sentence_vectors, mentioned=self._mentioned,
+            second=self.second_opinion,
+        )
+        self._judged.last = (question, {p.passage_id for p in passages}, assessment)
+        return answering.first_quote(assessment, self.sentence_vectors, self.settings.min_evidence)
+
+    def _judged_before(self, question: str, passages: list[Passage]):
+        """The reranker's judgement of exactly these passages for this question (renumbered to their order), else None."""
+        last, self._judged.last = getattr(self._judged, "last", None), None
+        if last is None or last[0] != question or last[1] != {p.passage_id for p in passages}:
+            return None
+        return last[2].in_order(passages)
+
     def _mentioned(self, names: list[str]) -> set[str]:
         """Which of ``names`` some indexed document contains (all of them when there is no index to ask)."""
         view = self._view
@@ -148,7 +166,8 @@ class Pipeline:
                 self.close()  # another process replaced the snapshot this view reads
             if self._retriever is None:
                 view = index_stage.open_view(self.settings, self.embedder.name)
-                self._retriever = make_retriever(Context(settings=self.settings, view=view, embedder=self.embedder, muse=lambda: self.muse))
+                ctx = Context(settings=self.settings, view=view, embedder=self.embedder, muse=lambda: self.muse, first_quote=self._first_quote)
+                self._retriever = make_retriever(ctx)
                 self._view = view
             return self._retriever
 
@@ -219,7 +238,7 @@ class Pipeline:
         reply = answering.respond(
             question, language, passages, embedder=self.embedder, vectors=self.sentence_vectors, answerer=self.answerer,
             min_evidence=self.settings.min_evidence, min_answerable=self.settings.min_answerable, mentioned=self._mentioned,
-            second=self.second_opinion,
+            second=self.second_opinion, assessment=self._judged_before(question, passages),
         )
         return Answer(
             question=question, language=language, answer=reply.text, abstained=reply.abstained, citations=reply.citations, passages=passages,

@@ -63,7 +63,10 @@ class Settings(BaseSettings):
         "fusion",
         description="fusion: chunk and sentence vectors of the embedder and of mUSE, z-score fused; dense: embedder chunks only; hybrid: dense + BM25 by reciprocal rank.",
     )
-    rerank: str = Field("none", description="Reorder retrieved candidates: none, or per-file:<n> (at most n passages of one file in the top k).")
+    rerank: str = Field(
+        "evidence",
+        description="Reorder retrieved candidates: evidence (the passage the answer quotes first comes first), none, or per-file:<n> (at most n passages of one file in the top k).",
+    )
     bm25_weight: float = Field(0.5, ge=0.0, le=5.0, description="Weight of the BM25 ranking in hybrid fusion.")
     chunk_tokens: int = Field(160, ge=16, le=2048, description="Target chunk size in tiktoken tokens.")
     chunk_overlap: int = Field(32, ge=0, le=1024, description="Tokens of whole sentences repeated between chunks.")

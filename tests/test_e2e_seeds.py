@@ -83,3 +83,36 @@ def test_json_output_schema(seeds_pipeline, monkeypatch):
     assert data["fallback"] is False and data["fallback_reason"] is None
     assert all(c["source"] in SULEYMAN and "/" not in c["source"] for c in data["citations"])
     assert all(isinstance(v, (int, float)) for v in data["timings_ms"].values())
+
+
+def test_evidence_reranker_agrees_with_the_answer_and_leaves_it_unchanged(seeds_pipeline):
+    """Only 002 gives the $13bn invested by November 2023; the chunk similarity ranks another article first, the answer's
+    sentence selection (an amount, for the asked date) quotes 002 first: with ``rerank = "evidence"`` (the default)
+    retrieval says so too, and the answer is the one the retriever's own order gives."""
+    from rag.api import Pipeline
+
+    question = "How much money had Microsoft already put into OpenAI by November 2023?"
+    assert seeds_pipeline.settings.rerank == "evidence"  # the default
+    unranked = Pipeline(seeds_pipeline.settings.model_copy(update={"rerank": "none"}), embedder=seeds_pipeline.embedder)
+    plain = unranked.ask(question)
+    reranked = seeds_pipeline
+    top = reranked.retrieve(question, k=5)
+    answer = reranked.ask(question)
+    assert plain.citations[0].source == "002_878f3f8685ed7ceb.txt"
+    assert unranked.retrieve(question, k=5)[0].source != "002_878f3f8685ed7ceb.txt"  # what the reranker mends
+    assert top[0].source == "002_878f3f8685ed7ceb.txt" == answer.passages[0].source
+    assert [(c.source, c.quote) for c in answer.citations] == [(c.source, c.quote) for c in plain.citations]
+
+
+def test_the_llm_reads_the_passages_in_their_reranked_order(seeds_pipeline):
+    """The reranker's judgement is reused for the answer; the prompt's [1] must still be the first passage shown."""
+    from rag.api import Pipeline
+
+    fake = FakeLLM(replies=["Microsoft had already invested 13 billion dollars [1]."])
+    pipe = Pipeline(seeds_pipeline.settings.model_copy(update={"rerank": "evidence"}), embedder=seeds_pipeline.embedder, llm=fake)
+    answer = pipe.ask("How much money had Microsoft already put into OpenAI by November 2023?")
+    assert answer.passages[0].source == "002_878f3f8685ed7ceb.txt"
+    prompt = "\n".join(m["content"] for m in fake.calls[0])
+    first = prompt.index("[1] source: 002_878f3f8685ed7ceb.txt")
+    assert "13 Milliarden" in prompt[first : prompt.index("[2] source:", first)]
+    assert not answer.abstained and answer.citations[0].passage_id == answer.passages[0].passage_id

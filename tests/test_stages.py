@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sys
 
+import numpy as np
 import pytest
 
 from rag import chunk as chunking
 from rag import load
 from rag.api import Pipeline
 from rag.errors import ConfigError, StoreError
-from rag.retrieve import RERANKERS, PerFile
+from rag.retrieve import RERANKERS, FirstQuote, PerFile
 from rag.types import Passage
 
 FAST = {"embedder": "hash:64", "retrieval": "dense"}
@@ -69,6 +70,38 @@ def test_per_file_reranker_moves_a_files_extra_passages_down():
     out = PerFile(1).rerank("q", ranked, 4)
     assert [p.passage_id for p in out] == ["a#0-1", "b#3-4", "c#4-5", "a#1-2"]
     assert [p.passage_id for p in PerFile(5).rerank("q", ranked, 5)] == [p.passage_id for p in ranked]
+
+
+def test_evidence_reranker_puts_the_first_quotes_passage_first_and_keeps_the_others_order():
+    ranked = [_p("a", 0), _p("b", 1), _p("c", 2), _p("d", 3)]
+    judged = []
+
+    def first(question, passages):
+        judged.append([p.source for p in passages])
+        return passages[2]
+
+    out = FirstQuote(first, window=3).rerank("q", ranked, 4)
+    assert [p.source for p in out] == ["c", "a", "b", "d"]
+    assert judged == [["a", "b", "c"]]  # only the passages the answerer reads are judged
+    assert FirstQuote(lambda q, ps: None, 3).rerank("q", ranked, 2) == ranked[:2]  # no quotable evidence: order kept
+    with pytest.raises(ConfigError, match="needs the answer stage"):
+        from rag.retrieve import Context, make_retriever
+        from rag.settings import load_settings
+
+        make_retriever(Context(settings=load_settings(rerank="evidence", **FAST), view=None, embedder=None, muse=lambda: None))
+
+
+def test_the_selection_model_reads_the_retrievers_rank_not_the_reranked_order():
+    from rag.answer.evidence import evidence
+
+    class Vectors:
+        def __call__(self, texts, ids=None):
+            return np.ones((len(texts), 2), np.float32) / np.sqrt(2)
+
+    first = Passage(passage_id="x#0-1", source="x", score=0.8, rank_score=0.5, text="The retriever ranked this passage second of the two it found.", language="en")
+    second = Passage(passage_id="y#0-1", source="y", score=0.9, rank_score=0.9, text="The retriever ranked this passage first of the two it found.", language="en")
+    items = evidence(np.ones(2, np.float32) / np.sqrt(2), [first, second], Vectors())
+    assert {it.passage.source: (it.n, it.retrieval_rank) for it in items} == {"x": (1, 2), "y": (2, 1)}
 
 
 def test_rerank_spec_is_checked():

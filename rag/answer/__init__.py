@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING
 from ..types import Passage
 from .base import Answerer, Reply
 
-__all__ = ["EXTRACTIVE", "Answerer", "Reply", "make_answerer", "respond", "validate_spec"]
+__all__ = ["EXTRACTIVE", "Answerer", "Reply", "assessed", "first_quote", "make_answerer", "respond", "validate_spec"]
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..embed import Embedder
     from ..llms import LLM
     from .evidence import SentenceVectors
+    from .judge import Assessment
 
 EXTRACTIVE = "extractive"
 
@@ -59,20 +60,48 @@ def confidence(answerability: float, evidence: float = 1.0, weak_below: float = 
     return "high" if answerability >= 0.75 and shares_words else "medium" if answerability >= LOW_ANSWERABILITY else "low"
 
 
-def respond(
-    question: str, language: str, passages: list[Passage], *, embedder: "Embedder", vectors: "SentenceVectors", answerer: Answerer,
-    min_evidence: float, min_answerable: float = 0.0, mentioned=None, second: "tuple[Embedder, SentenceVectors] | None" = None,
-) -> Reply:
-    """Score and judge the evidence, abstain when it does not answer, else let ``answerer`` write the reply.
-    ``second``: another embedder and its sentence vectors (mUSE), a second opinion for picking the quote."""
-    from . import prompts
+def _assess(question: str, language: str, passages: list[Passage], embedder, vectors, mentioned, second):
+    """Every sentence of ``passages`` scored against the question and judged (see :func:`respond`)."""
     from .evidence import Second, evidence
     from .judge import assess
 
-    t = time.perf_counter()
     qvec = embedder.embed_queries([question])[0]
     other = Second(second[0].embed_queries([question])[0], second[1]) if second is not None else None
-    assessment = assess(question, language, passages, evidence(qvec, passages, vectors, other), mentioned)
+    return assess(question, language, passages, evidence(qvec, passages, vectors, other), mentioned)
+
+
+def assessed(
+    question: str, language: str, passages: list[Passage], *, embedder: "Embedder", vectors: "SentenceVectors", mentioned=None,
+    second: "tuple[Embedder, SentenceVectors] | None" = None,
+) -> "Assessment":
+    """Every sentence of ``passages`` scored against the question and judged: what :func:`respond` reads."""
+    return _assess(question, language, passages, embedder, vectors, mentioned, second)
+
+
+def first_quote(assessment: "Assessment", vectors: "SentenceVectors", min_evidence: float) -> Passage | None:
+    """The passage holding the sentence the extractive answer would quote first (the answer stage's sentence selection,
+    which reads what the question asks for, not only similarity); None when the evidence is below ``min_evidence``."""
+    from .extractive import pick
+
+    if assessment.best < min_evidence:
+        return None
+    quotes = pick(assessment.judged, vectors, limit=1, kind=assessment.question.kind)
+    return quotes[0].item.passage if quotes else None
+
+
+def respond(
+    question: str, language: str, passages: list[Passage], *, embedder: "Embedder", vectors: "SentenceVectors", answerer: Answerer,
+    min_evidence: float, min_answerable: float = 0.0, mentioned=None, second: "tuple[Embedder, SentenceVectors] | None" = None,
+    assessment: "Assessment | None" = None,
+) -> Reply:
+    """Score and judge the evidence, abstain when it does not answer, else let ``answerer`` write the reply.
+    ``second``: another embedder and its sentence vectors (mUSE), a second opinion for picking the quote;
+    ``assessment``: the same passages already judged (by the ``evidence`` reranker)."""
+    from . import prompts
+
+    t = time.perf_counter()
+    if assessment is None:
+        assessment = _assess(question, language, passages, embedder, vectors, mentioned, second)
     took = (time.perf_counter() - t) * 1000
     if assessment.best < min_evidence or assessment.answerability < min_answerable:
         # The evidence does not answer: abstain without calling any model, and say why when a rule knows.

@@ -39,6 +39,13 @@ class Evidence:
     end: int
     score: float
     second: float | None = None  # the sentence's cosine with the question in a second embedder's space (mUSE)
+    # the passage's rank by the retriever's own score (0: its number ``n``); a reranker that follows the answer's choice
+    # of quote (``rerank = "evidence"``) changes the order the passages come in, not what the selection model reads
+    rank: int = 0
+
+    @property
+    def retrieval_rank(self) -> int:
+        return self.rank or self.n
 
     @property
     def text(self) -> str:
@@ -115,10 +122,12 @@ def evidence(question_vec: np.ndarray, passages: list[Passage], vectors: Sentenc
     gets its cosine there."""
     items: list[Evidence] = []
     ids: list[str] = []
+    by_score = sorted(range(len(passages)), key=lambda i: (-passages[i].rank_score, i))
+    rank = {i: r for r, i in enumerate(by_score, 1)}
     for n, p in enumerate(passages, 1):
         for i, (s, e) in enumerate(chunk.sentences(p.text)):
             if _usable(p.text[s:e]):
-                items.append(Evidence(n=n, passage=p, start=s, end=e, score=0.0))
+                items.append(Evidence(n=n, passage=p, start=s, end=e, score=0.0, rank=rank[n - 1]))
                 ids.append(f"{p.passage_id}@{i}")
     if not items:
         return []

@@ -131,18 +131,18 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
             j.lift -= OTHER_YEAR_DROP  # a figure for 2019 does not answer "how much by November 2023"
         j.lift -= it.passage.pair_shift
         feats = {**j.features(), "evidence": j.lifted, "similarity": j.similarity + j.lift}
-        j.score = _linear(select, {**feats, "passage_rank": (1 - DOCUMENT_RANK) * it.n + DOCUMENT_RANK * rank[it.n] if rank else float(it.n), "type_known": j.type_ok * known})
+        j.score = _linear(select, {**feats, "passage_rank": (1 - DOCUMENT_RANK) * it.retrieval_rank + DOCUMENT_RANK * rank[it.retrieval_rank] if rank else float(it.retrieval_rank), "type_known": j.type_ok * known})
         out.append(j)
     return sorted(out, key=lambda j: -j.score)
 
 
 def _document_ranks(items: list[Evidence]) -> dict[int, int]:
-    """Passage number -> the rank of its document among the retrieved documents (the selection model was trained on XQuAD,
+    """Passage rank -> the rank of its document among the retrieved documents (the selection model was trained on XQuAD,
     where every paragraph is a file and the two are the same)."""
     first: dict[str, int] = {}
-    for n, source in sorted({(it.n, it.passage.source) for it in items}):
+    for n, source in sorted({(it.retrieval_rank, it.passage.source) for it in items}):
         first.setdefault(source, len(first) + 1)
-    return {it.n: first[it.passage.source] for it in items}
+    return {it.retrieval_rank: first[it.passage.source] for it in items}
 
 
 @lru_cache(maxsize=1)
@@ -201,6 +201,15 @@ class Assessment:
     judged: list[Judged]  # best selection score first
     answerability: float
     missing: str = ""  # what the evidence lacks, when a rule sees it: "kind:amount", "kind:date", "names:xrandr, ZFS", "attribute:salary", "bound:date:MAI", "joint:SoftBank", "year:2023", "subject:rsync", "role:CEO:Anthropic"
+
+    def in_order(self, passages: list[Passage]) -> "Assessment":
+        """This assessment for the same passages in another order (after the ``evidence`` reranker): each sentence's
+        passage number follows the new order; nothing judged changes, since the selection reads the retriever's rank."""
+        n = {p.passage_id: i for i, p in enumerate(passages, 1)}
+        for it in self.items:
+            it.n = n[it.passage.passage_id]
+        self.passages = passages
+        return self
 
     @property
     def best(self) -> float:

@@ -49,6 +49,7 @@ def word_pattern(names: tuple[str, ...], hyphen: bool = False) -> re.Pattern:
     return re.compile(rf"(?<![{edge}])(?:" + "|".join(map(re.escape, names)) + rf")(?![{edge}])", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1 << 16)
 def transliterate(word: str) -> str:
     """Lower-case Latin letters for a word in any script we support (Cyrillic transliterated, accents dropped)."""
     word = word.lower()
@@ -56,6 +57,7 @@ def transliterate(word: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=1 << 16)
 def skeleton(word: str) -> str:
     """A consonant skeleton that survives transliteration: Microsoft/Майкрософт -> mkrsft, Suleyman/Сулейман -> slmn."""
     latin = transliterate(word)

@@ -43,6 +43,8 @@ class Context:
     view: IndexView
     embedder: Embedder
     muse: Callable[[], Embedder]
+    # the passage (of those given) whose sentence the answer would quote first, or None: for the ``evidence`` reranker
+    first_quote: Callable[[str, list[Passage]], Passage | None] | None = None
 
 
 def passage(chunk: Chunk, score: float, rank_score: float | None = None) -> Passage:
