@@ -131,7 +131,7 @@ class Pipeline:
             second=self.second_opinion,
         )
         self._judged.last = (question, {p.passage_id for p in passages}, assessment)
-        return answering.first_quote(assessment, self.sentence_vectors, self.settings.min_evidence)
+        return answering.first_quote(assessment, self.sentence_vectors)
 
     def _judged_before(self, question: str, passages: list[Passage]):
         """The reranker's judgement of exactly these passages for this question (renumbered to their order), else None."""

@@ -78,13 +78,12 @@ def assessed(
     return _assess(question, language, passages, embedder, vectors, mentioned, second)
 
 
-def first_quote(assessment: "Assessment", vectors: "SentenceVectors", min_evidence: float) -> Passage | None:
-    """The passage holding the sentence the extractive answer would quote first (the answer stage's sentence selection,
-    which reads what the question asks for, not only similarity); None when the evidence is below ``min_evidence``."""
+def first_quote(assessment: "Assessment", vectors: "SentenceVectors") -> Passage | None:
+    """The passage holding the sentence the extractive answer quotes first (the answer stage's sentence selection, which
+    reads what the question asks for, not only similarity), whether or not the evidence clears the abstention bar; None
+    when no sentence is quotable."""
     from .extractive import pick
 
-    if assessment.best < min_evidence:
-        return None
     quotes = pick(assessment.judged, vectors, limit=1, kind=assessment.question.kind)
     return quotes[0].item.passage if quotes else None
 

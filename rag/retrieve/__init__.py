@@ -61,7 +61,8 @@ class PerFile:
 
 
 class FirstQuote:
-    """The passage holding the sentence the answer would quote first comes first; the others keep their order.
+    """The passage holding the sentence the answer would quote first comes first (also when the evidence is too weak to
+    answer: the order of what is shown should not hang on the abstention bar); the others keep their order.
     Only the first ``window`` passages (those the answerer reads) are judged, so retrieval and answer agree on the top
     source. The answer stage's sentence selection reads what the question asks for (an amount, a date, a name, its
     key terms), which the chunk similarity alone does not (measured: evals/RESULTS.md)."""
