@@ -235,10 +235,13 @@ class Pipeline:
         """Write the cited answer to ``question`` from already retrieved ``passages``."""
         question = clean_question(question)
         language = lang.detect(question)
+        # the answer stage reads the passages in the retriever's order (a reranker orders what is shown): the same answer,
+        # and the same LLM prompt, with or without the evidence reranker
+        reading = sorted(passages, key=lambda p: -p.rank_score)
         reply = answering.respond(
-            question, language, passages, embedder=self.embedder, vectors=self.sentence_vectors, answerer=self.answerer,
+            question, language, reading, embedder=self.embedder, vectors=self.sentence_vectors, answerer=self.answerer,
             min_evidence=self.settings.min_evidence, min_answerable=self.settings.min_answerable, mentioned=self._mentioned,
-            second=self.second_opinion, assessment=self._judged_before(question, passages),
+            second=self.second_opinion, assessment=self._judged_before(question, reading),
         )
         return Answer(
             question=question, language=language, answer=reply.text, abstained=reply.abstained, citations=reply.citations, passages=passages,

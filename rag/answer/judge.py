@@ -203,8 +203,9 @@ class Assessment:
     missing: str = ""  # what the evidence lacks, when a rule sees it: "kind:amount", "kind:date", "names:xrandr, ZFS", "attribute:salary", "bound:date:MAI", "joint:SoftBank", "year:2023", "subject:rsync", "role:CEO:Anthropic"
 
     def in_order(self, passages: list[Passage]) -> "Assessment":
-        """This assessment for the same passages in another order (after the ``evidence`` reranker): each sentence's
-        passage number follows the new order; nothing judged changes, since the selection reads the retriever's rank."""
+        """This assessment for the same passages in another order (the ``evidence`` reranker's judgement, reused by the
+        answer): each sentence's passage number follows the given order; nothing judged changes, since the selection reads
+        the retriever's rank."""
         n = {p.passage_id: i for i, p in enumerate(passages, 1)}
         for it in self.items:
             it.n = n[it.passage.passage_id]
