@@ -60,22 +60,17 @@ def confidence(answerability: float, evidence: float = 1.0, weak_below: float = 
     return "high" if answerability >= 0.75 and shares_words else "medium" if answerability >= LOW_ANSWERABILITY else "low"
 
 
-def _assess(question: str, language: str, passages: list[Passage], embedder, vectors, mentioned, second):
-    """Every sentence of ``passages`` scored against the question and judged (see :func:`respond`)."""
+def assessed(
+    question: str, language: str, passages: list[Passage], *, embedder: "Embedder", vectors: "SentenceVectors", mentioned=None,
+    second: "tuple[Embedder, SentenceVectors] | None" = None,
+) -> "Assessment":
+    """Every sentence of ``passages`` scored against the question and judged: what :func:`respond` reads."""
     from .evidence import Second, evidence
     from .judge import assess
 
     qvec = embedder.embed_queries([question])[0]
     other = Second(second[0].embed_queries([question])[0], second[1]) if second is not None else None
     return assess(question, language, passages, evidence(qvec, passages, vectors, other), mentioned)
-
-
-def assessed(
-    question: str, language: str, passages: list[Passage], *, embedder: "Embedder", vectors: "SentenceVectors", mentioned=None,
-    second: "tuple[Embedder, SentenceVectors] | None" = None,
-) -> "Assessment":
-    """Every sentence of ``passages`` scored against the question and judged: what :func:`respond` reads."""
-    return _assess(question, language, passages, embedder, vectors, mentioned, second)
 
 
 def first_quote(assessment: "Assessment", vectors: "SentenceVectors") -> Passage | None:
@@ -100,7 +95,7 @@ def respond(
 
     t = time.perf_counter()
     if assessment is None:
-        assessment = _assess(question, language, passages, embedder, vectors, mentioned, second)
+        assessment = assessed(question, language, passages, embedder=embedder, vectors=vectors, mentioned=mentioned, second=second)
     took = (time.perf_counter() - t) * 1000
     if assessment.best < min_evidence or assessment.answerability < min_answerable:
         # The evidence does not answer: abstain without calling any model, and say why when a rule knows.
