@@ -1649,3 +1649,15 @@ def test_a_claimed_sum_matches_the_sum_in_every_language_it_is_written_in(passag
 def test_a_date_written_in_digits_is_the_whole_date(sentence, date):
     """"2024-03-12" answers "when" as a date, not as the year 2024 alone."""
     assert asked.Question.of("When did it happen?").span(sentence, "") == date
+
+
+@pytest.mark.parametrize(
+    "sentence,context,heading",
+    [("1 What is libffi?", "1 What is libffi?", True), ("2.4. The glob files", "2. Unified system › 2.4. The glob files", True),
+     ("libffi: the portable foreign function interface library", "libffi: the portable foreign function interface library › libffi", True),
+     ("The glob files are read in order.", "2. Unified system › 2.4. The glob files", False),
+     ("Aufruf: du [OPTION]... [DATEI]...", "Aufruf: du [OPTION]... [DATEI]...", False),  # a usage line says how to call the tool
+     ("1 What is libffi?", "", False)],
+)
+def test_a_title_or_section_heading_of_the_passage_is_a_heading(sentence, context, heading):
+    assert signals.names_heading(sentence, context) is heading

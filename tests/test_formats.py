@@ -378,3 +378,20 @@ def test_format_eval(seeds_pipeline, tmp_path):
     if out.is_dir():
         out.joinpath("formats.json").write_text(json.dumps({"plain": plain, "mixed": mixed}, indent=2) + "\n", encoding="utf-8")
     assert mixed["hit1"] >= plain["hit1"] - 0.05 and mixed["hit5"] >= plain["hit5"] - 0.05, (plain, mixed)
+
+
+def test_a_heading_the_loader_found_is_never_quoted(tmp_path):
+    """Numbered or question-shaped headings of HTML manuals ("2.4 Which file wins?") look like sentences; the passage's
+    context (title › section path, as embedded) tells the answer stage they are headings."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "globs.html").write_text(
+        "<html><body><main><h1>2 the glob files</h1><h2>2.4 Which file wins?</h2><p>The globs2 file wins over the old globs file, "
+        "because it also lists the weight of each rule.</p><p>Rules are read in order of weight.</p></main></body></html>", encoding="utf-8")
+    pipe = Pipeline(corpus=docs, home=tmp_path / "home", min_evidence=0.0, min_answerable=0.0, **FAST)  # hash vectors: weak evidence
+    (top, *_) = pipe.retrieve("Which file wins?")
+    assert top.context == "2 the glob files › 2.4 Which file wins?"
+    answer = pipe.ask("Which file wins?")
+    quotes = [c.quote for c in answer.citations]
+    assert quotes and not any(q.strip() in ("2.4 Which file wins?", "2 the glob files") for q in quotes)
+    assert "globs2 file wins" in quotes[0]

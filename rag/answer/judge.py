@@ -112,7 +112,8 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
             entity_cov_passage=_coverage(entities, passage_vocab[pid]),
             entity_cov_window=_coverage(entities, signals.Vocabulary.of(_window(it))),
             term_cov=_coverage(question.terms, vocab),
-            noise=signals.is_boilerplate(text) or (signals.is_heading(text) and not signals.in_block(it.passage.text, it.start)) or signals.table_header(it.passage.text, it.start, it.end),
+            noise=signals.is_boilerplate(text) or (signals.is_heading(text) and not signals.in_block(it.passage.text, it.start)) or signals.table_header(it.passage.text, it.start, it.end)
+            or signals.names_heading(text, it.passage.context or it.passage.locator.section or ""),
             passage_vocab=passage_vocab[pid],
         )
         j.lift = signals.REASON_LIFT if reason and signals.points_back(text) else 0.0  # "Вот почему они наняли …", as in retrieval

@@ -278,6 +278,20 @@ def table_header(text: str, start: int, end: int) -> bool:
     return not before.startswith("|") and after.startswith("|") and not any(c.isdigit() for c in row) and any(c.isdigit() for c in after)
 
 
+HEADINGS_OF_CONTEXT = True  # measured on HTML and PDF manuals, the tech docs, help texts, notes and the seeds (evals/RESULTS.md)
+
+
+def names_heading(sentence: str, context: str) -> bool:
+    """The sentence is its document's title or a heading on its section path ("1 What is libffi?", "2.4. The glob files"
+    in "… › 2.4. The glob files"), as the loader found them: a title whatever its shape, but not a usage line
+    ("Aufruf: du [OPTION]… [DATEI]…", which says how to call the tool)."""
+    if not HEADINGS_OF_CONTEXT or not context:
+        return False
+    text = " ".join(sentence.split())
+    numbered = re.sub(r"^\d+(?:\.\d+)*\.?\s+", "", text)  # "2.4. " numbers the section: no code
+    return bool(text) and not _CODE.search(numbered) and any(text == " ".join(part.split()) for part in context.split(" › "))
+
+
 def in_block(text: str, start: int) -> bool:
     """The sentence at ``start`` of ``text`` is a line inside a block of lines: the line before it is not blank ('Wi-Fi
     "Larkspur-5G", password maple-otter-4417' in a note, under its heading), so a short line without a full stop is no

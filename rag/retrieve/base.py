@@ -73,4 +73,13 @@ def committed_passages(view: IndexView, ranked: list[tuple[str, float]], known: 
             out.append(p)
         elif cid in chunks:
             out.append(passage(chunks[cid], scores.get(cid, 0.0), rank))
-    return out
+    return with_contexts(view, out)
+
+
+def with_contexts(view: IndexView, passages: list[Passage]) -> list[Passage]:
+    """``passages`` with the context each was embedded with (document title › section), which the answer stage reads to
+    tell a title or heading from a sentence."""
+    contexts = view.manifest.contexts([p.passage_id for p in passages])
+    for p in passages:
+        p.context = contexts.get(p.passage_id, "")
+    return passages

@@ -9,7 +9,7 @@ from ..embed import Embedder
 from ..index import IndexView
 from ..index.store import Hit
 from ..types import Locator, Passage
-from .base import Retrieval
+from .base import Retrieval, with_contexts
 
 
 def _passage(hit: Hit) -> Passage:
@@ -41,5 +41,5 @@ class DenseRetriever:
         t0 = time.perf_counter()
         vector = self.embedder.embed_queries([question])[0]
         t1 = time.perf_counter()
-        passages = self.search(vector, k)
+        passages = with_contexts(self.view, self.search(vector, k))
         return Retrieval(passages=passages, timings_ms={"embed": (t1 - t0) * 1000, "search": (time.perf_counter() - t1) * 1000})
