@@ -167,6 +167,11 @@ HTML_CASES = {
     "xhtml with declaration": (b'<?xml version="1.0" encoding="UTF-8"?><html xmlns="http://www.w3.org/1999/xhtml"><body><h1>Title</h1><p>Caf\xc3\xa9</p></body></html>', "Title\n\nCafé"),
     "texinfo's link bar between commas": (b'<body><div class="header"><p>Next: <a href="n.html" rel="next">Using it</a>, Previous: <a href="p.html" rel="prev">Intro</a>, '
                                            b'Up: <a href="i.html" rel="up">Top</a> &nbsp; [<a href="x.html" rel="index">Index</a>]</p></div><p>Real text.</p></body>', "Real text."),
+    "texinfo's link bar at the foot, without rel": (b'<body><p>Real text.</p><div class="header"><p>Next: <a href="n.html">Closure Example</a>, Previous: '
+                                                    b'<a href="p.html">Multiple ABIs</a>, Up: <a href="u.html">Using libffi</a> &nbsp; [<a href="x.html" rel="index">Index</a>]</p></div></body>',
+                                                    "Real text."),
+    "a link after a colon in prose stays": (b'<body><p>Up: <a href="a.html">the roof</a> and down: <a href="b.html">the cellar</a>, both in the plan.</p></body>',
+                                            "Up: the roof and down: the cellar, both in the plan."),
     "a list of addresses and of linked types stays": (b'<body><p>error <a href="#r">&lt;RegExp&gt;</a> | <a href="#f">&lt;Function&gt;</a> | <a href="#e">&lt;Error&gt;</a></p></body>',
                                                       "error <RegExp> | <Function> | <Error>"),
     "a heading's permalink": (b'<body><h2>Install<a class="headerlink" href="#install" title="Permalink">\xc2\xb6</a></h2><p>Text.</p></body>', "Install\n\nText."),

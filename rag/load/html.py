@@ -35,6 +35,11 @@ _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)|<\
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 _ANY_SPACE = re.compile(r"\s")
 PAGING_RELS = {"next", "prev", "previous", "up", "first", "last", "start", "contents", "index"}
+# the label before a link to a neighbouring page, as texinfo writes it in its languages ("Next: <a>…</a>, Previous: …")
+PAGING_LABEL = re.compile(
+    r"\b(?:Next|Prev(?:ious)?|Up|Weiter|Zurück|Nach oben|Suivant|Précédent|Monter|Siguiente|Anterior|Subir|Successivo|Precedente|Su|"
+    r"Следующий|Предыдущий|Вверх)\s*:\s*$"
+)
 LINKY_TAGS = {"ul", "ol", "dl", "div", "section", "table", "p"}
 
 
@@ -83,8 +88,8 @@ def is_furniture(el, in_content: bool) -> bool:
 def link_heavy(root) -> set:
     """Menu-like elements (lists, boxes, paragraphs with 3+ links) whose words are mostly link text.
 
-    Also a bar of 2+ links to the next, previous or parent page (``rel="next"``, "prev", "up": texinfo's "Next: A,
-    Previous: B, Up: C [Index]") with a third of its words linked. One pass from the leaves up (a pre-order list reversed
+    Also a bar of 2+ links to the next, previous or parent page (``rel="next"``, "prev", "up", or a link right after
+    "Next:", "Previous:", "Up:": texinfo's "Next: A, Previous: B, Up: C [Index]") with a third of its words linked. One pass from the leaves up (a pre-order list reversed
     puts every element after its descendants), so a large page costs linear time, not a walk of every subtree."""
     stats: dict = {}  # element -> (words, words inside links, links, links to a neighbouring page)
     heavy = set()
@@ -92,9 +97,12 @@ def link_heavy(root) -> set:
         tag = local(el)
         words = len((el.text or "").split()) if tag else 0
         linked = links = paging = 0
+        before = el.text
         for child in el:
             w, lw, n, p = stats.pop(child, (0, 0, 0, 0))
+            p += local(child) == "a" and not p and bool(PAGING_LABEL.search(before or ""))  # "Next: <a>…</a>" without a rel
             words, linked, links, paging = words + w + len((child.tail or "").split()), linked + lw, links + n, paging + p
+            before = child.tail
         if tag == "a":
             linked, links = words, links + 1
             paging += bool(PAGING_RELS & set((el.get("rel") or "").lower().split()))
