@@ -1661,3 +1661,29 @@ def test_a_date_written_in_digits_is_the_whole_date(sentence, date):
 )
 def test_a_title_or_section_heading_of_the_passage_is_a_heading(sentence, context, heading):
     assert signals.names_heading(sentence, context) is heading
+
+
+@pytest.mark.parametrize(
+    "text,quote,starts",
+    [
+        # texinfo HTML: the signature, a blank line, the description
+        ("Function: void ffi_closure_free (void *writable) ¶\n\nFree memory allocated using ffi_closure_alloc. The argument is the writable address.",
+         "Free memory allocated using ffi_closure_alloc.", "Function: void ffi_closure_free"),
+        # texinfo PDF: the signature, a parameter line, the description
+        ("const char * asn1_strerror (int error) [Function]\nerror: is an error returned by a libtasn1 function.\nReturns a string with a description of an error.",
+         "Returns a string with a description of an error.", "const char * asn1_strerror"),
+        ("os.path.join(path, *paths)¶\nJoin one or more path segments intelligently.", "Join one or more path segments intelligently.", "os.path.join"),
+        # prose with a parenthesis, a quote inside a paragraph, a command line: no signature
+        ("Kevin Scott (CTO)\nHe said Microsoft was the biggest landlord.", "He said Microsoft was the biggest landlord.", "He said"),
+        ("Function: void ffi_call (ffi_cif *cif) ¶\n\nThis calls the function fn. It returns nothing.", "It returns nothing.", "It returns"),
+        ("$ ls -l (whatever)\nLists the files.", "Lists the files.", "Lists"),
+    ],
+)
+def test_a_function_description_is_quoted_with_its_signature(text, quote, starts):
+    from rag.answer.evidence import Evidence
+    from rag.answer.extractive import with_signature
+
+    p = Passage(passage_id="m#0", source="manual.html", score=0.9, text=text, language="en")
+    at = text.index(quote)
+    item = with_signature(Evidence(n=1, passage=p, start=at, end=at + len(quote), score=0.9))
+    assert item.text.startswith(starts) and item.text.endswith(quote)

@@ -103,6 +103,41 @@ def with_reason(item: Evidence) -> Evidence:
     return replace(item, start=before[-1])
 
 
+# the line that documents a function or macro in a reference manual, its description below it: texinfo's "Function: void
+# ffi_closure_free (void *writable) ¶" and "void asn1_perror (int error) [Function]", Sphinx's "os.path.join(path, *paths)¶"
+_SIGNATURE = re.compile(
+    r"(?=[^\n]{0,240}\Z)[ \t]*(?=[^\s$#>%-])(?:(?:Function|Macro|Variable|Data Type|Method|Constructor|Special Form|Command|Instance Variable|Deffn):\s*)?"
+    # a name with a "_", "." or "::" inside ("ffi_closure_free (", "os.path.join(") or a bare name right before its "(", not a
+    # manual page's section ("pam_unix(8)"); no path or "label: " before it ("Identity added: /home/…/id_rsa (…)")
+    r"(?:(?!:\s)[^\n/]){0,160}?(?:[A-Za-z_]\w*(?:(?:[.:]+|_)\w+)+\s?|[A-Za-z_]\w*)\((?!\d\w{0,3}\))[^\n]*\)[ \t]*"
+    r"(?:¶|\[(?:Function|Macro|Variable|Method)\])?[ \t]*"
+)
+_PARAMETER = re.compile(r"[ \t]*[A-Za-z_][\w.]*\s?:\s\S[^\n]*")  # "error: is an error returned by a libtasn1 function."
+SIGNATURES = True
+PARAMETER_LINES = 4
+
+
+def with_signature(item: Evidence) -> Evidence:
+    """A quote that opens the description of a function or macro in a reference manual gets the signature line above
+    it (and the parameter lines between), which names what it describes: «Free memory allocated using
+    ffi_closure_alloc.» alone does not say that ffi_closure_free is the function that frees."""
+    text = item.passage.text
+    if not SIGNATURES or (item.start and text[item.start - 1] != "\n"):
+        return item  # the quote does not open a line
+    lines = text[: item.start].split("\n")[:-1]
+    at, params = item.start - 1, 0
+    for line in reversed(lines):
+        at -= len(line) + 1
+        if not line.strip():
+            continue
+        if _SIGNATURE.fullmatch(line):
+            return replace(item, start=at + 1 + len(line) - len(line.lstrip()))
+        params += 1
+        if params > PARAMETER_LINES or not _PARAMETER.fullmatch(line):
+            return item
+    return item
+
+
 # A sentence that points to what follows ("… contiene righe come le seguenti.", "Per esempio, quanto segue scopre …") with a
 # code block or a command line right after it introduces that block as a colon does (measured: evals/RESULTS.md)
 _FORWARD = re.compile(
@@ -201,7 +236,7 @@ class ExtractiveAnswerer:
         citations: list = []
         shown: list[Evidence] = []
         for chosen in quotes:
-            item = with_continuation(with_reason(chosen.item) if q.kind == "reason" else chosen.item)
+            item = with_continuation(with_signature(with_reason(chosen.item) if q.kind == "reason" else chosen.item))
             if any(o.passage.passage_id == item.passage.passage_id and o.start <= item.start and item.end <= o.end for o in shown):
                 continue  # already quoted as the line an earlier quote introduced or explained: each quote once
             shown.append(item)
