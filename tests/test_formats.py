@@ -106,6 +106,14 @@ def test_pdf_page_rules():
     fruit = ("apples", "pears", "plums")
     pages = [page("Annual Report 2024", f"All about {f}.", f"- {n} -") for n, f in enumerate(fruit, 1)]
     assert [[ln.text for ln in lines] for lines in strip_furniture(pages)] == [[f"All about {f}."] for f in fruit]
+    # a chapter's running head, on its own pages only (fewer than half), its page number rising with the page; a line that
+    # repeats with a number that does not follow the pages is text
+    words = ("alder", "birch", "cedar", "dogwood", "elm", "fir", "ginkgo", "hazel", "ivy")
+    chapters = ("Introduction", "Function reference", "Copying")
+    heads = [page(f"{chapters[(n - 1) // 3]} {n}", f"About {w}.", f"More on {w}.", "Table 7 continued" if n <= 3 else f"End of {w}") for n, w in enumerate(words, 1)]
+    kept = strip_furniture(heads)
+    assert [[ln.text for ln in lines][:2] for lines in kept] == [[f"About {w}.", f"More on {w}."] for w in words]
+    assert [lines[-1].text for lines in kept][:3] == ["Table 7 continued"] * 3
     single = strip_furniture([page("Seite 7", "Nur eine Seite.", "7 / 12")])
     assert [ln.text for ln in single[0]] == ["Nur eine Seite."]
     known = compounds(["Нью-Йорк и well-known"])

@@ -58,18 +58,36 @@ def _edges(lines: list[Line]) -> list[Line]:
     return lines[:EDGE_LINES] + lines[max(EDGE_LINES, len(lines) - EDGE_LINES) :]
 
 
+RUNNING_HEAD_PAGES = 3  # a page-numbered line at the top or bottom of this many pages is a running head (evals/RESULTS.md)
+_EDGE_NUMBER = re.compile(r"^\s*(\d{1,4})\b|\b(\d{1,4})\s*$")
+
+
 def strip_furniture(pages: list[list[Line]]) -> list[list[Line]]:
-    """Drop bare page numbers and lines repeated at the top or bottom of at least half the pages."""
+    """Drop bare page numbers, lines repeated at the top or bottom of at least half the pages, and running heads: a line
+    at the top or bottom of ``RUNNING_HEAD_PAGES`` or more pages, the same but for a number at its start or end that
+    rises with the page ("Chapter 4: Function reference 19", "… 20": a chapter's head, on its pages only)."""
     counts: Counter[str] = Counter()
-    for lines in pages:
-        counts.update({_key(line.text) for line in _edges(lines)})
+    numbers: dict[str, list[tuple[int, int]]] = {}
+    for at, lines in enumerate(pages):
+        keys = {_key(line.text): line.text for line in _edges(lines)}
+        counts.update(list(keys))
+        for key, text in keys.items():
+            if (m := _EDGE_NUMBER.search(text)) and not _PAGE_NUMBER.match(text.strip()):
+                numbers.setdefault(key, []).append((at, int(m.group(1) or m.group(2))))
     need = max(2, (len(pages) + 1) // 2)
-    repeated = {key for key, n in counts.items() if n >= need}
+    repeated = {key for key, n in counts.items() if n >= need} | {key for key, seen in numbers.items() if _page_numbered(seen)}
     out = []
     for lines in pages:
         edges = {id(line) for line in _edges(lines)}
         out.append([ln for ln in lines if id(ln) not in edges or not (_key(ln.text) in repeated or _PAGE_NUMBER.match(ln.text.strip()))])
     return out
+
+
+def _page_numbered(seen: list[tuple[int, int]]) -> bool:
+    """``(page index, number)`` pairs of one line's copies: on enough pages, the number rising as the page index does."""
+    if not RUNNING_HEAD_PAGES or len(seen) < RUNNING_HEAD_PAGES:
+        return False
+    return all(n1 - n0 == p1 - p0 for (p0, n0), (p1, n1) in zip(seen, seen[1:]))
 
 
 def _column_right(line: Line, lines: list[Line]) -> float:
