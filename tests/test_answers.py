@@ -1687,3 +1687,13 @@ def test_a_function_description_is_quoted_with_its_signature(text, quote, starts
     at = text.index(quote)
     item = with_signature(Evidence(n=1, passage=p, start=at, end=at + len(quote), score=0.9))
     assert item.text.startswith(starts) and item.text.endswith(quote)
+
+
+def test_a_name_written_as_code_is_one_term_matched_whole():
+    terms = signals.key_terms("What does ffi_call do with modules.dep in the U.S.?")
+    assert [(t.text, t.entity) for t in terms[:2]] == [("ffi_call", True), ("modules.dep", True)]
+    assert not {"ffi", "call", "modules", "dep"} & {t.text for t in terms}
+    call = terms[0]
+    assert signals.Vocabulary.of("To call a function, use the ffi_call function:").has(call)
+    assert not signals.Vocabulary.of("The cif in ffi_cif stands for Call InterFace.").has(call)  # ffi_cif, Call: another name
+    assert [t.text for t in signals.key_terms("¿Qué pasó en el siglo I d.C en Roma?")][:1] != ["d.C"]  # an abbreviation, not code

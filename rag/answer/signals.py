@@ -90,19 +90,41 @@ class Term:
     skel: str = field(init=False)
 
     def __post_init__(self) -> None:
+        if IDENTIFIER.fullmatch(self.text):
+            self.stem, self.skel = self.text.lower(), ""  # "ffi_call" is not "ffi_cif": the whole name or nothing
+            return
         latin = transliterate(self.text)
         self.stem = latin[:5] if len(latin) > 5 else latin
         self.skel = skeleton(self.text)
 
 
+# a name written as code: "_", "." or "::" inside, a lower-case letter and four characters ("ffi_call", "modules.dep",
+# "os.path.join"; not "U.S", "X.25", Spanish "d.C"), which no language translates
+IDENTIFIER = re.compile(r"(?=[^\s]*[a-z])[A-Za-z_]\w*(?:(?:\.|::|_)\w+)+")
+IDENTIFIER_TERMS = True  # measured on the tech docs, the probe of HTML and PDF manuals, the other evals (evals/RESULTS.md)
+
+
+def _identifiers(text: str) -> list[re.Match]:
+    return [m for m in IDENTIFIER.finditer(text) if len(m.group(0)) >= 4 and not text[m.end() : m.end() + 1].isalnum()] if IDENTIFIER_TERMS else []
+
+
 def key_terms(question: str) -> list[Term]:
-    """The question's content words; capitalised words (not the first), acronyms and numbers are entities."""
+    """The question's content words; capitalised words (not the first), acronyms and numbers are entities; a name written
+    as code ("ffi_call", "modules.dep") is one term, an entity."""
     stop = _stop_words()
     out: list[Term] = []
     seen: set[str] = set()
+    names = _identifiers(question)
+    inside = {i for m in names for i in range(m.start(), m.end())}
+    for m in names:
+        if m.group(0).lower() not in seen:
+            seen.add(m.group(0).lower())
+            out.append(Term(text=m.group(0), entity=True))
     for i, m in enumerate(_WORD.finditer(question)):
         word = m.group(0)
         low = word.lower()
+        if m.start() in inside:
+            continue
         if low in stop or low in seen or (len(word) < 3 and not word.isdigit() and not word.isupper()):
             continue
         seen.add(low)
@@ -122,7 +144,7 @@ class Vocabulary:
     def of(cls, text: str) -> "Vocabulary":
         words = _WORD.findall(text)
         latin = [transliterate(x) for x in words]
-        return cls(stems={w[:5] for w in latin}, skeletons={skeleton(x) for x in words})
+        return cls(stems={w[:5] for w in latin} | {m.group(0).lower() for m in _identifiers(text)}, skeletons={skeleton(x) for x in words})
 
     @classmethod
     def union(cls, vocabularies: list["Vocabulary"]) -> "Vocabulary":
