@@ -1656,6 +1656,7 @@ def test_a_date_written_in_digits_is_the_whole_date(sentence, date):
     [("1 What is libffi?", "1 What is libffi?", True), ("2.4. The glob files", "2. Unified system › 2.4. The glob files", True),
      ("libffi: the portable foreign function interface library", "libffi: the portable foreign function interface library › libffi", True),
      ("The glob files are read in order.", "2. Unified system › 2.4. The glob files", False),
+     ("2 ASN.1 structure handling", "1 Introduction › 2 ASN.1 structure handling", True),
      ("Aufruf: du [OPTION]... [DATEI]...", "Aufruf: du [OPTION]... [DATEI]...", False),  # a usage line says how to call the tool
      ("1 What is libffi?", "", False)],
 )
@@ -1673,6 +1674,7 @@ def test_a_title_or_section_heading_of_the_passage_is_a_heading(sentence, contex
         ("const char * asn1_strerror (int error) [Function]\nerror: is an error returned by a libtasn1 function.\nReturns a string with a description of an error.",
          "Returns a string with a description of an error.", "const char * asn1_strerror"),
         ("os.path.join(path, *paths)¶\nJoin one or more path segments intelligently.", "Join one or more path segments intelligently.", "os.path.join"),
+        ("ffi_type_uint16 ¶\n\nAn unsigned, 16-bit integer type.\n\nffi_type_sint16 ¶\n\nA signed, 16-bit integer type.", "A signed, 16-bit integer type.", "ffi_type_sint16"),
         # prose with a parenthesis, a quote inside a paragraph, a command line: no signature
         ("Kevin Scott (CTO)\nHe said Microsoft was the biggest landlord.", "He said Microsoft was the biggest landlord.", "He said"),
         ("Function: void ffi_call (ffi_cif *cif) ¶\n\nThis calls the function fn. It returns nothing.", "It returns nothing.", "It returns"),

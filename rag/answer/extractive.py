@@ -103,14 +103,17 @@ def with_reason(item: Evidence) -> Evidence:
     return replace(item, start=before[-1])
 
 
-# the line that documents a function or macro in a reference manual, its description below it: texinfo's "Function: void
-# ffi_closure_free (void *writable) ¶" and "void asn1_perror (int error) [Function]", Sphinx's "os.path.join(path, *paths)¶"
+# the line that documents a function, macro, type or variable in a reference manual, its description below it: texinfo's
+# "Function: void ffi_closure_free (void *writable) ¶", "void asn1_perror (int error) [Function]" and "ffi_type_sint16 ¶",
+# Sphinx's "os.path.join(path, *paths)¶"
 _SIGNATURE = re.compile(
     r"(?=[^\n]{0,240}\Z)[ \t]*(?=[^\s$#>%-])(?:(?:Function|Macro|Variable|Data Type|Method|Constructor|Special Form|Command|Instance Variable|Deffn):\s*)?"
     # a name with a "_", "." or "::" inside ("ffi_closure_free (", "os.path.join(") or a bare name right before its "(", not a
     # manual page's section ("pam_unix(8)"); no path or "label: " before it ("Identity added: /home/…/id_rsa (…)")
     r"(?:(?!:\s)[^\n/]){0,160}?(?:[A-Za-z_]\w*(?:(?:[.:]+|_)\w+)+\s?|[A-Za-z_]\w*)\((?!\d\w{0,3}\))[^\n]*\)[ \t]*"
     r"(?:¶|\[(?:Function|Macro|Variable|Method)\])?[ \t]*"
+    # or a variable, type or constant a manual defines, marked by its permalink: "ffi_type_sint16 ¶", "Data type: ffi_type ¶"
+    r"|[ \t]*(?:(?:Data [Tt]ype|Variable|Constant|Macro|Instance Variable|User Option):\s*)?(?:[\w*]+\s+){0,2}[A-Za-z_]\w*(?:(?:[.:]+|_)\w+)+[ \t]*¶[ \t]*"
 )
 _PARAMETER = re.compile(r"[ \t]*[A-Za-z_][\w.]*\s?:\s\S[^\n]*")  # "error: is an error returned by a libtasn1 function."
 SIGNATURES = True

@@ -129,6 +129,19 @@ _OPENER = _any(
     r"|womit|quel(?:le)?s?|qu['’]est-ce|comment|est-ce|qual(?:e|i)?|che|cosa|come|как(?:ой|ая|ое|ие|ую|ов\w*)?|что|чем|qu[ée]|cu[áa]l(?:es)?|c[óo]mo)\b",
 )
 # "When many people are arrested, what is …": the question starts after the comma
+# "the value of a field, variable, option or setting": a constant or a setting (FFI_TYPE_STRUCT, "yes"), not a sum of money
+_SETTING_VALUE = re.compile(
+    r"(?=.*\b(?:value|wert|valeur|valore|valor|значени[еяюий]\w*)\b)"
+    r"(?=.*\b(?:fields?|variables?|options?|settings?|parameters?|keys?|attributes?|flags?|properties|property|directives?|entry|entries|"
+    r"feld(?:es)?|variablen?|optionen?|einstellung(?:en)?|parametern?|schlüssel|attribut(?:e|s)?|eigenschaft(?:en)?|eintrag(?:s)?|direktive|"
+    r"champs?|paramètres?|réglages?|clés?|attributs?|propriétés?|directives?|entrées?|"
+    r"campos?|variabil[ei]|opzion[ei]|parametr[io]|impostazion[ei]|chiav[ei]|attribut[oi]|propriet[àa]|voc[ei]|"
+    r"opci(?:ón|ones)|parámetros?|ajustes?|claves?|atributos?|propiedad(?:es)?|entradas?|"
+    r"пол[еяюй]\w*|переменн\w*|параметр\w*|опци\w*|ключ\w*|настро[йе]\w*|атрибут\w*|свойств\w*)\b)",
+    re.IGNORECASE | re.DOTALL,
+)
+SETTING_VALUES = True
+
 _LEADING_CLAUSE = _any(r"^(?:when|if|once|after|before|wenn|falls|sobald|nachdem|quand|lorsque|si|когда|если|после того как|quando|se|dopo che|cuando|si)\b[^,?]{3,}?,\s*(?=\S)")
 _NOUN_REACH = 4  # the asked noun of "what is the … / quel est le …" comes within this many words of the question word
 _NAME_OF = _any(r"\b(?:name|nom|nome|nombre|имя|название|namen?)\b")  # "what is the name of the chief …": reach further
@@ -203,6 +216,8 @@ def kind_of(question: str) -> tuple[str, str]:
         return "reason", ""
     if who_is(q):
         return "other", ""  # who someone is: a description
+    if SETTING_VALUES and _SETTING_VALUE.match(q):
+        return "other", ""  # "Auf welchen Wert muss das Feld type … gesetzt werden?": FFI_TYPE_STRUCT, no amount
     if COMMAND_KIND and _HOWTO_Q.search(q.lstrip("¿¡ ")) and _CHANGE_Q.search(q):
         return "command", ""  # "Wie ändere ich mit chfn die Telefonnummer?" asks how, not for a number
     if _PHONE_Q.search(q) and not _HOW_MANY.search(q):

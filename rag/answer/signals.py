@@ -300,6 +300,7 @@ def table_header(text: str, start: int, end: int) -> bool:
     return not before.startswith("|") and after.startswith("|") and not any(c.isdigit() for c in row) and any(c.isdigit() for c in after)
 
 
+_USAGE = re.compile(r"[\[\]<>|$=]|--|\.\.\.|…")  # what a usage line holds and a heading does not ("[OPTION]...", "<file>")
 HEADINGS_OF_CONTEXT = True  # measured on HTML and PDF manuals, the tech docs, help texts, notes and the seeds (evals/RESULTS.md)
 
 
@@ -310,8 +311,7 @@ def names_heading(sentence: str, context: str) -> bool:
     if not HEADINGS_OF_CONTEXT or not context:
         return False
     text = " ".join(sentence.split())
-    numbered = re.sub(r"^\d+(?:\.\d+)*\.?\s+", "", text)  # "2.4. " numbers the section: no code
-    return bool(text) and not _CODE.search(numbered) and any(text == " ".join(part.split()) for part in context.split(" › "))
+    return bool(text) and not _USAGE.search(text) and any(text == " ".join(part.split()) for part in context.split(" › "))
 
 
 def in_block(text: str, start: int) -> bool:
