@@ -1699,3 +1699,17 @@ def test_a_name_written_as_code_is_one_term_matched_whole():
     assert signals.Vocabulary.of("To call a function, use the ffi_call function:").has(call)
     assert not signals.Vocabulary.of("The cif in ffi_cif stands for Call InterFace.").has(call)  # ffi_cif, Call: another name
     assert [t.text for t in signals.key_terms("¿Qué pasó en el siglo I d.C en Roma?")][:1] != ["d.C"]  # an abbreviation, not code
+
+
+def test_a_plain_note_s_first_line_is_its_title_but_stays_quotable():
+    """The first line of a document without headings titles it in the index ("wlan: …"); it is still the answer."""
+    from rag.answer import judge
+    from rag.answer.evidence import Evidence
+
+    text = "wlan: Larkspur-5G, password maple-otter-4417\nrouter admin page: 192.168.1.1"
+    note = Passage(passage_id="n#0", source="home.txt", score=0.9, text=text, language="en", context="wlan: Larkspur-5G, password maple-otter-4417")
+    html = Passage(passage_id="h#0", source="globs.html", score=0.9, text="2.4 Which file wins?\n\nThe globs2 file wins.", language="en",
+                   context="2 The glob files › 2.4 Which file wins?", locator=Locator(section="2 The glob files › 2.4 Which file wins?"))
+    items = [Evidence(n=1, passage=note, start=0, end=text.index("\n"), score=0.85), Evidence(n=2, passage=html, start=0, end=20, score=0.85)]
+    noise = {j.item.passage.source: j.noise for j in judge.judge(judge.Question.of("What is the wlan password?"), items)}
+    assert noise == {"home.txt": False, "globs.html": True}

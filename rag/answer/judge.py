@@ -72,6 +72,12 @@ def _coverage(terms, vocab: signals.Vocabulary) -> float:
     return sum(vocab.has(t) for t in terms) / len(terms) if terms else 1.0
 
 
+def _headings(passage: Passage) -> str:
+    """The headings a passage stands under, as the loader found them (title › section path); none for a document without
+    headings, whose title is only its first line ("wlan: Larkspur-5G, maple-otter-4417" in a note), which stays quotable."""
+    return (passage.context or passage.locator.section or "") if passage.locator.section else ""
+
+
 def _window(it: Evidence, reach: int = 200) -> str:
     """The sentence with up to ``reach`` characters of its passage on each side."""
     text = it.passage.text
@@ -113,7 +119,7 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
             entity_cov_window=_coverage(entities, signals.Vocabulary.of(_window(it))),
             term_cov=_coverage(question.terms, vocab),
             noise=signals.is_boilerplate(text) or (signals.is_heading(text) and not signals.in_block(it.passage.text, it.start)) or signals.table_header(it.passage.text, it.start, it.end)
-            or signals.names_heading(text, it.passage.context or it.passage.locator.section or ""),
+            or signals.names_heading(text, _headings(it.passage)),
             passage_vocab=passage_vocab[pid],
         )
         j.lift = signals.REASON_LIFT if reason and signals.points_back(text) else 0.0  # "Вот почему они наняли …", as in retrieval
