@@ -1713,3 +1713,13 @@ def test_a_plain_note_s_first_line_is_its_title_but_stays_quotable():
     items = [Evidence(n=1, passage=note, start=0, end=text.index("\n"), score=0.85), Evidence(n=2, passage=html, start=0, end=20, score=0.85)]
     noise = {j.item.passage.source: j.noise for j in judge.judge(judge.Question.of("What is the wlan password?"), items)}
     assert noise == {"home.txt": False, "globs.html": True}
+
+
+def test_a_signature_line_alone_is_quoted_with_its_description():
+    from rag.answer.evidence import Evidence
+    from rag.answer.extractive import with_continuation
+
+    text = "ffi_type_longdouble ¶\n\nOn platforms that have a C long double type, this is defined.\n\nffi_type_pointer ¶\n\nA generic void * pointer."
+    p = Passage(passage_id="m#0", source="types.html", score=0.9, text=text, language="en")
+    item = with_continuation(Evidence(n=1, passage=p, start=0, end=len("ffi_type_longdouble ¶"), score=0.9))
+    assert item.text == "ffi_type_longdouble ¶\n\nOn platforms that have a C long double type, this is defined."

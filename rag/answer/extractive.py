@@ -161,7 +161,11 @@ def introduces(item: Evidence) -> bool:
 
 
 def with_continuation(item: Evidence) -> Evidence:
-    """A quote that introduces what follows ("…, führen Sie folgendes aus:") gets the line it introduces (the command)."""
+    """A quote that introduces what follows ("…, führen Sie folgendes aus:") gets the line it introduces (the command); a
+    quote that is only a signature line ("ffi_type_complex_longdouble ¶") gets the first sentence of its description."""
+    if SIGNATURES and _SIGNATURE.fullmatch(item.text.strip()) and "\n" not in item.text.strip():
+        after = [e for s, e in chunk.sentences(item.passage.text) if s >= item.end]
+        return replace(item, end=after[0]) if after else item
     if not introduces(item):
         return item
     text = item.passage.text
