@@ -83,7 +83,7 @@ class Passage:
     locator: Locator = NOWHERE
     on_subject: bool = False  # its document title or section names a tool or acronym the question names (fusion sets it)
     pair_shift: float = 0.0  # how far the question's cosines with text in this passage's language run above the average language (fusion sets it)
-    context: str = ""  # its document's title and section path as embedded ("Title › Section"; the fusion retriever sets it)
+    context: str = ""  # its document's title and section path as embedded ("Title › Section"; set by the retrievers that read the manifest)
 
     def to_dict(self) -> dict[str, Any]:
         # page (1-based), section path and line: null when the format has none

@@ -104,7 +104,7 @@ IDENTIFIER = re.compile(r"(?=[^\s]*[a-z])[A-Za-z_]\w*(?:(?:\.|::|_)\w+)+")
 IDENTIFIER_TERMS = True  # measured on the tech docs, the probe of HTML and PDF manuals, the other evals (evals/RESULTS.md)
 
 
-def _identifiers(text: str) -> list[re.Match]:
+def _code_names(text: str) -> list[re.Match]:
     return [m for m in IDENTIFIER.finditer(text) if len(m.group(0)) >= 4 and not text[m.end() : m.end() + 1].isalnum()] if IDENTIFIER_TERMS else []
 
 
@@ -114,7 +114,7 @@ def key_terms(question: str) -> list[Term]:
     stop = _stop_words()
     out: list[Term] = []
     seen: set[str] = set()
-    names = _identifiers(question)
+    names = _code_names(question)
     inside = {i for m in names for i in range(m.start(), m.end())}
     for m in names:
         if m.group(0).lower() not in seen:
@@ -144,7 +144,7 @@ class Vocabulary:
     def of(cls, text: str) -> "Vocabulary":
         words = _WORD.findall(text)
         latin = [transliterate(x) for x in words]
-        return cls(stems={w[:5] for w in latin} | {m.group(0).lower() for m in _identifiers(text)}, skeletons={skeleton(x) for x in words})
+        return cls(stems={w[:5] for w in latin} | {m.group(0).lower() for m in _code_names(text)}, skeletons={skeleton(x) for x in words})
 
     @classmethod
     def union(cls, vocabularies: list["Vocabulary"]) -> "Vocabulary":
