@@ -1723,3 +1723,55 @@ def test_a_signature_line_alone_is_quoted_with_its_description():
     p = Passage(passage_id="m#0", source="types.html", score=0.9, text=text, language="en")
     item = with_continuation(Evidence(n=1, passage=p, start=0, end=len("ffi_type_longdouble ¶"), score=0.9))
     assert item.text == "ffi_type_longdouble ¶\n\nOn platforms that have a C long double type, this is defined."
+
+
+@pytest.mark.parametrize(
+    "text,named",
+    [
+        ("What is the default weight of a glob pattern?", {"default"}), ("Quel est le poids maximal d'un motif glob ?", {"maximum"}),
+        ("Какой формат tar использует по умолчанию?", {"default"}), ("¿Qué formato usa tar por defecto?", {"default"}),
+        ("Qual è il fattore di blocco predefinito di tar?", {"default"}), ("Wie setze ich das Standard-Target dauerhaft?", {"default"}),
+        ("ZAHL Zeilen des Kontexts ausgeben (Vorgabe: 3).", {"default"}), ("How do I enforce a minimum password length?", {"minimum"}),
+        ("The default weight value is 50, and the maximum is 100.", {"default", "maximum"}),
+        # standard input, a standard, a directory named default: no default value
+        ("Ohne DATEI die Standardeingabe lesen.", set()), ("Standards are good.", set()), ('Siehe "/etc/default/locale".', set()),
+        ("if (ffi_prep_cif(&cif, FFI_DEFAULT_ABI, 1, …", set()),
+    ],
+)
+def test_a_default_maximum_or_minimum_is_read_in_every_language(text, named):
+    assert kinds.qualifiers(text) == named
+
+
+def test_a_sentence_states_a_default_with_few_german_compounds_a_question_asks_with_any():
+    assert kinds.qualifiers("Welche Standardpriorität hat eine treemagic-Regel?") == {"default"}
+    assert kinds.qualifiers("Bei einer Standardinstallation werden viele Dienste gestartet.", sentence=True) == set()
+    assert kinds.qualifiers("Samba verwendet standardmäßig Unicode.", sentence=True) == {"default"}
+
+
+def test_a_question_asking_for_a_default_lifts_the_sentence_stating_one_in_another_language():
+    from rag.answer import judge
+    from rag.answer.evidence import Evidence
+
+    text = "--compression=TIPO  Sceglie la compressione, uno tra auto, gzip e none (predefinito: none). --header=STRINGA  Inserisce STRINGA."
+    p = Passage(passage_id="w#0", source="wget.it.txt", score=0.8, text=text, language="it")
+    cut = text.index("--header")
+    items = [Evidence(n=1, passage=p, start=0, end=cut - 1, score=0.8), Evidence(n=1, passage=p, start=cut, end=len(text), score=0.8)]
+    asked_default = {j.item.text[:8]: j.lift for j in judge.judge(judge.Question.of("Quelle compression wget utilise-t-il par défaut ?"), items)}
+    assert judge.QUALIFIER_LIFT > 0 and asked_default["--compre"] == pytest.approx(judge.QUALIFIER_LIFT) and asked_default["--header"] == 0.0
+    plain = {j.item.text[:8]: j.lift for j in judge.judge(judge.Question.of("Quelle compression wget sait-il utiliser ?"), items)}
+    assert plain["--compre"] == 0.0
+
+
+@pytest.mark.parametrize(
+    "question,kind",
+    [
+        ("What is the default value of WHEN for ls --color?", ("other", "")), ("Welchen Standardwert hat die Option -w?", ("other", "")),
+        ("Welchen Wert hat Microsoft?", ("amount", "money")),  # a company's worth is a sum
+        # a port is a number, a harbour is not
+        ("Welchen Port verwendet wget standardmäßig für implizites FTPS?", ("amount", "port")), ("Какой порт слушает sshd?", ("amount", "port")),
+        ("¿Qué puerto usa el servidor SSH por defecto?", ("amount", "port")), ("Which port did the fleet sail from?", ("other", "")),
+        ("What does port forwarding do?", ("other", "")),
+    ],
+)
+def test_a_default_value_is_no_sum_and_a_port_is_a_number(question, kind):
+    assert kinds.kind_of(question) == kind

@@ -91,6 +91,8 @@ def _amounts(sentence: str, unit: str, question: Vocabulary, asked: set[float]) 
             continue
         if unit in ("any", "") and bare_year:
             continue
+        if unit == "port" and (money or percent or scaled):
+            continue  # a port is a plain number, and may look like a year (2049)
         out.append(span)
     if unit in ("percent", "any"):
         out += [m.group(0) for m in _FRACTION.finditer(sentence)]

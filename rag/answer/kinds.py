@@ -1,7 +1,7 @@
 """What a question asks for: its kind, and for amounts its unit.
 
 ``kind`` is reason, date, amount, person, place, name (what something is called), option (a command-line option),
-command, phone (a phone number) or other; an amount also has a ``unit``: money, percent, count or any, and a date the
+command, phone (a phone number) or other; an amount also has a ``unit``: money, percent, count, port (a network port) or any, and a date the
 unit "time" when a time of day is asked ("what time", "à quelle heure"). Both come from the question's wording in
 English, German, Russian, French, Italian and Spanish: its question word ("how much", "сколько", "combien") or, for
 "what is the …" questions, the noun it asks about ("the salary", "das Gehalt", "la date", "la città").
@@ -52,6 +52,13 @@ _PERCENT_Q = _any(
 _COUNT_Q = _any(
     r"\bhow many\b", r"\bwie viele\b", r"\bwieviele\b", r"\bcombien d[e']", r"\bquant[ie]\b", r"\bcu[áa]nt[oa]s\b",
     r"\bwhat (?:is|was) the number of", r"\bwie gro(?:ß|ss) ist die (?:zahl|anzahl)", r"\bquel est le nombre", r"\bqual è il numero",
+)
+# a port is a number (unit "port"): "Welchen Port verwendet wget für FTPS?" is answered by "990", not by a sentence without one
+_PORT_Q = _any(
+    r"\b(?:which|what) (?:tcp |udp |default )?port\b", r"\bwelche[nrms]? (?:tcp-|udp-)?port\b", r"\bquel port\b", r"\bquale porta\b", r"\bqu[ée] puerto\b",
+    r"\bкакой (?:tcp-|udp-)?порт\b", r"\bport number\b", r"\bportnummer\b", r"\bnum[ée]ro de port\b", r"\bnumero di porta\b", r"\bn[úu]mero de puerto\b",
+    r"\bномер порта\b", r"\bon (?:which|what) port\b", r"\bauf welchem port\b", r"\bsur quel port\b", r"\bsu quale porta\b", r"\ben qu[ée] puerto\b",
+    r"\bна каком порту\b",
 )
 _MONEY_Q = _any(
     r"\bhow much money\b", r"\bhow much\b.*\b(?:pay|paid|cost|invest|spend|spent|raise|earn|charge|worth|price)",
@@ -130,8 +137,9 @@ _OPENER = _any(
 )
 # "When many people are arrested, what is …": the question starts after the comma
 # "the value of a field, variable, option or setting": a constant or a setting (FFI_TYPE_STRUCT, "yes"), not a sum of money
+_VALUE_WORD = r"(?=.*\b(?:value|wert|valeur|valore|valor|значени[еяюий]\w*|standardwert\w*|vorgabewert\w*)\b)"
 _SETTING_VALUE = re.compile(
-    r"(?=.*\b(?:value|wert|valeur|valore|valor|значени[еяюий]\w*)\b)"
+    _VALUE_WORD +
     r"(?=.*\b(?:fields?|variables?|options?|settings?|parameters?|keys?|attributes?|flags?|properties|property|directives?|entry|entries|"
     r"feld(?:es)?|variablen?|optionen?|einstellung(?:en)?|parametern?|schlüssel|attribut(?:e|s)?|eigenschaft(?:en)?|eintrag(?:s)?|direktive|"
     r"champs?|paramètres?|réglages?|clés?|attributs?|propriétés?|directives?|entrées?|"
@@ -140,6 +148,7 @@ _SETTING_VALUE = re.compile(
     r"пол[еяюй]\w*|переменн\w*|параметр\w*|опци\w*|ключ\w*|настро[йе]\w*|атрибут\w*|свойств\w*)\b)",
     re.IGNORECASE | re.DOTALL,
 )
+_DEFAULT_VALUE = re.compile(_VALUE_WORD, re.IGNORECASE | re.DOTALL)  # "the default value of WHEN": a setting's value
 SETTING_VALUES = True
 
 _LEADING_CLAUSE = _any(r"^(?:when|if|once|after|before|wenn|falls|sobald|nachdem|quand|lorsque|si|когда|если|после того как|quando|se|dopo che|cuando|si)\b[^,?]{3,}?,\s*(?=\S)")
@@ -184,7 +193,12 @@ def _first(patterns, q: str) -> tuple[int, str, str] | None:
     return min(found, key=lambda f: f[0]) if found else None
 
 
-_TYPED = ((_OPTION_Q, "option", ""), (_TIME_Q, "date", "time"), (_DATE_Q, "date", ""), (_PERCENT_Q, "amount", "percent"), (_MONEY_Q, "amount", "money"), (_COUNT_Q, "amount", "count"),
+# … unless it is a harbour ("Which port did the fleet sail from?", "¿De qué puerto zarpó el barco?")
+_HARBOUR = _any(
+    r"\b(?:ships?|boats?|sail\w*|harbou?rs?|sea|fleet|navy|naval|vessels?|cargo|ferr(?:y|ies)|schiff\w*|hafen|häfen|flotte|marine|navires?|bateaux?|"
+    r"mer|flotte|nav[ei]|barc[ahe]\w*|mare|flott[ae]|barcos?|buques?|mar|flota|zarp\w*)\b", r"корабл\w*", r"судн\w*", r"флот\w*", r"мор[еяюс]\w*",
+)
+_TYPED = ((_OPTION_Q, "option", ""), (_PORT_Q, "amount", "port"), (_TIME_Q, "date", "time"), (_DATE_Q, "date", ""), (_PERCENT_Q, "amount", "percent"), (_MONEY_Q, "amount", "money"), (_COUNT_Q, "amount", "count"),
           (_AMOUNT_Q, "amount", "any"), (_PERSON_Q, "person", ""), (_PLACE_Q, "place", ""))
 _NOUNS = ((_PERCENT_NOUN, "amount", "percent"), (_MONEY_NOUN, "amount", "money"), (_COUNT_NOUN, "amount", "count"), (_DATE_NOUN, "date", ""),
           (_PLACE_NOUN, "place", ""), (_PERSON_NOUN, "person", "")) + (((_ORG_NOUN, "name", ""),) if ORG_NAMES else ())
@@ -216,8 +230,8 @@ def kind_of(question: str) -> tuple[str, str]:
         return "reason", ""
     if who_is(q):
         return "other", ""  # who someone is: a description
-    if SETTING_VALUES and _SETTING_VALUE.match(q):
-        return "other", ""  # "Auf welchen Wert muss das Feld type … gesetzt werden?": FFI_TYPE_STRUCT, no amount
+    if SETTING_VALUES and (_SETTING_VALUE.match(q) or (_DEFAULT_VALUE.match(q) and "default" in qualifiers(q))):
+        return "other", ""  # "Auf welchen Wert muss das Feld type … gesetzt werden?", "the default value of …": no amount
     if COMMAND_KIND and _HOWTO_Q.search(q.lstrip("¿¡ ")) and _CHANGE_Q.search(q):
         return "command", ""  # "Wie ändere ich mit chfn die Telefonnummer?" asks how, not for a number
     if _PHONE_Q.search(q) and not _HOW_MANY.search(q):
@@ -225,7 +239,7 @@ def kind_of(question: str) -> tuple[str, str]:
     opener = _OPENER.search(q)
     if opener and len(q[: opener.start()].split()) > 2:
         opener = None  # a "was"/"что"/"che" deep inside the question is not how it opens
-    typed = _first(_TYPED, q)
+    typed = _first(_TYPED if not _HARBOUR.search(q) else [t for t in _TYPED if t[0] is not _PORT_Q], q)
     if typed and (opener is None or typed[0] <= opener.start()):
         _, kind, unit = typed
         if kind == "amount" and unit == "any":
@@ -280,3 +294,31 @@ def asks_duration(question: str) -> bool:
     """The question asks how long something takes or lasts."""
     return bool(_DURATION_Q.search(question))
 
+
+
+# What a setting's value is qualified as: its default, its maximum, its minimum. Read from a question ("What is the default
+# weight …?", "Quel est le poids maximal …?", "Какой формат … по умолчанию?") and from a sentence ("The default weight
+# value is 50, and the maximum is 100.", "(porta predefinita a 990)"), in any of our languages: documentation states
+# these in its own language, and the two need not match. German "Standard" counts in its compounds ("standardmäßig",
+# "Standard-Target", "Standardwert"), not in "Standardeingabe" (standard input) or "Standardisierung"; "default" not as a
+# directory ("/etc/default/locale").
+_QUALIFIERS = {
+    "default": _any(
+        r"(?<!/)\bdefaults?\b(?!/)", r"\bstandard(?!s\b|ein|aus|fehler|is|bibliothek)[\w-]+", r"\bvoreinstellung\w*", r"\bvoreingestellt\w*",
+        r"\bvorgabe\w*", r"\bpar d[ée]faut\b", r"\bpredefinit[oaie]\b", r"\bdi default\b", r"\bpor (?:defecto|omisi[óo]n)\b",
+        r"\bpredeterminad[oa]s?\b", r"\bпо умолчани[юе]\b",
+    ),
+    "maximum": _any(r"\bmax(?:imum|ima|imal\w*)?\b", r"\bhöchst\w*", r"\bmaximale?[nrs]?\b", r"\bмаксимальн\w*", r"\bмаксимум\w*", r"\bmassim[oaie]\b", r"\bm[áa]xim[oa]s?\b"),
+    "minimum": _any(r"\bmin(?:imum|ima|imal\w*)?\b", r"\bmindest\w*", r"\bminimale?[nrs]?\b", r"\bминимальн\w*", r"\bминимум\w*", r"\bminim[oaie]\b", r"\bm[íi]nim[oa]s?\b"),
+}
+
+
+# a sentence states a default with these German compounds only: "Bei einer Standardinstallation …" says no default value
+_GERMAN_COMPOUND = re.compile(r"\bstandard(?!mäßig|wert|einstellung|-)[\w-]+", re.IGNORECASE)
+
+
+def qualifiers(text: str, sentence: bool = False) -> frozenset[str]:
+    """Which of default, maximum and minimum ``text`` names: a question asks for them, a ``sentence`` states them."""
+    if sentence:
+        text = _GERMAN_COMPOUND.sub(" ", text)
+    return frozenset(name for name, pattern in _QUALIFIERS.items() if pattern.search(text))
