@@ -1775,3 +1775,52 @@ def test_a_question_asking_for_a_default_lifts_the_sentence_stating_one_in_anoth
 )
 def test_a_default_value_is_no_sum_and_a_port_is_a_number(question, kind):
     assert kinds.kind_of(question) == kind
+
+
+@pytest.mark.parametrize(
+    "sentence,names",
+    [
+        ("Function: ffi_status ffi_get_struct_offsets (ffi_abi abi) ¶", {"ffi_status", "ffi_get_struct_offsets", "ffi_abi"}),
+        ("asn1Coding generates a DER encoding", {"asn1coding"}), ("set LIBFFI_TMPDIR to a directory", {"libffi_tmpdir"}),
+        ("see /etc/mailname first", {"/etc/mailname"}), ("export $LANGUAGE", {"$language"}), ("globs2 and mime.cache", {"globs2", "mime.cache"}),
+        # prose, versions, abbreviations and plain tool words are no code names
+        ("libffi also provides a way to get the offsets of the members of a structure.", set()), ("version 4.19.0, 18 August 2022", set()),
+        ("U.S. and e.g. and X.680", set()), ("Use ibus on GNOME.", set()),
+    ],
+)
+def test_names_written_as_code_are_found_in_a_sentence(sentence, names):
+    from rag.answer import codenames
+
+    assert codenames.code_names(sentence) == names
+
+
+def test_a_question_asking_for_a_function_or_file_lifts_a_sentence_naming_one_it_does_not_give():
+    from rag.answer import codenames, judge
+    from rag.answer.evidence import Evidence
+
+    assert codenames.asks_code_name("Quelle fonction de libffi calcule le décalage de chaque membre ?")
+    assert codenames.asks_code_name("Какой файл имеет приоритет?") and not codenames.asks_code_name("Which company bought it?")
+    text = "libffi also provides a way to get the offsets of members. Function: ffi_get_struct_offsets computes each offset. See ffi_cif."
+    p = Passage(passage_id="s#0", source="Size.html", score=0.8, text=text, language="en")
+    cuts = [0, text.index("Function:"), text.index("See ffi_cif"), len(text)]
+    items = [Evidence(n=1, passage=p, start=a, end=b - 1 if b < len(text) else b, score=0.8) for a, b in zip(cuts, cuts[1:])]
+    lifts = {j.item.text[:8]: j.lift for j in judge.judge(judge.Question.of("Which libffi function computes the offsets used by ffi_cif?"), items)}
+    assert judge.CODE_NAME_LIFT > 0 and lifts["Function"] == pytest.approx(judge.CODE_NAME_LIFT)
+    assert lifts["libffi a"] == 0.0 and lifts["See ffi_"] == 0.0  # no code name, or only the one the question gives
+
+
+@pytest.mark.parametrize(
+    "question,tools",
+    [
+        # what the options are for, in the question's language: no tool the documents must name
+        ("Dans quel fichier sont définies les options de montage des systèmes de fichiers ?", []), ("Quali opzioni di ricerca ha grep?", []),
+        ("¿Qué opciones de búsqueda tiene grep?", []), ("Quelles options d'affichage a ls ?", []),
+        # a tool, even a short one that is a word too
+        ("Quelle option de tar chiffre l'archive ?", ["tar"]), ("¿Qué opción de tar cifra el archivo?", ["tar"]), ("Quale opzione di sort ordina?", ["sort"]),
+        ("Which option of rsync excludes files?", ["rsync"]),
+    ],
+)
+def test_a_romance_option_of_a_word_of_that_language_names_no_tool(question, tools):
+    from rag.answer.options import _named_tools
+
+    assert _named_tools(question, at_end=False) == tools

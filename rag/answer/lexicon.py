@@ -63,6 +63,15 @@ def ordinary(word: str, language: str = "") -> bool:
     return any(_frequent(low, lang) for lang in others)
 
 
+def known_in(word: str, languages: tuple[str, ...]) -> bool:
+    """``word`` is a word simplemma lists for one of ``languages`` (not English): "montage" in French, "ricerca" in Italian."""
+    try:
+        import simplemma
+    except ImportError:
+        return False
+    return any(simplemma.is_known(word.lower(), lang, low_memory=True) for lang in languages if lang in LANGUAGES)
+
+
 def _frequent(low: str, language: str) -> bool:
     """``low`` occurs in ``language``'s frequency list more often than ``FREQUENCY_FLOOR``."""
     return _frequency(language).get(low, 0) > FREQUENCY_FLOOR

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from . import lexicon
 from .signals import Vocabulary, _stop_words
 
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th|s|er|ern|e|ème|x)?|'?\d\ds")  # 15th, 1970s, 80s: they translate
@@ -81,8 +82,8 @@ _OPTION_WORD = r"(?:options?|flags?|switch(?:es)?|arguments?|parameters?|Optione
 # (not "the option for the printer": a word after "for" may be translated in the documents)
 _TOOL_NAMED = (
     re.compile(
-        _OPTION_WORD + r"\s+(?:(?:of|von|des|de|du|di|del|della)\b|d')\s*(?:(?:(?:the|der|dem|des|le|la|il|lo|el)\b|l')\s*)?"
-        r"(?:(?:command|Befehls?|Kommandos?|commande|comando|programm?e?|tool|outil|strumento|herramienta)\s+)?[`'\"«]?([a-z][\w.+-]*)",
+        _OPTION_WORD + r"\s+(?P<prep>(?:of|von|des|de|du|di|del|della)\b|d')\s*(?:(?:(?:the|der|dem|des|le|la|il|lo|el)\b|l')\s*)?"
+        r"(?P<tool>(?:command|Befehls?|Kommandos?|commande|comando|programm?e?|tool|outil|strumento|herramienta)\s+)?[`'\"«]?([a-z][\w.+-]*)",
         re.IGNORECASE,
     ),
     re.compile(r"\bthe\s+[`'\"]?([a-z][\w.+-]*)[`'\"]?\s+(?:command|tool|program|utility|daemon)\b"),
@@ -97,9 +98,28 @@ _NOT_A_TOOL = frozenset(
 )
 
 
+# "options de montage", "opzioni di ricerca", "opciones de búsqueda": a Romance "option(s) of" + a word of that language names
+# what the options are for (mount options), not a tool; "options de tar" does name one
+ROMANCE_WORD_MIN = 5
+_ROMANCE_OF = {"de": ("fr", "es"), "des": ("fr",), "du": ("fr",), "d'": ("fr",), "di": ("it",), "della": ("it",), "del": ("it", "es")}
+
+
+def _names_a_tool(m: re.Match) -> bool:
+    groups = m.re.groupindex
+    if "prep" not in groups or m.group("tool"):
+        return True
+    languages = _ROMANCE_OF.get(m.group("prep").lower(), ())
+    if len(languages) > 1:  # "de": French or Spanish; "del": Italian or Spanish ("tar" is a Spanish word, not a French one)
+        from .. import lang
+
+        languages = tuple(code for code in languages if code == lang.detect(m.string)) or languages
+    word = m.group(m.re.groups)  # a short name stays a tool even where it is a word too: "tar", "sed", "date", "sort"
+    return not (languages and len(word) >= ROMANCE_WORD_MIN and lexicon.known_in(word, languages))
+
+
 def _named_tools(question: str, at_end: bool = True) -> list[str]:
     """Lower-case tools the question names as tools; ``at_end`` adds the one it ends on ("… with xrandr?")."""
-    found = [(m.group(1), False) for pattern in _TOOL_NAMED for m in pattern.finditer(question)]
+    found = [(m.group(m.re.groups), False) for pattern in _TOOL_NAMED for m in pattern.finditer(question) if _names_a_tool(m)]
     found += [(m.group(1), True) for m in _TOOL_AT_END.finditer(question)] if at_end else []
     # not a stop word, an ordinal or, at the end, a plural noun ("… with patients?"; "which dircolors option" names a tool)
     return [
