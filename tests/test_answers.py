@@ -1817,10 +1817,12 @@ def test_a_question_asking_for_a_function_or_file_lifts_a_sentence_naming_one_it
         ("¿Qué opciones de búsqueda tiene grep?", []), ("Quelles options d'affichage a ls ?", []),
         # a tool, even a short one that is a word too
         ("Quelle option de tar chiffre l'archive ?", ["tar"]), ("¿Qué opción de tar cifra el archivo?", ["tar"]), ("Quale opzione di sort ordina?", ["sort"]),
-        ("Which option of rsync excludes files?", ["rsync"]),
+        ("Which option of rsync excludes files?", ["rsync"]), ("Which rsync option excludes files?", ["rsync"]), ("Which sort option sorts by number?", ["sort"]),
+        # an English word before "option" with another tool named says what the option does
+        ("Which sorting option of ls sorts by size?", ["ls"]), ("Which verbose flag does cp have?", ["cp"]), ("Which ignore-case option does grep have?", ["grep"]),
     ],
 )
-def test_a_romance_option_of_a_word_of_that_language_names_no_tool(question, tools):
+def test_a_word_saying_what_an_option_does_names_no_tool(question, tools):
     from rag.answer.options import _named_tools
 
     assert _named_tools(question, at_end=False) == tools

@@ -91,7 +91,9 @@ _TOOL_NAMED = (
     re.compile(r"\b(?:(?:der|den|dem|des)\s+Befehls?|(?:das|dem|des)\s+Kommandos?|la\s+commande|il\s+comando|el\s+comando)\s+[`'\"«]?([a-z][\w.+-]*)"),
     re.compile(r"\b(?:ключ\w*|опци\w*|параметр\w*|флаг\w*|команд\w*|утилит\w*)\s+(?:(?:команды|утилиты|программы)\s+)?[`'\"«]?([a-z][\w.+-]*)"),
     re.compile(r"(?:с помощью|при помощи|посредством|через)\s+[`'\"«]?([a-z][\w.+-]*)"),  # "как с помощью rsync исключить …"
+    re.compile(r"\b(?:does|do|can|will)\s+[`'\"]?([a-z][\w.+-]*)[`'\"]?\s+(?:have|offer|provide|support|accept|take)\b"),  # "… does cp have?"
 )
+_WHICH_X_OPTION = _TOOL_NAMED[2]  # "which rsync option": a tool, but "which verbose flag does cp have": what the option does
 _NOT_A_TOOL = frozenset(
     "line lines ligne linea línea zeile prompt shell command commande comando program programme tool choice choix scelta elección "
     "command-line other another andere default new old same first last global main extra full whole complete entire".split()
@@ -120,6 +122,11 @@ def _names_a_tool(m: re.Match) -> bool:
 def _named_tools(question: str, at_end: bool = True) -> list[str]:
     """Lower-case tools the question names as tools; ``at_end`` adds the one it ends on ("… with xrandr?")."""
     found = [(m.group(m.re.groups), False) for pattern in _TOOL_NAMED for m in pattern.finditer(question) if _names_a_tool(m)]
+    # "Which sorting option of ls …", "Which color option does grep have?": with another tool named, an English word before
+    # "option" says what the option does
+    modifiers = {m.group(1) for m in _WHICH_X_OPTION.finditer(question) if lexicon.ordinary(m.group(1), "en")}
+    if modifiers and {name for name, _ in found} - modifiers:
+        found = [(name, end) for name, end in found if name not in modifiers]
     found += [(m.group(1), True) for m in _TOOL_AT_END.finditer(question)] if at_end else []
     # not a stop word, an ordinal or, at the end, a plural noun ("… with patients?"; "which dircolors option" names a tool)
     return [
