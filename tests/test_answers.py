@@ -8,7 +8,7 @@ import pytest
 from fakes import FakeLLM
 from typer.testing import CliRunner
 
-from rag.answer import asked, howto, kinds, signals
+from rag.answer import asked, howto, kinds, lifts, signals
 from rag.answer.citations import unsupported_claims
 from rag.api import Pipeline
 from rag.cli import app, ask_app
@@ -1757,7 +1757,7 @@ def test_a_question_asking_for_a_default_lifts_the_sentence_stating_one_in_anoth
     cut = text.index("--header")
     items = [Evidence(n=1, passage=p, start=0, end=cut - 1, score=0.8), Evidence(n=1, passage=p, start=cut, end=len(text), score=0.8)]
     asked_default = {j.item.text[:8]: j.lift for j in judge.judge(judge.Question.of("Quelle compression wget utilise-t-il par défaut ?"), items)}
-    assert judge.QUALIFIER_LIFT > 0 and asked_default["--compre"] == pytest.approx(judge.QUALIFIER_LIFT) and asked_default["--header"] == 0.0
+    assert lifts.QUALIFIER_LIFT > 0 and asked_default["--compre"] == pytest.approx(lifts.QUALIFIER_LIFT) and asked_default["--header"] == 0.0
     plain = {j.item.text[:8]: j.lift for j in judge.judge(judge.Question.of("Quelle compression wget sait-il utiliser ?"), items)}
     assert plain["--compre"] == 0.0
 
@@ -1804,9 +1804,9 @@ def test_a_question_asking_for_a_function_or_file_lifts_a_sentence_naming_one_it
     p = Passage(passage_id="s#0", source="Size.html", score=0.8, text=text, language="en")
     cuts = [0, text.index("Function:"), text.index("See ffi_cif"), len(text)]
     items = [Evidence(n=1, passage=p, start=a, end=b - 1 if b < len(text) else b, score=0.8) for a, b in zip(cuts, cuts[1:])]
-    lifts = {j.item.text[:8]: j.lift for j in judge.judge(judge.Question.of("Which libffi function computes the offsets used by ffi_cif?"), items)}
-    assert judge.CODE_NAME_LIFT > 0 and lifts["Function"] == pytest.approx(judge.CODE_NAME_LIFT)
-    assert lifts["libffi a"] == 0.0 and lifts["See ffi_"] == 0.0  # no code name, or only the one the question gives
+    lifted = {j.item.text[:8]: j.lift for j in judge.judge(judge.Question.of("Which libffi function computes the offsets used by ffi_cif?"), items)}
+    assert lifts.CODE_NAME_LIFT > 0 and lifted["Function"] == pytest.approx(lifts.CODE_NAME_LIFT)
+    assert lifted["libffi a"] == 0.0 and lifted["See ffi_"] == 0.0  # no code name, or only the one the question gives
 
 
 @pytest.mark.parametrize(
@@ -1826,3 +1826,43 @@ def test_a_word_saying_what_an_option_does_names_no_tool(question, tools):
     from rag.answer.options import _named_tools
 
     assert _named_tools(question, at_end=False) == tools
+
+
+@pytest.mark.parametrize(
+    "question,given",
+    [
+        ("What does the -h flag of df do?", ["-h"]), ("Что делает ключ -n у sort?", ["-n"]), ("Was macht die Option -c bei uniq?", ["-c"]),
+        ("À quoi sert l'option --preserve de cp ?", ["--preserve"]), ("¿Qué hace tail -F?", ["-F"]), ("Cosa fa l'opzione -q di head?", ["-q"]),
+        # another question writing an option: the option it writes is not what it asks about
+        ("How can tail -f stop by itself once a given process has exited?", []), ("What is the default value of WHEN for ls --color?", []),
+        ("Which option of rm -r keeps it on one file system?", []),
+    ],
+)
+def test_a_question_asking_what_an_option_does_gives_that_option(question, given):
+    from rag.answer.options import asks_what_option_does
+
+    assert asks_what_option_does(question) == given
+
+
+def test_the_item_documenting_the_option_a_question_asks_about_is_lifted_in_its_tools_manual():
+    from rag.answer import judge, options
+    from rag.answer.evidence import Evidence
+
+    assert options.documents("--preserve[=ELENCO_ATTR] preserva gli attributi", {"--preserve"})
+    assert not options.documents("-K, --keep  keep it", {"-k"}) and not options.documents("Use -k to keep it.", {"-k"})
+    text = "  -h, --human-readable  afficher les tailles en puissances de 1024\n  -H, --si  identique avec un multiple de 1000\n"
+    df = Passage(passage_id="df#0", source="df.fr.txt", score=0.8, text=text, language="fr", on_subject=True)
+    du = Passage(passage_id="du#0", source="du.de.txt", score=0.8, text="  -h, --human-readable  Größen lesbar ausgeben\n", language="de")
+    cut = text.index("  -H")
+    items = [Evidence(n=1, passage=df, start=2, end=cut - 1, score=0.8), Evidence(n=1, passage=df, start=cut + 2, end=len(text) - 1, score=0.8),
+             Evidence(n=2, passage=du, start=2, end=len(du.text) - 1, score=0.8)]
+    lifted = {(j.item.passage.source, j.item.text[:3]): j.lift for j in judge.judge(judge.Question.of("What does the -h flag of df do?"), items)}
+    assert lifts.GIVEN_FLAG_LIFT > 0 and lifted[("df.fr.txt", "-h,")] == pytest.approx(lifts.GIVEN_FLAG_LIFT)
+    assert lifted[("df.fr.txt", "-H,")] == 0.0 and lifted[("du.de.txt", "-h,")] == 0.0  # another option; another tool's manual
+
+
+def test_a_help_texts_footer_of_links_and_an_info_pointer_is_boilerplate():
+    footer = ("Aide en ligne de GNU coreutils : <https://www.gnu.org/software/coreutils/>\nSignalez les problèmes de traduction à : "
+              "<traduc@traduc.org>\nDocumentation complète <https://www.gnu.org/software/coreutils/df>\nou disponible localement via: info '(coreutils) df invocation'")
+    assert signals.is_boilerplate(footer) and signals.is_boilerplate("Report bugs to <bug-tar@gnu.org>.")
+    assert not signals.is_boilerplate("Send mail to <bug@gnu.org> if the program crashes when run with very large files and you know why.")

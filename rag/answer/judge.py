@@ -16,11 +16,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from . import attributes, binding, codenames, defines, howto, lexicon, options, signals
+from . import attributes, binding, defines, howto, lexicon, lifts, signals
 from ..types import Passage
 from .evidence import Evidence
 from .asked import Question, priced
-from .kinds import HOW_KINDS, phatic, qualifiers
+from .kinds import HOW_KINDS, phatic
 
 MODEL_FILE = Path(__file__).with_name("answerability.json")
 Mentioned = Callable[[list[str]], set[str]]  # which of these names some document of the corpus contains
@@ -100,9 +100,7 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
     duration = DURATION_OTHER_TYPE < 1 and question.duration
     how = howto.HowRules.of(question, items) if question.kind in HOW_KINDS else None
     term = defines.what_is(question.text) if DEFINITION_LIFT and question.kind == "other" else ""  # "Was ist udev?"
-    asked_qualifiers = qualifiers(question.text) if QUALIFIER_LIFT else frozenset()  # "the default weight", "le poids maximal"
-    # "Quelle fonction de libffi …", "Which file …": the name asked for is written as code in every language
-    given_code = codenames.code_names(question.text) if CODE_NAME_LIFT and codenames.asks_code_name(question.text) else None
+    wording = lifts.WordingLifts.of(question, items)  # a default asked for, a name written as code, the option asked about
     out = []
     # an option or how-to question: the chunks of one manual are cut arbitrarily, so its third chunk's item competes with the first's
     rank = _document_ranks(items) if DOCUMENT_RANK and question.kind in HOW_KINDS else {}
@@ -132,10 +130,7 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
         if term:  # "Das udev-System bietet …" says what udev is; "Siehe systemd.device(5)." only points elsewhere: no quote
             j.lift += DEFINITION_LIFT if defines.defines(text, term) else 0.0
             j.noise = j.noise or defines.only_points(text)
-        if asked_qualifiers and asked_qualifiers & qualifiers(text, sentence=True):
-            j.lift += QUALIFIER_LIFT  # "The default weight value is 50, and the maximum is 100."
-        if given_code is not None and codenames.names_new_code(text, given_code):
-            j.lift += CODE_NAME_LIFT  # «Function: … ffi_get_struct_offsets (…) ¶ Compute the offset of each element …»
+        j.lift += wording.lift(it)
         if question.kind == "name" and signals.names_something(text):
             j.lift += signals.NAMING_LIFT  # "… son propre LLM appelé MAI-1"
         if how is not None:
@@ -363,11 +358,6 @@ def _unbound(question: Question, judged: list[Judged], figures: list[Judged]) ->
 
 
 DOCUMENT_RANK = 0.5  # share of a passage's rank an option or how-to question reads as its document's rank (evals/RESULTS.md)
-# cosine added to a sentence stating the default, maximum or minimum a question asks for, in any language (evals/RESULTS.md)
-QUALIFIER_LIFT = 0.08
-# cosine added to a sentence holding a name shaped as code (ffi_call, /etc/mailname, asn1Coding) that a question asking for
-# a function, file, package … by name does not give (evals/RESULTS.md)
-CODE_NAME_LIFT = 0.03
 DEFINITION_LIFT = 0.03  # cosine added to a sentence defining the term a "what is X?" question asks about (evals/RESULTS.md)
 DURATION_OTHER_TYPE = 0.5  # type match of a sentence whose amounts are no span of time, for a "how long" question (evals/RESULTS.md)
 

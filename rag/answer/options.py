@@ -50,6 +50,32 @@ def item_flags(sentence: str) -> set[str]:
     return set(_FLAG.findall(_options(sentence)[0])) if option_item(sentence) else set()
 
 
+# "What does the -h flag of df do?", "Was macht ls -r?", "À quoi sert l'option -w ?", "Что делает ключ -n?": what an option
+# the question writes does (not "How can tail -f stop …?", which asks for another option)
+_WHAT_DOES = re.compile(
+    r"\bwhat (?:does|do)\b.*\b(?:do|mean)\b|\bwhat (?:is|are)\b.*\bfor\s*[?.!]?\s*$|\bwhat is the (?:purpose|meaning|effect)\b|\bmeaning of\b|"
+    r"\bwas (?:macht|bewirkt|bedeutet|tut)\b|\bwof(?:ü|u)r (?:ist|steht|dient)\b|\bque (?:fait|signifie)\b|\bà quoi sert\b|"
+    r"\bqu['’]est-ce que fait\b|\bcosa (?:fa|significa)\b|\ba cosa serve\b|\bqu[ée] (?:hace|significa)\b|\bpara qu[ée] sirve\b|"
+    r"\bчто (?:делает|означает|значит)\b|\bдля чего\b|\bзачем нуж\w*",
+    re.IGNORECASE,
+)
+
+
+def asks_what_option_does(question: str) -> list[str]:
+    """The options the question writes when it asks what they do; [] for any other question."""
+    return flags(question) if _WHAT_DOES.search(question) else []
+
+
+def documents(sentence: str, given: set[str]) -> bool:
+    """Whether the option item ``sentence`` documents one of the options ``given`` ("--preserve[=ELENCO_ATTR] …" documents
+    --preserve; "-k, --keep" documents -k but not -K)."""
+    return bool({_bare(f) for f in item_flags(sentence)} & {_bare(g) for g in given})
+
+
+def _bare(flag: str) -> str:
+    return re.split(r"[=\[]", flag, maxsplit=1)[0]
+
+
 _LONG_OPTION = re.compile(r"--([a-z][a-z0-9]*(?:-[a-z0-9]+)*)")
 
 

@@ -264,7 +264,10 @@ def script(text: str) -> str:
 
 # a help text's or manual's link line: a label and a bracketed address, nothing else ("Página inicial de GNU grep:
 # <https://www.gnu.org/software/grep/>", "Full documentation <https://www.gnu.org/software/coreutils/ls>")
-_LINK_LINE = re.compile(r"[^<>]{0,80}<(?:https?://|ftp://|mailto:)[^<>\s]+>[.:]?")
+# a URL or an address in angle brackets, or a pointer to the info manual ("or available locally via: info '(coreutils) df invocation'")
+_LINK_LINE = re.compile(
+    r"[^<>]{0,80}<(?:(?:https?://|ftp://|mailto:)[^<>\s]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)>[.:]?|[^<>]{0,60}\binfo\s+['‘\"]\([\w.-]+\)[^'’\"]{0,40}['’\"][.]?"
+)
 LINK_LINES = True
 
 

@@ -45,6 +45,7 @@ SIBLING_ITEMS = True
 SIBLING_FILES = 3
 ITEM_KINDS = HOW_KINDS
 NAMED_OPTION_LIFT = 0.5
+GIVEN_FLAG_ITEMS = True  # a question asking what an option it writes does gets its tool's items, that option's first (evals/RESULTS.md)
 
 
 def _names_option(question: str, text: str) -> bool:
@@ -54,6 +55,21 @@ def _names_option(question: str, text: str) -> bool:
 
     names = " ".join(long_names(line) for line in text.splitlines() if _ITEM_LINE.match(line))
     return names_an_option(names, [t for t in key_terms(question) if len(t.text) >= 4])
+
+
+def _given_flags(question: str) -> set[str]:
+    """The options a question writes and asks what they do ("What does the -h flag of df do?"); none for any other question
+    (there the option it writes is not the answer: "How can tail -f stop once a process has exited?")."""
+    from ..answer.options import asks_what_option_does
+
+    return set(asks_what_option_does(question)) if GIVEN_FLAG_ITEMS else set()
+
+
+def _opens_with(text: str, given: set[str]) -> bool:
+    """Whether one of the chunk's option items opens with one of ``given``."""
+    from ..answer.options import documents
+
+    return any(documents(line, given) for line in text.splitlines() if _ITEM_LINE.match(line))
 
 
 def _tools_named_by_word(question: str, contexts) -> list[str]:
@@ -212,7 +228,8 @@ class FusionRetriever:
         titled = set(self._titled(question, list(candidates)))
         for cid in titled:
             fused[cid] += self.title_weight
-        if OPTION_ITEMS_LIFT and titled and kind_of(question)[0] in ITEM_KINDS:
+        given = _given_flags(question)  # "What does the -h flag of df do?": the item documenting -h answers
+        if OPTION_ITEMS_LIFT and titled and (kind_of(question)[0] in ITEM_KINDS or given):
             if SIBLING_ITEMS:  # the other chunks of the tool's manual that hold items: the asked one may be far in cosine
                 floor = sum(FUSION_WEIGHTS[key] * floors[key] for key in normalised)
                 siblings = self._siblings(titled) - set(fused)
@@ -220,7 +237,8 @@ class FusionRetriever:
                 titled |= siblings
             items = self._with_items(titled)
             for cid, text in items.items():
-                fused[cid] += OPTION_ITEMS_LIFT + (NAMED_OPTION_LIFT if NAMED_OPTION_LIFT and _names_option(question, text) else 0.0)
+                named = _opens_with(text, given) if given else _names_option(question, text)
+                fused[cid] += OPTION_ITEMS_LIFT + (NAMED_OPTION_LIFT if NAMED_OPTION_LIFT and named else 0.0)
         order = sorted(fused, key=lambda cid: -fused[cid])[:k]
         passages = committed_passages(self.view, [(cid, fused[cid]) for cid in order], dense, qe)
         for p in passages:

@@ -1,0 +1,46 @@
+"""Cosine lifts that a question's wording gives the sentences answering it, read once per question by :func:`judge.judge`:
+
+- a default, maximum or minimum asked for («The default weight value is 50, and the maximum is 100.»);
+- a function, file or package asked for by name: a sentence naming one written as code that the question does not give;
+- the option a "what does -h do?" question writes: the item documenting it, in the named tool's manual when retrieved.
+
+Each was measured on reference manuals, help texts and the tech docs, and XQuAD (evals/RESULTS.md).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import codenames, options
+from .asked import Question
+from .evidence import Evidence
+from .kinds import qualifiers
+
+QUALIFIER_LIFT = 0.08  # a sentence stating the default, maximum or minimum a question asks for, in any language
+CODE_NAME_LIFT = 0.03  # a sentence holding a name shaped as code (ffi_call, /etc/mailname, asn1Coding) the question does not give
+GIVEN_FLAG_LIFT = 0.1  # the item documenting an option a "what does -h do?" question writes
+
+
+@dataclass(frozen=True)
+class WordingLifts:
+    qualifiers: frozenset[str]  # "the default weight", "le poids maximal"
+    code: frozenset[str] | None  # the code names of a question asking for one ("Quelle fonction de libffi …"), else None
+    flags: frozenset[str]  # "What does the -h flag of df do?", "Что делает ключ -n у sort?"
+    subject: bool  # a retrieved passage is on the named tool's manual
+
+    @classmethod
+    def of(cls, question: Question, items: list[Evidence]) -> "WordingLifts":
+        asked = qualifiers(question.text) if QUALIFIER_LIFT else frozenset()
+        code = frozenset(codenames.code_names(question.text)) if CODE_NAME_LIFT and codenames.asks_code_name(question.text) else None
+        flags = frozenset(options.asks_what_option_does(question.text)) if GIVEN_FLAG_LIFT and not asked else frozenset()
+        return cls(qualifiers=asked, code=code, flags=flags, subject=any(it.passage.on_subject for it in items))
+
+    def lift(self, it: Evidence) -> float:
+        """The cosine added to sentence ``it``."""
+        text, lift = it.text, 0.0
+        if self.qualifiers and self.qualifiers & qualifiers(text, sentence=True):
+            lift += QUALIFIER_LIFT
+        if self.flags and (it.passage.on_subject or not self.subject) and options.documents(text, set(self.flags)):
+            lift += GIVEN_FLAG_LIFT
+        if self.code is not None and codenames.names_new_code(text, set(self.code)):
+            lift += CODE_NAME_LIFT  # «Function: … ffi_get_struct_offsets (…) ¶ Compute the offset of each element …»
+        return lift
