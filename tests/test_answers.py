@@ -1820,6 +1820,9 @@ def test_a_question_asking_for_a_function_or_file_lifts_a_sentence_naming_one_it
         ("Which option of rsync excludes files?", ["rsync"]), ("Which rsync option excludes files?", ["rsync"]), ("Which sort option sorts by number?", ["sort"]),
         # an English word before "option" with another tool named says what the option does
         ("Which sorting option of ls sorts by size?", ["ls"]), ("Which verbose flag does cp have?", ["cp"]), ("Which ignore-case option does grep have?", ["grep"]),
+        # the option written between "option" and its tool
+        ("¿Qué hace la opción -x de grep?", ["grep"]), ("Was macht die Option -c bei uniq?", ["uniq"]), ("Что делает ключ -n у sort?", ["sort"]),
+        ("Welche Option bei großen Dateien?", []),
     ],
 )
 def test_a_word_saying_what_an_option_does_names_no_tool(question, tools):

@@ -114,3 +114,17 @@ def test_a_bsd_mdoc_page_reads_like_a_man_page():
     assert "-k count Keep count old copies; the default is “7”." in sentences  # the item's tag with its description
     assert "-n Show what would be done, and do nothing." in sentences and "logrotate(8)" in unit.text
 
+
+
+def test_an_item_with_two_tags_as_pod2man_writes_them_is_one_option_line():
+    from rag.answer import options
+    from rag.load.manpage import Manpage
+
+    source = (
+        '.TH WGET 1\n.SH OPTIONS\n.IP "\\fB\\-N\\fR" 4\n.IX Item "-N"\n.PD 0\n.IP "\\fB\\-\\-timestamping\\fR" 4\n.IX Item "--timestamping"\n.PD\n'
+        "Turn on time-stamping.\n.IP \"\\fB\\-q\\fR\" 4\nQuiet.\n.IP \"\\fB\\-\\-no\\-verbose\\fR\" 4\nTurn off verbose.\n"
+    )
+    text = "\n".join(u.text for u in Manpage().load(source.encode(), "wget.1"))
+    assert "  -N, --timestamping\n      Turn on time-stamping." in text
+    assert "  -q\n      Quiet." in text and "  --no-verbose\n      Turn off verbose." in text  # a tag with its own description stays alone
+    assert options.item_flags("-N, --timestamping\n      Turn on time-stamping.") == {"-N", "--timestamping"}

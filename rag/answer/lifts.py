@@ -17,7 +17,7 @@ from .kinds import qualifiers
 
 QUALIFIER_LIFT = 0.08  # a sentence stating the default, maximum or minimum a question asks for, in any language
 CODE_NAME_LIFT = 0.03  # a sentence holding a name shaped as code (ffi_call, /etc/mailname, asn1Coding) the question does not give
-GIVEN_FLAG_LIFT = 0.1  # the item documenting an option a "what does -h do?" question writes
+GIVEN_FLAG_LIFT = 0.15  # the item documenting an option a "what does -h do?" question writes
 
 
 @dataclass(frozen=True)

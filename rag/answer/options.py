@@ -108,7 +108,7 @@ _OPTION_WORD = r"(?:options?|flags?|switch(?:es)?|arguments?|parameters?|Optione
 # (not "the option for the printer": a word after "for" may be translated in the documents)
 _TOOL_NAMED = (
     re.compile(
-        _OPTION_WORD + r"\s+(?P<prep>(?:of|von|des|de|du|di|del|della)\b|d')\s*(?:(?:(?:the|der|dem|des|le|la|il|lo|el)\b|l')\s*)?"
+        _OPTION_WORD + r"\s+(?:-{1,2}\w[\w-]*\s+)?(?P<prep>(?:of|von|des|de|du|di|del|della)\b|d')\s*(?:(?:(?:the|der|dem|des|le|la|il|lo|el)\b|l')\s*)?"
         r"(?P<tool>(?:command|Befehls?|Kommandos?|commande|comando|programm?e?|tool|outil|strumento|herramienta)\s+)?[`'\"«]?([a-z][\w.+-]*)",
         re.IGNORECASE,
     ),
@@ -117,6 +117,8 @@ _TOOL_NAMED = (
     re.compile(r"\b(?:(?:der|den|dem|des)\s+Befehls?|(?:das|dem|des)\s+Kommandos?|la\s+commande|il\s+comando|el\s+comando)\s+[`'\"«]?([a-z][\w.+-]*)"),
     re.compile(r"\b(?:ключ\w*|опци\w*|параметр\w*|флаг\w*|команд\w*|утилит\w*)\s+(?:(?:команды|утилиты|программы)\s+)?[`'\"«]?([a-z][\w.+-]*)"),
     re.compile(r"(?:с помощью|при помощи|посредством|через)\s+[`'\"«]?([a-z][\w.+-]*)"),  # "как с помощью rsync исключить …"
+    re.compile(r"\b(?:ключ\w*|опци\w*|параметр\w*|флаг\w*)\s+-{1,2}\w[\w-]*\s+(?:у|в|для)\s+[`'\"«]?([a-z][\w.+-]*)"),  # "ключ -n у sort"
+    re.compile(r"\b(?:Option|Schalter|Parameter)\s+-{1,2}\w[\w-]*\s+(?:bei|von)\s+[`'\"«]?([a-z][\w.+-]*)"),  # "die Option -c bei uniq"
     re.compile(r"\b(?:does|do|can|will)\s+[`'\"]?([a-z][\w.+-]*)[`'\"]?\s+(?:have|offer|provide|support|accept|take)\b"),  # "… does cp have?"
 )
 _WHICH_X_OPTION = _TOOL_NAMED[2]  # "which rsync option": a tool, but "which verbose flag does cp have": what the option does

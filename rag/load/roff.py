@@ -56,6 +56,7 @@ class Page:
         self.fill = True
         self.table = False  # between .TS and .TE
         self.pending: str | None = None  # a request that takes the next line as its argument (.SH, .TP, .B)
+        self.open_tag = ""  # the last tag line, while no description follows it
 
     def flush(self) -> None:
         if self.words:
@@ -83,5 +84,10 @@ class Page:
 
     def tag(self, tag: str) -> None:
         self.flush()
-        self.blocks += ["", " " * (self.indent + 2) + tag]  # indented as a manual shows it, the description deeper
+        if self.item and self.blocks and self.blocks[-1] == self.open_tag and tag.startswith("-") and self.open_tag.lstrip().startswith("-"):
+            # ".IP -N" ".PD 0" ".IP --timestamping": one item with two tags, as pod2man writes them (-N, --timestamping)
+            self.blocks[-1] += ", " + tag
+        else:
+            self.blocks += ["", " " * (self.indent + 2) + tag]  # indented as a manual shows it, the description deeper
+        self.open_tag = self.blocks[-1]
         self.item = True

@@ -46,6 +46,7 @@ SIBLING_FILES = 3
 ITEM_KINDS = HOW_KINDS
 NAMED_OPTION_LIFT = 0.5
 GIVEN_FLAG_ITEMS = True  # a question asking what an option it writes does gets its tool's items, that option's first (evals/RESULTS.md)
+GIVEN_FLAG_Z = 10.0  # z added to the chunk holding that option's item: first (wget's 158 chunks hold 92 items; evals/RESULTS.md)
 
 
 def _names_option(question: str, text: str) -> bool:
@@ -237,8 +238,10 @@ class FusionRetriever:
                 titled |= siblings
             items = self._with_items(titled)
             for cid, text in items.items():
-                named = _opens_with(text, given) if given else _names_option(question, text)
-                fused[cid] += OPTION_ITEMS_LIFT + (NAMED_OPTION_LIFT if NAMED_OPTION_LIFT and named else 0.0)
+                if given:  # the item of the very option asked about
+                    fused[cid] += OPTION_ITEMS_LIFT + (GIVEN_FLAG_Z if _opens_with(text, given) else 0.0)
+                else:
+                    fused[cid] += OPTION_ITEMS_LIFT + (NAMED_OPTION_LIFT if NAMED_OPTION_LIFT and _names_option(question, text) else 0.0)
         order = sorted(fused, key=lambda cid: -fused[cid])[:k]
         passages = committed_passages(self.view, [(cid, fused[cid]) for cid in order], dense, qe)
         for p in passages:
