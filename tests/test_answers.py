@@ -1869,3 +1869,15 @@ def test_a_help_texts_footer_of_links_and_an_info_pointer_is_boilerplate():
               "<traduc@traduc.org>\nDocumentation complète <https://www.gnu.org/software/coreutils/df>\nou disponible localement via: info '(coreutils) df invocation'")
     assert signals.is_boilerplate(footer) and signals.is_boilerplate("Report bugs to <bug-tar@gnu.org>.")
     assert not signals.is_boilerplate("Send mail to <bug@gnu.org> if the program crashes when run with very large files and you know why.")
+
+
+def test_a_default_asked_of_a_named_tool_is_lifted_in_its_manual_only():
+    from rag.answer import judge
+    from rag.answer.evidence import Evidence
+
+    head = Passage(passage_id="h#0", source="head.1.gz", score=0.8, text="Print the first 10 lines of each FILE.", language="en", on_subject=True)
+    wget = Passage(passage_id="w#0", source="wget.1.gz", score=0.8, text='With the "default" style each dot represents 1K.', language="en")
+    tool = Passage(passage_id="h#1", source="head.1.gz", score=0.8, text="By default, head prints a header for each file.", language="en")
+    items = [Evidence(n=i, passage=p, start=0, end=len(p.text), score=0.8) for i, p in enumerate((head, wget, tool), start=1)]
+    lifted = {j.item.passage.passage_id: j.lift for j in judge.judge(judge.Question.of("What is the default number of lines head prints?"), items)}
+    assert lifted["w#0"] == 0.0 and lifted["h#1"] == pytest.approx(lifts.QUALIFIER_LIFT) and lifted["h#0"] == 0.0

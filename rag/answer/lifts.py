@@ -25,21 +25,22 @@ class WordingLifts:
     qualifiers: frozenset[str]  # "the default weight", "le poids maximal"
     code: frozenset[str] | None  # the code names of a question asking for one ("Quelle fonction de libffi …"), else None
     flags: frozenset[str]  # "What does the -h flag of df do?", "Что делает ключ -n у sort?"
-    subject: bool  # a retrieved passage is on the named tool's manual
+    subject: frozenset[str]  # the files of the retrieved passages on the named tool ("head" -> head.1.gz), if any
 
     @classmethod
     def of(cls, question: Question, items: list[Evidence]) -> "WordingLifts":
         asked = qualifiers(question.text) if QUALIFIER_LIFT else frozenset()
         code = frozenset(codenames.code_names(question.text)) if CODE_NAME_LIFT and codenames.asks_code_name(question.text) else None
         flags = frozenset(options.asks_what_option_does(question.text)) if GIVEN_FLAG_LIFT and not asked else frozenset()
-        return cls(qualifiers=asked, code=code, flags=flags, subject=any(it.passage.on_subject for it in items))
+        return cls(qualifiers=asked, code=code, flags=flags, subject=frozenset(it.passage.source for it in items if it.passage.on_subject))
 
     def lift(self, it: Evidence) -> float:
         """The cosine added to sentence ``it``."""
         text, lift = it.text, 0.0
-        if self.qualifiers and self.qualifiers & qualifiers(text, sentence=True):
-            lift += QUALIFIER_LIFT
-        if self.flags and (it.passage.on_subject or not self.subject) and options.documents(text, set(self.flags)):
+        on_subject = not self.subject or it.passage.source in self.subject  # in the named tool's manual, when one was retrieved
+        if self.qualifiers and on_subject and self.qualifiers & qualifiers(text, sentence=True):
+            lift += QUALIFIER_LIFT  # not wget's «With the "default" style …» for "the default number of lines head prints"
+        if self.flags and on_subject and options.documents(text, set(self.flags)):
             lift += GIVEN_FLAG_LIFT
         if self.code is not None and codenames.names_new_code(text, set(self.code)):
             lift += CODE_NAME_LIFT  # «Function: … ffi_get_struct_offsets (…) ¶ Compute the offset of each element …»
