@@ -1822,7 +1822,7 @@ def test_a_question_asking_for_a_function_or_file_lifts_a_sentence_naming_one_it
         ("Which sorting option of ls sorts by size?", ["ls"]), ("Which verbose flag does cp have?", ["cp"]), ("Which ignore-case option does grep have?", ["grep"]),
         # the option written between "option" and its tool
         ("¿Qué hace la opción -x de grep?", ["grep"]), ("Was macht die Option -c bei uniq?", ["uniq"]), ("Что делает ключ -n у sort?", ["sort"]),
-        ("Welche Option bei großen Dateien?", []),
+        ("Welche Option bei großen Dateien?", []), ("What kind of chloroplasts do diatoms have?", []),
     ],
 )
 def test_a_word_saying_what_an_option_does_names_no_tool(question, tools):

@@ -119,7 +119,8 @@ _TOOL_NAMED = (
     re.compile(r"(?:с помощью|при помощи|посредством|через)\s+[`'\"«]?([a-z][\w.+-]*)"),  # "как с помощью rsync исключить …"
     re.compile(r"\b(?:ключ\w*|опци\w*|параметр\w*|флаг\w*)\s+-{1,2}\w[\w-]*\s+(?:у|в|для)\s+[`'\"«]?([a-z][\w.+-]*)"),  # "ключ -n у sort"
     re.compile(r"\b(?:Option|Schalter|Parameter)\s+-{1,2}\w[\w-]*\s+(?:bei|von)\s+[`'\"«]?([a-z][\w.+-]*)"),  # "die Option -c bei uniq"
-    re.compile(r"\b(?:does|do|can|will)\s+[`'\"]?([a-z][\w.+-]*)[`'\"]?\s+(?:have|offer|provide|support|accept|take)\b"),  # "… does cp have?"
+    # "Which verbose flag does cp have?" (after an option word: "What kind of chloroplasts do diatoms have?" names no tool)
+    re.compile(r"\b(?:options?|flags?|switch(?:es)?)\b[^?]*?\b(?:does|do|can|will)\s+[`'\"]?([a-z][\w.+-]*)[`'\"]?\s+(?:have|offer|provide|support|accept|take)\b"),
 )
 _WHICH_X_OPTION = _TOOL_NAMED[2]  # "which rsync option": a tool, but "which verbose flag does cp have": what the option does
 _NOT_A_TOOL = frozenset(
