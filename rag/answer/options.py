@@ -153,8 +153,9 @@ def _named_tools(question: str, at_end: bool = True) -> list[str]:
     found = [(m.group(m.re.groups), False) for pattern in _TOOL_NAMED for m in pattern.finditer(question) if _names_a_tool(m)]
     # "Which sorting option of ls …", "Which color option does grep have?": with another tool named, an English word before
     # "option" says what the option does
-    modifiers = {m.group(1) for m in _WHICH_X_OPTION.finditer(question) if lexicon.ordinary(m.group(1), "en")}
-    if modifiers and {name for name, _ in found} - modifiers:
+    before = {m.group(1) for m in _WHICH_X_OPTION.finditer(question)}
+    if before and {name for name, _ in found} - before:  # the dictionary is read only then (up to 2 s in a new process)
+        modifiers = {word for word in before if lexicon.ordinary(word, "en")}
         found = [(name, end) for name, end in found if name not in modifiers]
     found += [(m.group(1), True) for m in _TOOL_AT_END.finditer(question)] if at_end else []
     # not a stop word, an ordinal or, at the end, a plural noun ("… with patients?"; "which dircolors option" names a tool)
