@@ -7,6 +7,7 @@ selection model of :mod:`rag.answer.judge` reads both to pick the sentence to qu
 from __future__ import annotations
 
 import threading
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -23,6 +24,7 @@ MIN_FIGURE_SENTENCE_CHARS = 12
 MAX_QUOTES = 3
 
 
+@lru_cache(maxsize=1 << 16)
 def _usable(sentence: str) -> bool:
     """Long enough to quote: ``MIN_SENTENCE_CHARS``, or ``MIN_FIGURE_SENTENCE_CHARS`` with a digit; ten letters either way."""
     size = MIN_SENTENCE_CHARS if not any(c.isdigit() for c in sentence) else min(MIN_SENTENCE_CHARS, MIN_FIGURE_SENTENCE_CHARS)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -102,10 +103,14 @@ class Term:
 # "os.path.join"; not "U.S", "X.25", Spanish "d.C"), which no language translates
 IDENTIFIER = re.compile(r"(?=[^\s]*[a-z])[A-Za-z_]\w*(?:(?:\.|::|_)\w+)+")
 IDENTIFIER_TERMS = True  # measured on the tech docs, the probe of HTML and PDF manuals, the other evals (evals/RESULTS.md)
+# what every IDENTIFIER holds: a word character, a separator, a word character (a cheap test first: most sentences have none)
+_CODE_JOINT = re.compile(r"\w(?:\.|::|_)\w")
 
 
 def _code_names(text: str) -> list[re.Match]:
-    return [m for m in IDENTIFIER.finditer(text) if len(m.group(0)) >= 4 and not text[m.end() : m.end() + 1].isalnum()] if IDENTIFIER_TERMS else []
+    if not IDENTIFIER_TERMS or not _CODE_JOINT.search(text):
+        return []
+    return [m for m in IDENTIFIER.finditer(text) if len(m.group(0)) >= 4 and not text[m.end() : m.end() + 1].isalnum()]
 
 
 def key_terms(question: str) -> list[Term]:
@@ -133,18 +138,16 @@ def key_terms(question: str) -> list[Term]:
     return out
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, frozen=True)
 class Vocabulary:
-    """The words of a sentence or passage, indexed for cross-language term matching."""
+    """The words of a sentence or passage, indexed for cross-language term matching (shared between callers: read only)."""
 
     stems: set[str]
     skeletons: set[str]
 
     @classmethod
     def of(cls, text: str) -> "Vocabulary":
-        words = _WORD.findall(text)
-        latin = [transliterate(x) for x in words]
-        return cls(stems={w[:5] for w in latin} | {m.group(0).lower() for m in _code_names(text)}, skeletons={skeleton(x) for x in words})
+        return _vocabulary(text)
 
     @classmethod
     def union(cls, vocabularies: list["Vocabulary"]) -> "Vocabulary":
@@ -162,6 +165,14 @@ class Vocabulary:
         return len(term.skel) >= 4 and any(
             s[0] == term.skel[0] and abs(len(s) - len(term.skel)) <= 1 and _one_edit(s, term.skel) for s in self.skeletons if s
         )
+
+
+@lru_cache(maxsize=4096)
+def _vocabulary(text: str) -> Vocabulary:
+    """``Vocabulary.of``, remembered: a warm question reads the same passages' sentences again."""
+    words = _WORD.findall(text)
+    latin = [transliterate(x) for x in words]
+    return Vocabulary(stems={w[:5] for w in latin} | {m.group(0).lower() for m in _code_names(text)}, skeletons={skeleton(x) for x in words})
 
 
 def _one_edit(a: str, b: str) -> bool:
@@ -251,14 +262,15 @@ def points_back(sentence: str) -> bool:
     return bool(_BACKWARD.search(sentence))
 
 
+@lru_cache(maxsize=1 << 14)
 def script(text: str) -> str:
     """The dominant script of a text: "cyrillic", "latin", "cjk" or "other" (embedding scores shift between scripts)."""
     counts = {"cyrillic": 0, "latin": 0, "cjk": 0, "other": 0}
-    for ch in text:
+    for ch, n in Counter(text).items():  # each distinct character once
         if ch.isalpha():
             code = ord(ch)
             key = "cyrillic" if 0x400 <= code <= 0x4FF else "latin" if code < 0x250 else "cjk" if 0x3040 <= code <= 0x9FFF else "other"
-            counts[key] += 1
+            counts[key] += n
     return max(counts, key=counts.get)
 
 
@@ -271,6 +283,7 @@ _LINK_LINE = re.compile(
 LINK_LINES = True
 
 
+@lru_cache(maxsize=1 << 16)
 def is_boilerplate(sentence: str) -> bool:
     """Sign-up lines, ads, navigation and link lines: never quoted as evidence."""
     text = sentence.strip()

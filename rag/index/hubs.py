@@ -39,9 +39,20 @@ def wanted(settings) -> bool:
 
 
 def current(path: Path) -> bool:
-    """Whether ``path`` holds hub scores in this version's format (an older file is rebuilt on the next run)."""
-    data = _read(path)
-    return data is not None and "format" in data.files and int(data["format"]) >= FORMAT
+    """Whether ``path`` holds hub scores in this version's format (an older file is rebuilt on the next run).
+    Remembered per file version (every question asks; the file is replaced, never changed in place)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    key = (str(path), st.st_mtime_ns, st.st_size)
+    if key not in _CURRENT:
+        data = _read(path)
+        _CURRENT[key] = data is not None and "format" in data.files and int(data["format"]) >= FORMAT
+    return _CURRENT[key]
+
+
+_CURRENT: dict[tuple[str, int, int], bool] = {}
 
 
 def probe_questions() -> list[tuple[str, str]]:
