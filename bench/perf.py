@@ -184,7 +184,7 @@ def peer(workdir: Path) -> dict[str, Any]:
     }
 
 
-SECTIONS = ("cold", "throughput", "duplicates", "unchanged", "scale", "peer")
+SECTIONS = ("cold", "warm", "throughput", "duplicates", "unchanged", "scale", "peer")
 
 
 def run(workdir: Path, scales: list[int], cold_runs: int = 9, servers_too: bool = False, skip: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -193,6 +193,7 @@ def run(workdir: Path, scales: list[int], cold_runs: int = 9, servers_too: bool 
     results: dict[str, Any] = {"date": time.strftime("%Y-%m-%d"), "cores": cores()}
     steps = {
         "cold": lambda: {"ask": parts.cold_ask(workdir, cold_runs), "breakdown": parts.breakdown(workdir), "muse": parts.muse_load(workdir)},
+        "warm": lambda: parts.warm_questions(workdir),
         "throughput": lambda: parts.throughput(workdir),
         "duplicates": lambda: parts.duplicates(workdir),
         "unchanged": lambda: parts.unchanged_corpus(workdir),
@@ -281,6 +282,9 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         ch = b["chroma"]
         out.append(("  same, reading Chroma (no snapshot)", f"{ch['total_ms']:.0f} ms in-process; open the index {ch['stages']['open the index (snapshot or Chroma)']['wall_ms']:.0f} ms", "", ""))
         out.append(("  mUSE first question: package / cache", f"{m['package_ms']:.0f} ms / {m['cache_ms']:.0f} ms (load {m['load']})", "", ""))
+    if "warm" in r:
+        w = r["warm"]
+        out.append((f"warm `ask` on the seeds ({w['questions']} questions, each once), p50", f"{w['ask_p50_ms']} ms (p95 {w['ask_p95_ms']} ms, load {w['load']})", "≤ 50 ms", _verdict(w["ask_p50_ms"], 50)))
     if "throughput" in r:
         t = r["throughput"]
         for mode in ("fusion", "dense"):

@@ -78,7 +78,7 @@ def run(
     items = [(qa["question"], i, qa["id"]) for i, p in enumerate(questions) for qa in p["qas"]]
     if limit:
         items = items[:limit]
-    hit1 = hit5 = rr = span = first = led = lead_right = 0.0
+    hit1 = hit5 = rr = span = first = led = lead_right = precise = quoted = 0.0
     by_pair = {True: [0, 0], False: [0, 0]}  # same language as the question? -> [hits at 1, questions]
     latencies = []
     # quote quality is measured on every question: no abstention threshold hides a bad quote
@@ -101,6 +101,9 @@ def run(
             evidence = " ".join(c.quote for c in answer.citations)
             span += any(a in evidence for a in gold_answers.get(qid, []))
             first += bool(answer.citations) and any(a in answer.citations[0].quote for a in gold_answers.get(qid, []))
+            if answer.citations:  # citation precision: the share of an answer's quotes taken from the question's paragraph
+                quoted += 1
+                precise += sum(Path(c.source).name == target for c in answer.citations) / len(answer.citations)
             if answer.lead:  # the short answer shown first: right when it and a gold answer overlap
                 led += 1
                 lead_right += any(a in answer.lead or answer.lead in a for a in gold_answers.get(qid, []))
@@ -109,6 +112,7 @@ def run(
         "doc_lang": doc_lang, "question_lang": question_lang, "questions": n, "paragraphs": len(docs),
         "chunks": report.chunks_total, "hit1": round(hit1 / n, 4), "hit5": round(hit5 / n, 4), "mrr": round(rr / n, 4),
         "evidence_has_answer": round(span / n, 4) if answers else None, "first_quote_has_answer": round(first / n, 4) if answers else None,
+        "cit_precision": round(precise / quoted, 4) if answers and quoted else None,
         "lead_shown": round(led / n, 4) if answers else None, "lead_right": round(lead_right / led, 4) if answers and led else None,
         "hit1_same_lang": round(by_pair[True][0] / by_pair[True][1], 4) if by_pair[True][1] else None,
         "hit1_other_lang": round(by_pair[False][0] / by_pair[False][1], 4) if by_pair[False][1] else None,

@@ -82,6 +82,32 @@ def with_additions(quotes: list[Judged], judged: list[Judged], limit: int = MAX_
     return quotes
 
 
+# a further quote from another file than the first's must give the short answer the first gives (evals/RESULTS.md)
+CORROBORATE = True
+CORROBORATE_KINDS = ("amount", "date", "option", "phone")  # not person or name: their spans are right too seldom
+CORROBORATE_GAP = 0.75  # unless it scores within this of the first (selection units; measured 0.5, 0.75, 1)
+
+
+def corroborating(q, quotes: list[Judged]) -> list[Judged]:
+    """The quotes, less a further quote from another file than the first quote's that does not repeat the short answer the
+    first quote gives (by value for a figure, word by word across scripts for a name): "Im März 2024 …" answers "When …?",
+    "début 2024, Nadella …" from another article tells something else."""
+    if not CORROBORATE or q.kind not in CORROBORATE_KINDS or len(quotes) < 2:
+        return quotes
+    first = quotes[0].item
+    span = q.span(first.text, first.passage.language)
+    if not span:
+        return quotes
+    values = signals.numbers(span)
+    terms = [signals.Term(text=w, entity=True) for w in signals._WORD.findall(span)] if not values else []
+
+    def repeats(text: str) -> bool:
+        return values <= signals.numbers(text) if values else all(signals.Vocabulary.of(text).has(t) for t in terms)
+
+    near = quotes[0].score - CORROBORATE_GAP  # as likely to answer as the first, near enough: a rival answer, kept
+    return [quotes[0]] + [j for j in quotes[1:] if j.item.passage.source == first.passage.source or j.score > near or repeats(j.item.text)]
+
+
 def _items_first(usable: list[Judged]) -> list[Judged]:
     """For an option question: a manual's option items ("-E, --expiredate EXPIRE_DATE  Setzt das Datum …": the sentence
     opens with the options it documents) before the prose that mentions an option ("… except for the -l option, which …");
@@ -236,7 +262,7 @@ class ExtractiveAnswerer:
 
     def answer(self, assessment: Assessment) -> Reply:
         q = assessment.question
-        quotes = with_additions(pick(assessment.judged, self.vectors, kind=q.kind), assessment.judged)
+        quotes = with_additions(corroborating(q, pick(assessment.judged, self.vectors, kind=q.kind)), assessment.judged)
         # hedge when the evidence is only just above the bar or the answerability is low (what "Confidence: low" says)
         weak = assessment.best < self.weak_below or assessment.answerability < prompts.LOW_ANSWERABILITY
         lines = [prompts.localized(prompts.WEAK_EVIDENCE_INTRO if weak else prompts.EXTRACTIVE_INTRO, assessment.language)]
