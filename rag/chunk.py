@@ -165,6 +165,11 @@ def _line_breaks(text: str, start: int, end: int) -> list[int]:
 
 def sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans ``(start, end)`` of ``text``, whitespace trimmed, in order."""
+    return list(_sentences(text))
+
+
+@lru_cache(maxsize=4096)  # a warm question splits the passages earlier questions split
+def _sentences(text: str) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     bounds = [0] + [m.end() for m in _PARA.finditer(text)] + [len(text)]
     for p_start, p_end in zip(bounds, bounds[1:]):
@@ -178,7 +183,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
             t = _trimmed(text, s, e)
             if t:
                 spans.append(t)
-    return spans
+    return tuple(spans)
 
 
 def _split_long(text: str, start: int, end: int, limit: int) -> list[Span]:

@@ -1883,7 +1883,7 @@ def test_a_default_asked_of_a_named_tool_is_lifted_in_its_manual_only():
     assert lifted["w#0"] == 0.0 and lifted["h#1"] == pytest.approx(lifts.QUALIFIER_LIFT) and lifted["h#0"] == 0.0
 
 
-def _quote(text: str, source: str, score: float):
+def _scored_quote(text: str, source: str, score: float):
     from types import SimpleNamespace
 
     return SimpleNamespace(item=SimpleNamespace(text=text, passage=SimpleNamespace(source=source, language="en")), score=score)
@@ -1893,12 +1893,12 @@ def test_a_further_quote_from_another_file_must_repeat_the_first_quotes_answer_o
     from rag.answer.extractive import corroborating
 
     q = asked.Question.of("When did Microsoft announce that it would take over the staff of Inflection AI?")
-    first = _quote("In March 2024 Microsoft announced that it would take over most of the staff of Inflection AI.", "a.txt", 5.0)
-    other_year = _quote("A few months later, early 2023, Nadella hired Mustafa Suleyman to lead Microsoft AI.", "b.txt", 3.5)
-    same_year = _quote("Microsoft said in March 2024 that most Inflection AI employees would join it.", "c.txt", 3.0)
-    same_file = _quote("Inflection AI was a rival of OpenAI founded by Suleyman in 2022.", "a.txt", 3.2)
+    first = _scored_quote("In March 2024 Microsoft announced that it would take over most of the staff of Inflection AI.", "a.txt", 5.0)
+    other_year = _scored_quote("A few months later, early 2023, Nadella hired Mustafa Suleyman to lead Microsoft AI.", "b.txt", 3.5)
+    same_year = _scored_quote("Microsoft said in March 2024 that most Inflection AI employees would join it.", "c.txt", 3.0)
+    same_file = _scored_quote("Inflection AI was a rival of OpenAI founded by Suleyman in 2022.", "a.txt", 3.2)
     assert corroborating(q, [first, other_year, same_year, same_file]) == [first, same_year, same_file]
-    rival = _quote(other_year.item.text, "b.txt", 4.5)  # nearly as likely to answer as the first: a rival answer stays
+    rival = _scored_quote(other_year.item.text, "b.txt", 4.5)  # nearly as likely to answer as the first: a rival answer stays
     assert corroborating(q, [first, rival]) == [first, rival]
     who = asked.Question.of("Who did Microsoft hire to lead Microsoft AI?")  # a person's span is right too seldom to judge by
     assert corroborating(who, [first, other_year]) == [first, other_year]
