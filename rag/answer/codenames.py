@@ -10,6 +10,9 @@ element …»). Plain words that name a tool ("ibus", "iftop") have no such shap
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
+
+from .signals import IDENTIFIER
 
 # "which function / welche Datei / quel paquet / quale variabile / qué archivo / какой файл …": a thing named in code
 _ASKS = re.compile(
@@ -29,8 +32,8 @@ _ASKS = re.compile(
 )
 # a name shaped as code: ffi_call, modules.dep, a::b; LIBFFI_TMPDIR; a path; $LANGUAGE; asn1Coding, globs2; getValue; name()
 _CODE_NAME = re.compile(
-    r"(?<![\w/])(?=[^\s]*[a-z])[A-Za-z_]\w*(?:(?:\.|::|_)\w+)+"
-    r"|(?<!\w)[A-Z][A-Z0-9]*_[A-Z0-9_]+\b"
+    r"(?<![\w/])" + IDENTIFIER.pattern
+    + r"|(?<!\w)[A-Z][A-Z0-9]*_[A-Z0-9_]+\b"
     r"|(?<![\w.])~?/[\w.+-]+(?:/[\w.+-]*)+"
     r"|\$[A-Za-z_]\w+"
     r"|\b(?=\w*[a-z])[A-Za-z]+\d+[A-Za-z]\w*|\b[a-z]\w*[a-z]\d+\b"
@@ -49,6 +52,6 @@ def code_names(text: str) -> set[str]:
     return {name for m in _CODE_NAME.finditer(text) if len(name := m.group(0).lower().rstrip(".")) >= 4}
 
 
-def names_new_code(sentence: str, given: set[str]) -> bool:
+def names_new_code(sentence: str, given: Collection[str]) -> bool:
     """``sentence`` holds a name shaped as code that is not among ``given`` (the question's own, lower-cased)."""
     return any(name not in given and not any(name in g or g in name for g in given) for name in code_names(sentence))

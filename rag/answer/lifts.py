@@ -40,8 +40,8 @@ class WordingLifts:
         on_subject = not self.subject or it.passage.source in self.subject  # in the named tool's manual, when one was retrieved
         if self.qualifiers and on_subject and self.qualifiers & qualifiers(text, sentence=True):
             lift += QUALIFIER_LIFT  # not wget's «With the "default" style …» for "the default number of lines head prints"
-        if self.flags and on_subject and options.documents(text, set(self.flags)):
+        if self.flags and on_subject and options.documents(text, self.flags):
             lift += GIVEN_FLAG_LIFT
-        if self.code is not None and codenames.names_new_code(text, set(self.code)):
+        if self.code is not None and codenames.names_new_code(text, self.code):
             lift += CODE_NAME_LIFT  # «Function: … ffi_get_struct_offsets (…) ¶ Compute the offset of each element …»
         return lift

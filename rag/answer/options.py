@@ -4,6 +4,7 @@ item, "--sparse=WHEN" in running text), not those of a synopsis or an example co
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from . import lexicon
 from .signals import Vocabulary, _stop_words
@@ -66,7 +67,7 @@ def asks_what_option_does(question: str) -> list[str]:
     return flags(question) if _WHAT_DOES.search(question) else []
 
 
-def documents(sentence: str, given: set[str]) -> bool:
+def documents(sentence: str, given: Collection[str]) -> bool:
     """Whether the option item ``sentence`` documents one of the options ``given`` ("--preserve[=ELENCO_ATTR] …" documents
     --preserve; "-k, --keep" documents -k but not -K)."""
     return bool({_bare(f) for f in item_flags(sentence)} & {_bare(g) for g in given})
@@ -104,6 +105,8 @@ _TOOL_AT_END = re.compile(  # "… with xrandr?", "… avec rsync ?", "… че�
 
 
 _OPTION_WORD = r"(?:options?|flags?|switch(?:es)?|arguments?|parameters?|Optionen?|Schalter|Parameter|Argumente?|paramètres?|opzion[ei]|parametr[oi]|opci[óo]n(?:es)?|par[áa]metros?)"
+# "which rsync option": a tool, but "which verbose flag does cp have": what the option does
+_WHICH_X_OPTION = re.compile(r"\b(?:which|what|welche[rsnm]?)\s+[`'\"]?([a-z][\w.+-]*)[`'\"]?(?:\s+|-)(?:option|flag|switch|Option|Schalter)", re.IGNORECASE)
 # "which option of rsync …", "welche Option von tar …", "quelle option de la commande rsync …", "the rsync command"
 # (not "the option for the printer": a word after "for" may be translated in the documents)
 _TOOL_NAMED = (
@@ -113,7 +116,7 @@ _TOOL_NAMED = (
         re.IGNORECASE,
     ),
     re.compile(r"\bthe\s+[`'\"]?([a-z][\w.+-]*)[`'\"]?\s+(?:command|tool|program|utility|daemon)\b"),
-    re.compile(r"\b(?:which|what|welche[rsnm]?)\s+[`'\"]?([a-z][\w.+-]*)[`'\"]?(?:\s+|-)(?:option|flag|switch|Option|Schalter)", re.IGNORECASE),
+    _WHICH_X_OPTION,
     re.compile(r"\b(?:(?:der|den|dem|des)\s+Befehls?|(?:das|dem|des)\s+Kommandos?|la\s+commande|il\s+comando|el\s+comando)\s+[`'\"«]?([a-z][\w.+-]*)"),
     re.compile(r"\b(?:ключ\w*|опци\w*|параметр\w*|флаг\w*|команд\w*|утилит\w*)\s+(?:(?:команды|утилиты|программы)\s+)?[`'\"«]?([a-z][\w.+-]*)"),
     re.compile(r"(?:с помощью|при помощи|посредством|через)\s+[`'\"«]?([a-z][\w.+-]*)"),  # "как с помощью rsync исключить …"
@@ -122,7 +125,6 @@ _TOOL_NAMED = (
     # "Which verbose flag does cp have?" (after an option word: "What kind of chloroplasts do diatoms have?" names no tool)
     re.compile(r"\b(?:options?|flags?|switch(?:es)?)\b[^?]*?\b(?:does|do|can|will)\s+[`'\"]?([a-z][\w.+-]*)[`'\"]?\s+(?:have|offer|provide|support|accept|take)\b"),
 )
-_WHICH_X_OPTION = _TOOL_NAMED[2]  # "which rsync option": a tool, but "which verbose flag does cp have": what the option does
 _NOT_A_TOOL = frozenset(
     "line lines ligne linea línea zeile prompt shell command commande comando program programme tool choice choix scelta elección "
     "command-line other another andere default new old same first last global main extra full whole complete entire".split()
