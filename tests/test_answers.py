@@ -1902,3 +1902,15 @@ def test_a_further_quote_from_another_file_must_repeat_the_first_quotes_answer_o
     assert corroborating(q, [first, rival]) == [first, rival]
     who = asked.Question.of("Who did Microsoft hire to lead Microsoft AI?")  # a person's span is right too seldom to judge by
     assert corroborating(who, [first, other_year]) == [first, other_year]
+
+
+def test_a_name_the_first_quote_introduces_must_be_repeated_by_a_quote_from_another_file():
+    from rag.answer.extractive import corroborating
+
+    q = asked.Question.of("What is the name of the language model Microsoft is building in-house?")
+    first = _scored_quote("Microsoft is reportedly working on its own LLM called MAI-1.", "a.txt", 5.0)
+    context = _scored_quote("Suleyman's team began building a large language model to compete with GPT-4.", "b.txt", 4.9)
+    again = _scored_quote("Microsoft travaille sur son propre LLM appelé MAI-1.", "c.txt", 3.0)
+    assert corroborating(q, [first, context, again]) == [first, again]  # "MAI-1" is a name, not the number 1
+    unnamed = _scored_quote("Microsoft is reportedly working on a language model of its own.", "a.txt", 5.0)
+    assert corroborating(q, [unnamed, context]) == [unnamed, context]  # no name introduced: nothing to repeat

@@ -85,6 +85,7 @@ def with_additions(quotes: list[Judged], judged: list[Judged], limit: int = MAX_
 # a further quote from another file than the first's must give the short answer the first gives (evals/RESULTS.md)
 CORROBORATE = True
 CORROBORATE_KINDS = ("amount", "date", "option", "phone")  # not person or name: their spans are right too seldom
+NAMED_CORROBORATE = True  # a name question's first quote that introduces a name ("called MAI-1") is judged by that name
 CORROBORATE_GAP = 0.75  # unless it scores within this of the first (selection units; measured 0.5, 0.75, 1)
 
 
@@ -92,20 +93,30 @@ def corroborating(q, quotes: list[Judged]) -> list[Judged]:
     """The quotes, less a further quote from another file than the first quote's that does not repeat the short answer the
     first quote gives (by value for a figure, word by word across scripts for a name): "Im März 2024 …" answers "When …?",
     "début 2024, Nadella …" from another article tells something else."""
-    if not CORROBORATE or q.kind not in CORROBORATE_KINDS or len(quotes) < 2:
+    if not CORROBORATE or q.kind not in CORROBORATE_KINDS + ("name",) or len(quotes) < 2:
         return quotes
     first = quotes[0].item
-    span = q.span(first.text, first.passage.language)
+    span = q.span(first.text, first.passage.language) if q.kind != "name" else _called(q, first)
     if not span:
         return quotes
-    values = signals.numbers(span)
+    values = signals.numbers(span) if q.kind in ("amount", "date", "phone") else set()  # "MAI-1" is a name, not the number 1
     terms = [signals.Term(text=w, entity=True) for w in signals._WORD.findall(span)] if not values else []
 
     def repeats(text: str) -> bool:
         return values <= signals.numbers(text) if values else all(signals.Vocabulary.of(text).has(t) for t in terms)
 
-    near = quotes[0].score - CORROBORATE_GAP  # as likely to answer as the first, near enough: a rival answer, kept
+    # as likely to answer as the first, near enough: a rival answer, kept (not against a name the first quote introduces)
+    near = quotes[0].score - CORROBORATE_GAP if q.kind != "name" else float("inf")
     return [quotes[0]] + [j for j in quotes[1:] if j.item.passage.source == first.passage.source or j.score > near or repeats(j.item.text)]
+
+
+def _called(q, item: Evidence) -> str:
+    """For a name question: the name a naming word introduces in ``item`` ("… son propre LLM appelé MAI-1"), else ""."""
+    said = signals._NAMING.search(item.text) if NAMED_CORROBORATE else None
+    if not said:
+        return ""
+    after = item.text[said.end() :]
+    return next((c for c in q.candidates(item.text, item.passage.language) if after.find(c) in (0, 1, 2)), "")
 
 
 def _items_first(usable: list[Judged]) -> list[Judged]:
