@@ -141,11 +141,7 @@ def _names_a_tool(m: re.Match) -> bool:
     groups = m.re.groupindex
     if "prep" not in groups or m.group("tool"):
         return True
-    languages = _ROMANCE_OF.get(m.group("prep").lower(), ())
-    if len(languages) > 1:  # "de": French or Spanish; "del": Italian or Spanish ("tar" is a Spanish word, not a French one)
-        from .. import lang
-
-        languages = tuple(code for code in languages if code == lang.detect(m.string)) or languages
+    languages = _ROMANCE_OF.get(m.group("prep").lower(), ())  # "de": French or Spanish, both read (no language identifier)
     word = m.group(m.re.groups)  # a short name stays a tool even where it is a word too: "tar", "sed", "date", "sort"
     return not (languages and len(word) >= ROMANCE_WORD_MIN and lexicon.known_in(word, languages))
 
