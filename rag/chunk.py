@@ -163,13 +163,9 @@ def _line_breaks(text: str, start: int, end: int) -> list[int]:
     return cuts
 
 
-def sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans ``(start, end)`` of ``text``, whitespace trimmed, in order."""
-    return list(_sentences(text))
-
-
 @lru_cache(maxsize=4096)  # a warm question splits the passages earlier questions split
-def _sentences(text: str) -> tuple[tuple[int, int], ...]:
+def sentences(text: str) -> tuple[tuple[int, int], ...]:
+    """Sentence spans ``(start, end)`` of ``text``, whitespace trimmed, in order (shared: a tuple)."""
     spans: list[tuple[int, int]] = []
     bounds = [0] + [m.end() for m in _PARA.finditer(text)] + [len(text)]
     for p_start, p_end in zip(bounds, bounds[1:]):
