@@ -33,10 +33,6 @@ def _median_ms(samples: list[float]) -> float:
     return round(statistics.median(samples) * 1000, 1)
 
 
-def _pct(samples: list[float], q: float) -> float:
-    return round(float(np.percentile(np.asarray(samples) * 1000, q)), 1)
-
-
 class PeakRSS:
     """Samples this process's RSS in a thread; ``peak_mb`` after the block."""
 
@@ -130,7 +126,7 @@ def warm_query(workdir: Path, n_chunks: int, paragraphs: list[str], vectors: np.
         samples.append(time.perf_counter() - t)
     return {
         "chunks": report.chunks_total, "store": chroma_url or "embedded", "index_s": round(index_s, 1),
-        "index_peak_rss_mb": round(mem.peak_mb), "query_p50_ms": _pct(samples, 50), "query_p95_ms": _pct(samples, 95), "queries": len(samples),
+        "index_peak_rss_mb": round(mem.peak_mb), "query_p50_ms": parts.pct(samples, 50), "query_p95_ms": parts.pct(samples, 95), "queries": len(samples),
     }
 
 
@@ -257,7 +253,7 @@ def servers(workdir: Path, scales: list[int]) -> dict[str, Any]:
             t = time.perf_counter()
             remote.embed_queries([q])
             samples.append(time.perf_counter() - t)
-        out["embed_server"] = {"passages_per_s": round(rate, 2), "query_embed_p50_ms": _pct(samples, 50)}
+        out["embed_server"] = {"passages_per_s": round(rate, 2), "query_embed_p50_ms": parts.pct(samples, 50)}
     return out
 
 

@@ -7,8 +7,8 @@ selection model of :mod:`rag.answer.judge` reads both to pick the sentence to qu
 from __future__ import annotations
 
 import threading
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
