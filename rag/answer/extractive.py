@@ -112,7 +112,7 @@ def corroborating(q, quotes: list[Judged]) -> list[Judged]:
 
 def _called(q, item: Evidence) -> str:
     """For a name question: the name a naming word introduces in ``item`` ("… son propre LLM appelé MAI-1"), else ""."""
-    said = signals._NAMING.search(item.text) if NAMED_CORROBORATE else None
+    said = signals.names_something(item.text) if NAMED_CORROBORATE else None
     if not said:
         return ""
     after = item.text[said.end() :]

@@ -252,9 +252,9 @@ def gives_duration(sentence: str) -> bool:
     return bool(_DURATION.search(sentence))
 
 
-def names_something(sentence: str) -> bool:
-    """The sentence says what something is called ("… son propre LLM appelé MAI-1")."""
-    return bool(_NAMING.search(sentence))
+def names_something(sentence: str) -> re.Match | None:
+    """The naming word by which the sentence says what something is called ("… son propre LLM appelé MAI-1"), if any."""
+    return _NAMING.search(sentence)
 
 
 def points_back(sentence: str) -> bool:
