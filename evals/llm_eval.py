@@ -2,7 +2,10 @@
 `rag eval --llm openai:local` against it. CI runs a subset that keeps every language pair;
 ``--full`` runs every case (for evals/RESULTS.md).
 
-    python evals/llm_eval.py [--model PATH] [--full] [--gate]
+    python evals/llm_eval.py [--model PATH] [--full] [--gate] [--no-fallback]
+
+By default the pipeline runs as a user gets it (``llm_fallback`` on: a draft the checks reject gives way to the
+extractive quotes, said as a fallback and counted here); ``--no-fallback`` measures the model's own answers.
 """
 from __future__ import annotations
 
@@ -42,6 +45,7 @@ def main() -> int:
     parser.add_argument("--model", default=os.environ.get("RAG_TEST_GGUF") or str(default_model), help="GGUF path (default: $RAG_TEST_GGUF or the fetch_test_model.py cache)")
     parser.add_argument("--full", action="store_true", help="all cases instead of the CI subset")
     parser.add_argument("--gate", action="store_true", help="exit 1 below the [llm] thresholds")
+    parser.add_argument("--no-fallback", action="store_true", help="the model's answers only (llm_fallback off): a draft the checks reject is a refusal, not the extractive quotes")
     parser.add_argument("--k", type=int, default=3, help="passages per prompt (a 1.5B model on one CPU thread reads ~40 prompt tokens/s)")
     parser.add_argument("--out", default=str(HERE / "out" / "llm.json"))
     args = parser.parse_args()
@@ -61,9 +65,11 @@ def main() -> int:
         t0 = time.perf_counter()
         with llama_server(Path(args.model), Path(tmp)) as base_url:
             print(f"llama.cpp server up at {base_url} in {time.perf_counter() - t0:.1f} s; {len(cases)} cases", file=sys.stderr)
-            pipe = Pipeline(llm="openai:local", llm_base_url=base_url, llm_timeout=180, llm_fallback=False)
+            pipe = Pipeline(llm="openai:local", llm_base_url=base_url, llm_timeout=180, llm_fallback=not args.no_fallback)
             report = evals.run(cases, pipe, args.k, progress=lambda n, total: print(f"  case {n}/{total}", file=sys.stderr) if n % 5 == 0 else None)
     evals.render_table(report)
+    fell_back = [(row["id"], row["fallback"]) for row in report["rows"] if row.get("fallback")]
+    print(f"{len(cases) - len(fell_back)} of {len(cases)} answered or refused by the model or the rules before it; extractive fallbacks: {fell_back or 'none'}")
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")

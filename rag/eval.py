@@ -71,6 +71,7 @@ def file_ranking(passages: list[Passage]) -> list[str]:
 
 
 _MARKER = re.compile(r"\[\d+(?:\s*[,;]\s*\d+)*\]")
+_QUOTED = re.compile(r"«[^»]*»")  # a quote of the extractive answer
 
 
 def answer_text(answer: Answer) -> str:
@@ -105,8 +106,10 @@ def score_case(case: Case, deep: list[Passage], answer: Answer, k: int, generati
     n_markers = len(answer.citations) + len(answer.dropped_citations)
     row["cit_valid"] = (len(answer.citations) / n_markers) if n_markers else None
     row["quotes_verbatim"] = all(any(c.passage_id == p.passage_id and c.quote in p.text for p in answer.passages) for c in answer.citations)
+    row["fallback"] = answer.fallback
     if generative and not answer.abstained:
-        body = _MARKER.sub("", answer.answer)
+        # an extractive fallback quotes in the sources' languages by design: its own words are what must be in the question's
+        body = _MARKER.sub("", _QUOTED.sub("", answer.answer) if answer.fallback else answer.answer)
         row["lang_match"] = float(lang.detect(body) == case.lang)
     row["timings_ms"] = answer.timings_ms
     row["prompt_tokens"] = answer.prompt_tokens
@@ -162,6 +165,8 @@ def run(cases: list[Case], pipe: Pipeline, k: int, progress=None) -> dict[str, A
         if progress:
             progress(n, len(cases))
     report = aggregate(rows)
+    if generative:  # the share of answers where the extractive quotes stood in for the model's (``llm_fallback``)
+        report["overall"]["fallback"] = _mean([float(bool(r["fallback"])) for r in rows])
     s = pipe.settings
     report["config"] = {
         "llm": s.llm, "embedder": pipe.embedder.name, "k": k, "retrieval": s.retrieval, "rerank": s.rerank,

@@ -32,6 +32,21 @@ def test_score_case_retrieval_and_citations():
     assert row["cit_precision"] == 1.0 and row["cit_recall"] == 1.0 and row["quotes_verbatim"]
 
 
+def test_an_extractive_fallback_is_recorded_and_its_own_words_judge_its_language():
+    """With an LLM, a reply where the extractive quotes stood in is marked in its row, and its language is read without the
+    quotes (in the sources' languages by design); the model's own answer is read whole."""
+    case = _case(lang="ru")
+    deep = [_passage("a.txt#0-30", "a.txt", "Microsoft hat 13 Milliarden Dollar in OpenAI investiert, sagen Insider.")]
+    quote = Citation(n=1, source="a.txt", passage_id="a.txt#0-30", quote=deep[0].text)
+    preamble = "Извлечённый ответ (без языковой модели): самые релевантные предложения из источников, процитированные на языке оригинала."
+    text = f"{preamble}\n[1] «{deep[0].text}» (a.txt)"
+    kw = dict(question="q?", language="ru", answer=text, citations=[quote], passages=deep)
+    fell_back = evals.score_case(case, deep, Answer(**kw, fallback="the model's answer was not supported by the passages"), 5, True)
+    assert fell_back["fallback"] and fell_back["lang_match"] == 1.0
+    own = evals.score_case(case, deep, Answer(**{**kw, "answer": f"«{deep[0].text}» {deep[0].text}"}), 5, True)
+    assert not own["fallback"] and own["lang_match"] == 0.0  # a model answering in German to a Russian question
+
+
 def test_abstention_scoring():
     un = _case(answerable=False, sources=[], facts=[], doc_langs=[])
     row = evals.score_case(un, [], Answer(question="q?", language="en", answer="I don't know", abstained=True), 5, False)

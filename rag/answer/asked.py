@@ -31,6 +31,7 @@ _MAN_SECTION = re.compile(r"[\w+-]\(\d\w{0,3}\)")  # "systemd(1)", "passwd(1ssl)
 # right for 22 of 58 (de) and 21 of 58 (es) against 37 of 44 / 36 of 47 for dates (evals/RESULTS.md)
 NO_LEAD_KINDS = ("name", "command", "person")
 DIGIT_DATES = True  # a date written in digits is one date, not a year (evals/RESULTS.md)
+PERSON_SHAPED = True  # a person's span: a name of two words before one word, any before an acronym (evals/RESULTS.md)
 LEAD_BY_NEARNESS = True  # of several spans, lead with the one nearest the question's words (measured: evals/RESULTS.md)
 
 _YEARISH = re.compile(r"(?<![\w.,])\d{3,4}(?:er|ern|s|-х|-е|-ых)?(?![\w]|[.,]\d)")  # 1186, 1970s, 1970ern, 1990-х
@@ -297,6 +298,13 @@ def _identifiers(question: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out + _named_tools(question)))
 
 
+def person_shaped(found: list[str]) -> list[str]:
+    """Of the names a sentence gives, those most likely a person's: written in two or more words ("Jay Parikh", "Джея
+    Париха") when any is, else any that is not an acronym ("IA", "PZPR": all capitals; "OpenAI": more capitals than words + 1)."""
+    plain = [f for f in found if not f.replace(" ", "").isupper() and sum(c.isupper() for c in f) <= len(f.split()) + 1]
+    return [f for f in plain if len(f.split()) >= 2] or plain or found
+
+
 @dataclass(frozen=True, kw_only=True)
 class Question:
     """A question with what it asks for, its key terms and its numbers."""
@@ -354,6 +362,8 @@ class Question:
         own option is always its answer."""
         # a place by name was right for 12 of 34 XQuAD and 0 of 1 seeds place questions: only a path or address leads
         found = [m.group(0) for m in _LOCATION.finditer(sentence)] if self.kind == "place" else self.candidates(sentence, language)
+        if self.kind == "person" and PERSON_SHAPED:
+            found = person_shaped(found)
         if self.duration:  # "How long …?" is not answered by "1 миллиард долларов", "87.400 km" or the "7" of "Strandweg 7"
             found = [f for f in found if not priced(f) and gives_duration(sentence[sentence.find(f) : sentence.find(f) + len(f) + 24])]
         if len(found) < 2 or self.kind == "option" or not LEAD_BY_NEARNESS:

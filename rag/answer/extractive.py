@@ -12,6 +12,7 @@ from . import prompts, signals
 from .base import Reply
 from .evidence import MAX_QUOTES, Evidence, SentenceVectors
 from .judge import Assessment, Judged
+from .quantities import months
 
 
 # A further quote must score within this much of the first on the selection model's scale (a softmax over the
@@ -84,8 +85,10 @@ def with_additions(quotes: list[Judged], judged: list[Judged], limit: int = MAX_
 
 # a further quote from another file than the first's must give the short answer the first gives (evals/RESULTS.md)
 CORROBORATE = True
-CORROBORATE_KINDS = ("amount", "date", "option", "phone")  # not person or name: their spans are right too seldom
+CORROBORATE_KINDS = ("amount", "date", "option", "phone", "person")  # not name: its spans are right too seldom
 NAMED_CORROBORATE = True  # a name question's first quote that introduces a name ("called MAI-1") is judged by that name
+OUTRANK = True  # an LLM's person answer taken from a sentence judged far below the best gives way (evals/RESULTS.md)
+CORROBORATE_MONTH = True  # a date's month must be repeated too, in any language
 CORROBORATE_GAP = 0.75  # unless it scores within this of the first (selection units; measured 0.5, 0.75, 1)
 
 
@@ -100,14 +103,34 @@ def corroborating(q, quotes: list[Judged]) -> list[Judged]:
     if not span:
         return quotes
     values = signals.numbers(span) if q.kind in ("amount", "date", "phone") else set()  # "MAI-1" is a name, not the number 1
-    terms = [signals.Term(text=w, entity=True) for w in signals._WORD.findall(span)] if not values else []
+    words = signals._WORD.findall(span)[-1:] if q.kind == "person" else signals._WORD.findall(span)  # "Джея Париха": by the surname
+    terms = [signals.Term(text=w, entity=True) for w in words] if not values else []
+
+    named = months(span) if q.kind == "date" and CORROBORATE_MONTH else set()  # "im März 2024", not "début 2024"
 
     def repeats(text: str) -> bool:
-        return values <= signals.numbers(text) if values else all(signals.Vocabulary.of(text).has(t) for t in terms)
+        if values:
+            return values <= signals.numbers(text) and named <= months(text)
+        return all(signals.Vocabulary.of(text).has(t) for t in terms)
 
     # as likely to answer as the first, near enough: a rival answer, kept (not against a name the first quote introduces)
     near = quotes[0].score - CORROBORATE_GAP if q.kind != "name" else float("inf")
     return [quotes[0]] + [j for j in quotes[1:] if j.item.passage.source == first.passage.source or j.score > near or repeats(j.item.text)]
+
+
+def outranked(q, judged: list[Judged], draft: str, cited: list[tuple[str, str]]) -> bool:
+    """For a person question: a draft (an LLM's) that does not name the person the best-judged sentence gives and cites only
+    sentences judged more than ``CORROBORATE_GAP`` below it took a weaker sentence's person ("Wer leitet die neue KI-Gruppe
+    …?" answered with the Suleyman of "… leitet nun ein neues Team" over "… unter der Leitung von Jay Parikh, die
+    KI-Agenten und -Apps entwickeln wird"). ``cited``: each citation's passage id and quote."""
+    best = next((j for j in judged if not j.noise), None)
+    if not OUTRANK or q.kind != "person" or best is None or not cited:
+        return False
+    span = q.span(best.item.text, best.item.passage.language)
+    if not span or signals.Vocabulary.of(draft).has(signals.Term(text=signals._WORD.findall(span)[-1], entity=True)):
+        return False
+    scores = [j.score for j in judged for pid, quote in cited if j.item.passage.passage_id == pid and j.item.text.strip() in quote]
+    return bool(scores) and max(scores) < best.score - CORROBORATE_GAP
 
 
 def _called(q, item: Evidence) -> str:

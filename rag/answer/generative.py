@@ -11,6 +11,7 @@ from . import prompts
 from .base import Answerer, Reply
 from .citations import cite_llm_answer, is_dont_know, parse_citations, strip_markers, strip_prompt_echo
 from .evidence import SentenceVectors
+from .extractive import outranked
 from .judge import Assessment
 
 
@@ -90,6 +91,11 @@ class GenerativeAnswerer:
             reply.citations = []
             reply.abstained = True
             reply.abstain_reason = "the model's answer was not supported by the passages"
+        elif outranked(evidence.question, evidence.judged, verified.text, [(c.passage_id, c.quote) for c in verified.citations]):
+            if self.fallback is not None:
+                withheld = f"the model's draft was withheld: {text[:200]}"
+                return self._fall_back(evidence, "the model named another person than the best evidence gives", [*reply.warnings, withheld])
+            reply.warnings.append("the model named another person than the best evidence gives")
         if verified.dropped:
             reply.warnings.append(f"dropped citations to passages that were not retrieved: {', '.join(verified.dropped)}")
         return reply

@@ -75,3 +75,27 @@ def numbers(text: str, words: bool = True) -> set[float]:
             if words or scale:
                 out.add(float(_WORD_NUMBERS[w] * 10**scale))
     return out
+
+
+# the months by number in English, German, French, Italian, Spanish and Russian (stems: "марта"); English "may" is
+# left out (a verb far more often)
+_MONTH_NAMES = (
+    "january february march april - june july august september october november december",
+    "januar februar märz april mai juni juli august september oktober november dezember",
+    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+    "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
+    "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+    "январ феврал март апрел - июн июл август сентябр октябр ноябр декабр",
+)
+_MONTH_OF = {name: n for names in _MONTH_NAMES for n, name in enumerate(names.split(), 1) if name != "-"} | dict.fromkeys(("май", "мая", "мае", "маем"), 5)
+
+
+def months(text: str) -> set[int]:
+    """The months ``text`` names, by number (1-12), in any of the six languages: "im März 2024" and "в марте 2024 года" -> {3}."""
+    found = set()
+    for word in _WORD.findall(text.lower()):
+        if word in _MONTH_OF:
+            found.add(_MONTH_OF[word])
+        elif "а" <= word[:1] <= "я":  # a Russian month is its stem and an ending of up to two letters ("ма" + "я", "мая", "мае")
+            found.update(_MONTH_OF[word[:i]] for i in range(2, len(word)) if word[:i] in _MONTH_OF and len(word) - i <= 2)
+    return found
