@@ -71,7 +71,6 @@ def file_ranking(passages: list[Passage]) -> list[str]:
 
 
 _MARKER = re.compile(r"\[\d+(?:\s*[,;]\s*\d+)*\]")
-_QUOTED = re.compile(r"«[^»]*»")  # a quote of the extractive answer
 
 
 def answer_text(answer: Answer) -> str:
@@ -108,8 +107,9 @@ def score_case(case: Case, deep: list[Passage], answer: Answer, k: int, generati
     row["quotes_verbatim"] = all(any(c.passage_id == p.passage_id and c.quote in p.text for p in answer.passages) for c in answer.citations)
     row["fallback"] = answer.fallback
     if generative and not answer.abstained:
-        # an extractive fallback quotes in the sources' languages by design: its own words are what must be in the question's
-        body = _MARKER.sub("", _QUOTED.sub("", answer.answer) if answer.fallback else answer.answer)
+        # an extractive fallback quotes in the sources' languages by design: its own words, the first line, must be in the
+        # question's (the quote lines' file names alone read as Italian to the identifier)
+        body = _MARKER.sub("", answer.answer.split("\n", 1)[0] if answer.fallback else answer.answer)
         row["lang_match"] = float(lang.detect(body) == case.lang)
     row["timings_ms"] = answer.timings_ms
     row["prompt_tokens"] = answer.prompt_tokens

@@ -39,7 +39,16 @@ def test_an_extractive_fallback_is_recorded_and_its_own_words_judge_its_language
     deep = [_passage("a.txt#0-30", "a.txt", "Microsoft hat 13 Milliarden Dollar in OpenAI investiert, sagen Insider.")]
     quote = Citation(n=1, source="a.txt", passage_id="a.txt#0-30", quote=deep[0].text)
     preamble = "Извлечённый ответ (без языковой модели): самые релевантные предложения из источников, процитированные на языке оригинала."
-    text = f"{preamble}\n[1] «{deep[0].text}» (a.txt)"
+    text = f"{preamble}\n[1] «{deep[0].text}» (a.txt)\n[2] «Scott sagte: «Wir sind der größte Geldgeber von OpenAI» und ging.» (a.txt)"
+    english = "Extractive answer (no language model): the most relevant sentences from the sources, quoted in their original language."
+    russian = [
+        "Эксклюзивное соглашение OpenAI с Microsoft должно было закончиться, как только OpenAI достигнет того, что, по их общему мнению, является AGI.",
+        "То, что Microsoft перестанет быть единственным хостинг-провайдером OpenAI, было предрешено.",
+        "Microsoft инвестировала 1 миллиард долларов в OpenAI в 2019 году.",
+    ]
+    lines = "".join(f"\n[{n}] «{s}» (001_e8031e4497b7ed16.txt)" for n, s in enumerate(russian, 1))  # without the quotes, the file names read as Italian
+    kw = {"question": "q?", "language": "en", "citations": [quote], "passages": deep, "fallback": "the model's answer was not supported by the passages"}
+    assert evals.score_case(_case(lang="en"), deep, Answer(**kw, answer=english + lines), 5, True)["lang_match"] == 1.0
     kw = dict(question="q?", language="ru", answer=text, citations=[quote], passages=deep)
     fell_back = evals.score_case(case, deep, Answer(**kw, fallback="the model's answer was not supported by the passages"), 5, True)
     assert fell_back["fallback"] and fell_back["lang_match"] == 1.0
