@@ -103,9 +103,12 @@ def corroborating(q, quotes: list[Judged]) -> list[Judged]:
     if not span:
         return quotes
     values = signals.numbers(span) if q.kind in ("amount", "date", "phone") else set()  # "MAI-1" is a name, not the number 1
-    words = signals._WORD.findall(span)[-1:] if q.kind == "person" else signals._WORD.findall(span)  # "Джея Париха": by the surname
-    terms = [signals.Term(text=w, entity=True) for w in words] if not values else []
-
+    if values:
+        terms = []
+    elif q.kind == "person":
+        terms = [_surname(span)]
+    else:
+        terms = [signals.Term(text=w, entity=True) for w in signals._WORD.findall(span)]
     named = months(span) if q.kind == "date" and CORROBORATE_MONTH else set()  # "im März 2024", not "début 2024"
 
     def repeats(text: str) -> bool:
@@ -127,10 +130,16 @@ def outranked(q, judged: list[Judged], draft: str, cited: list[tuple[str, str]])
     if not OUTRANK or q.kind != "person" or best is None or not cited:
         return False
     span = q.span(best.item.text, best.item.passage.language)
-    if not span or signals.Vocabulary.of(draft).has(signals.Term(text=signals._WORD.findall(span)[-1], entity=True)):
+    if not span or signals.Vocabulary.of(draft).has(_surname(span)):
         return False
     scores = [j.score for j in judged for pid, quote in cited if j.item.passage.passage_id == pid and j.item.text.strip() in quote]
     return bool(scores) and max(scores) < best.score - CORROBORATE_GAP
+
+
+def _surname(person: str) -> signals.Term:
+    """A person's name as the term another text must hold: its last word ("Jay Parikh" is named by "Джея Париха", whose
+    first name does not match across scripts)."""
+    return signals.Term(text=signals._WORD.findall(person)[-1], entity=True)
 
 
 def _called(q, item: Evidence) -> str:

@@ -78,7 +78,7 @@ def numbers(text: str, words: bool = True) -> set[float]:
 
 
 # the months by number in English, German, French, Italian, Spanish and Russian (stems: "марта"); English "may" is
-# left out (a verb far more often)
+# left out (a verb far more often). signals' date test reads the same names.
 _MONTH_NAMES = (
     "january february march april - june july august september october november december",
     "januar februar märz april mai juni juli august september oktober november dezember",

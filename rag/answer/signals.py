@@ -14,17 +14,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 # --- numbers (rag/answer/quantities.py) -------------------------------------------------------------
-from .quantities import TWO_WORD_SCALES, _NUMBER, _SCALE_OF, _SCALES, _WORD, _WORD_NUMBERS, numbers  # noqa: E402,F401
+from .quantities import TWO_WORD_SCALES, _MONTH_NAMES, _NUMBER, _SCALE_OF, _SCALES, _WORD, _WORD_NUMBERS, numbers  # noqa: E402,F401
 
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
-_MONTHS = set(
-    "january february march april june july august september october november december "
-    "januar februar märz mai juni juli oktober dezember jänner "
-    "январ феврал март апрел мая май июн июл август сентябр октябр ноябр декабр "
-    "janvier février mars avril juin juillet août septembre octobre novembre décembre "
-    "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre dicembre "
-    "enero febrero abril mayo junio julio agosto septiembre octubre noviembre diciembre".split()
-)
+# the month names of quantities' table (English "may" left out), with Austrian "jänner" and the Russian forms of May
+_MONTHS = {name for names in _MONTH_NAMES for name in names.split() if name != "-"} | {"jänner", "мая", "май"}
 
 
 def has_quantity(text: str) -> bool:
