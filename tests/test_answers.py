@@ -459,6 +459,39 @@ def test_an_office_held_elsewhere_does_not_answer_who_holds_it(question, text, m
     assert (assessment.answerability == 0.0) is bool(missing)
 
 
+@pytest.mark.parametrize(
+    "question,text,missing",
+    [
+        # the sentence closest to a "who" question names nobody: the plumber is never named
+        ("Who is the plumber coming on Thursday?", "Fuite sous l'évier signalée le 12 février, le plombier passe jeudi entre 9h et 11h.", "kind:person"),
+        ("Who is the plumber coming on Thursday?", "Le plombier, Julien Garnier, passe jeudi entre 9h et 11h.", ""),
+        # nobody but the people and names the question gives, whatever joins them ("CEO von OpenAI")
+        ("Who was OpenAI's interim CEO when Altman was fired?", "Allerdings wurde Sam Altman kurzzeitig als CEO von OpenAI entlassen.", "kind:person"),
+        ("Who was OpenAI's interim CEO when Altman was fired?", "Als Altman entlassen wurde, führte Mira Murati OpenAI als CEO.", ""),
+    ],
+)
+def test_a_who_question_needs_someone_it_does_not_name_itself(question, text, missing):
+    assessment = _assess(question, text)
+    assert assessment.missing == missing
+    assert (assessment.answerability == 0.0) is bool(missing)
+
+
+@pytest.mark.parametrize("separator,missing", [(" ", ""), ("\n", "kind:person")])
+def test_a_pronoun_answers_who_when_its_line_names_the_person_before_it(separator, missing):
+    """The quote "He also describes …" answers with the name its line gives before it; a note's line above is another record."""
+    from rag import chunk
+    from rag.answer.evidence import Evidence
+    from rag.answer.judge import assess
+
+    text = "Живя в X веке, Аль-Муваффак написал книгу о лекарствах." + separator + "Он описывает также дистиллирование морской воды."
+    passage = _passage(text)
+    (s1, e1), (s2, e2) = chunk.sentences(text)
+    items = [Evidence(n=1, passage=passage, start=s2, end=e2, score=0.9), Evidence(n=1, passage=passage, start=s1, end=e1, score=0.7)]
+    assessment = assess("Who wrote about the distillation of drinking water from sea water?", "en", [passage], items)
+    assert assessment.judged[0].item.start == s2  # the pronoun's sentence is quoted first
+    assert assessment.missing == missing
+
+
 def test_the_amount_must_be_among_the_sentences_closest_to_the_question():
     """The kind rule reads the sentences best by evidence, not by the selection score (which prefers a sentence
     with an amount and would always find one): an amount five sentences down does not answer."""

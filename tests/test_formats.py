@@ -184,6 +184,12 @@ HTML_CASES = {
                                                       "error <RegExp> | <Function> | <Error>"),
     "a heading's permalink": (b'<body><h2>Install<a class="headerlink" href="#install" title="Permalink">\xc2\xb6</a></h2><p>Text.</p></body>', "Install\n\nText."),
     "headings in a table cell": (b"<body><table><tr><th>Name</th><th>Age</th></tr><tr><td><p>Ann</p></td><td>31</td></tr></table></body>", "Name | Age\nAnn | 31"),
+    "a definition term before its description": (b'<body><dl><dt><span class="term">dialout</span></dt><dd><p>Full access to serial ports.</p><p>More.</p></dd>'
+                                                 b'<dt>nobody</dt><dt>nogroup</dt><dd>Daemons.</dd></dl></body>', "dialout: Full access to serial ports.\n\nMore.\n\nnobody, nogroup: Daemons."),
+    "a term's link mark, a signature and a question keep their lines": (
+        '<body><dl><dt>ffi_type_sint16 <a class="copiable-link" href="#x">\u00b6</a></dt><dd>A signed type.</dd>'
+        '<dt>Function: void ffi_call (ffi_cif *cif)</dt><dd>Calls it.</dd><dt>How do I start?</dt><dd>Run it.</dd><dt>lonely</dt></dl></body>'.encode(),
+        "ffi_type_sint16: A signed type.\n\nFunction: void ffi_call (ffi_cif *cif)\n\nCalls it.\n\nHow do I start?\n\nRun it.\n\nlonely"),
 }
 
 

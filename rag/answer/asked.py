@@ -113,6 +113,7 @@ _GERMAN_NOUN_BEFORE = re.compile(
 # a name holding a whole name of the question is the question's own ("Мустафа Сулейман" for "… Altman et Suleyman"), not an
 # answer; it was one unless the question gave all its words (measured: evals/RESULTS.md)
 NAME_PART_GIVEN = True
+PARTICLES_GIVEN = True  # a name whose capitalised words the question all gives is given, whatever joins them (evals/RESULTS.md)
 
 
 def _question_names(text: str, terms: list[Term]) -> tuple[tuple[Term, ...], ...]:
@@ -169,7 +170,8 @@ def _names(sentence: str, question: Vocabulary, language: str, names: tuple[tupl
         words = [Term(text=w, entity=True) for w in span.split()]
         if at_start and any(question.has(t) for t in words):
             continue  # a name opening the sentence that shares a word with the question is its subject ("Das Debian Handbook …")
-        if all(question.has(t) for t in words) or (NAME_PART_GIVEN and names and _holds_a_name(span, names)):
+        core = [t for t in words if not t.text[:1].islower()] if PARTICLES_GIVEN else words  # "CEO von OpenAI": its names
+        if all(question.has(t) for t in core) or (NAME_PART_GIVEN and names and _holds_a_name(span, names)):
             continue  # a name the question already gives, or one holding a whole name of the question ("Мустафа Сулейман")
         out.append(span)
     return out

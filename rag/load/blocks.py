@@ -19,11 +19,39 @@ _NEWLINES = re.compile(r"[^\S\n]*\n\s*")
 
 @dataclass(frozen=True, kw_only=True)
 class Block:
-    """A heading (``level`` 1-9), a paragraph, or a table row (``row``)."""
+    """A heading (``level`` 1-9), a paragraph, a table row (``row``) or a definition list's term (``term``)."""
 
     text: str
     level: int | None = None
     row: bool = False
+    term: bool = False
+
+
+TERM_WORDS = 3  # words of a term joined to its description; a longer one, or a function's signature, keeps its own line
+_ANCHOR = re.compile(r"\s*[¶#]$")  # the link mark a generated page puts after a term ("ffi_type_sint16 ¶")
+_SIGNATURE = re.compile(r"[()\n]")
+
+
+def with_terms(blocks: list[Block]) -> list[Block]:
+    """Each definition list's term joined to the first paragraph describing it («dialout: Full and direct access to serial
+    ports.»), so that the sentence quoted names what it defines; several terms of one description are joined by commas. A
+    term of more than ``TERM_WORDS`` words, a signature, one ending a sentence («How do I …?») or with no paragraph after it stays a paragraph."""
+    out: list[Block] = []
+    terms: list[str] = []
+    for block in blocks:
+        term = _ANCHOR.sub("", block.text) if block.term else ""
+        if term and len(term.split()) <= TERM_WORDS and not _SIGNATURE.search(term) and term[-1] not in ".?!…":
+            terms.append(term)
+            continue
+        if terms and block.level is None and not block.row and not block.term:
+            joined = ", ".join(terms)
+            out.append(Block(text=joined + (" " if joined.endswith(":") else ": ") + block.text))
+        else:
+            out.extend(Block(text=t) for t in terms)
+            out.append(block)
+        terms = []
+    out.extend(Block(text=t) for t in terms)
+    return out
 
 
 def clean(text: str, keep_lines: bool = False) -> str:

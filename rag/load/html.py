@@ -13,7 +13,7 @@ import codecs
 import re
 
 from .base import TextUnit
-from .blocks import Block, clean, to_unit
+from .blocks import Block, clean, to_unit, with_terms
 from .files import Unreadable, require
 from .text import decode
 from .zipped import local
@@ -40,6 +40,7 @@ PAGING_LABEL = re.compile(
     r"\b(?:Next|Prev(?:ious)?|Up|Weiter|Zurück|Nach oben|Suivant|Précédent|Monter|Siguiente|Anterior|Subir|Successivo|Precedente|Su|"
     r"Следующий|Предыдущий|Вверх)\s*:\s*$"
 )
+DEFINED_TERMS = True  # a <dt> joined to its <dd>'s first paragraph (evals/RESULTS.md)
 LINKY_TAGS = {"ul", "ol", "dl", "div", "section", "table", "p"}
 
 
@@ -183,6 +184,14 @@ def _walk(el, builder: _Builder, in_content: bool) -> None:
         return
     if tag == "br":
         builder.add(None, line_break=True)
+    if tag == "dt":
+        builder.flush()
+        start = len(builder.blocks)
+        _walk_inside(el, builder, in_content)
+        builder.flush()
+        if len(builder.blocks) == start + 1:
+            builder.blocks[start] = Block(text=builder.blocks[start].text, term=True)
+        return
     block = tag in BLOCK_TAGS or tag in ("tr", "td", "th")
     if block:
         builder.flush()
@@ -208,7 +217,7 @@ def blocks_of(root, in_content: bool = False) -> list[Block]:
     except RecursionError:
         raise Unreadable("HTML nested too deeply") from None
     builder.flush()
-    return builder.blocks
+    return with_terms(builder.blocks) if DEFINED_TERMS else builder.blocks
 
 
 class Html:
