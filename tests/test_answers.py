@@ -468,6 +468,9 @@ def test_an_office_held_elsewhere_does_not_answer_who_holds_it(question, text, m
         # nobody but the people and names the question gives, whatever joins them ("CEO von OpenAI")
         ("Who was OpenAI's interim CEO when Altman was fired?", "Allerdings wurde Sam Altman kurzzeitig als CEO von OpenAI entlassen.", "kind:person"),
         ("Who was OpenAI's interim CEO when Altman was fired?", "Als Altman entlassen wurde, führte Mira Murati OpenAI als CEO.", ""),
+        # a word in quotation marks is a term, not a person; the sentence before names someone, but this one refers to nobody
+        ("Who was OpenAI's interim CEO when Altman was fired?", "Zwischen OpenAI und Microsoft schien es lange zu passen. "
+         "Sam Altman, CEO von OpenAI, sprach sogar öffentlich von einer „Bromance“.", "kind:person"),
     ],
 )
 def test_a_who_question_needs_someone_it_does_not_name_itself(question, text, missing):
