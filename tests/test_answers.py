@@ -220,6 +220,51 @@ def test_a_tables_header_row_is_noise():
     assert not table_header(bare, bare.index("| A"), bare.index("\n", bare.index("| A")))
 
 
+@pytest.mark.parametrize(
+    "question,secret",
+    [
+        ("What was the password for guests on our wifi again?", True), ("Wie war nochmal unser WLAN-Passwort zu Hause?", True),
+        ("Quel est le code de la porte ?", True), ("Какой код от домофона?", True), ("Qual è la combinazione dell'armadietto?", True),
+        ("¿Cuál es la contraseña del usuario nobody?", True), ("What is the PIN code of my SIM card?", True),
+        # a code that opens nothing, and how to set or change a password, ask for something else
+        ("What is the exit code of grep when no line matches?", False), ("Qual è il codice di errore?", False),
+        ("How do I enforce stricter password rules such as a minimum length?", False), ("Как сбросить забытый пароль root?", False),
+    ],
+)
+def test_a_question_asking_what_a_password_or_code_is(question, secret):
+    from rag.answer.kinds import kind_of
+
+    assert (kind_of(question)[0] == "secret") is secret
+
+
+def test_a_password_is_given_only_by_a_token_near_what_names_it():
+    from rag.answer.credentials import given
+
+    assert given('Wi-Fi "Larkspur-5G", password maple-otter-4417') == ["maple-otter-4417"]  # not the network's name
+    assert given("Guest Wi-Fi, password visitors-welcome (off after 6 hours)") == ["visitors-welcome"]
+    assert given("Code de la porte d'entrée : 47B19.") == ["47B19"] and given("Schlüsseltresor neben der Haustür, Code 5820.") == ["5820"]
+    assert given("Admin password is on the sticker underneath.") == []  # names a password, gives none
+    assert given("The Debian base-passwd package holds /etc/passwd.") == []  # a package, not a password
+    assert given("Se puede evitar recordar las contraseñas del sistema remoto usando «RSAAuthentication» (protocolo SSH-2).") == []
+
+
+@pytest.mark.parametrize(
+    "text,missing",
+    [
+        ("Admin password is on the sticker underneath. Router: Netvia AX3000 in the hall cupboard.", "kind:secret"),
+        ("Admin password is on the sticker underneath. The router's admin password: tulip-42-harbour.", ""),
+    ],
+)
+def test_a_password_question_is_refused_when_no_sentence_gives_one(text, missing):
+    from rag.answer import prompts
+
+    assessment = _assess("What's the admin password for the router?", text)
+    assert assessment.missing == missing
+    if missing:
+        assert prompts.explain(missing, "de") == "Keine der gefundenen Passagen nennt das gefragte Passwort oder den Code."
+        assert prompts.reason(missing) == "no password or code in the evidence"
+
+
 def test_a_phone_question_wants_a_phone_number_on_the_named_contacts_line():
     from rag.answer.asked import phones
     from rag.answer.evidence import Evidence

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from . import credentials
 from .kinds import asks_duration, kind_of
 from .options import _FLAG, _ORDINAL, _named_tools, _options, commands
 from .signals import MONEY_AFTER, _AMOUNT, _DATE, _NAME, _SCALE_OF, _WORD, _WORD_NUMBERS, _YEAR, Term, Vocabulary, _stop_words, causal, gives_duration, key_terms, numbers, points_back, script
@@ -201,6 +202,8 @@ def candidates(kind: str, unit: str, sentence: str, question: Vocabulary, asked:
         return commands(sentence)
     if kind == "phone":
         return phones(sentence)
+    if kind == "secret":
+        return credentials.given(sentence)
     return []
 
 

@@ -16,11 +16,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from .. import chunk
 from . import attributes, binding, defines, howto, lexicon, lifts, signals
 from ..types import Passage
 from .evidence import Evidence
 from .asked import Question, priced
+from .persons import names_someone
 from .kinds import HOW_KINDS, phatic
 
 MODEL_FILE = Path(__file__).with_name("answerability.json")
@@ -87,34 +87,6 @@ def _window(it: Evidence, reach: int = 200) -> str:
     """The sentence with up to ``reach`` characters of its passage on each side."""
     text = it.passage.text
     return text[max(0, it.start - reach) : it.end + reach]
-
-
-def _before(it: Evidence, reach: int = 300) -> str:
-    """The sentence before this one on its line, where a pronoun's person is named ("Al-Muwaffaq … . Er beschreibt auch …");
-    a note's line above is another record."""
-    text = it.passage.text
-    line = text[max(text.rfind("\n", 0, it.start) + 1, it.start - reach) : it.start]
-    spans = chunk.sentences(line)
-    return line[spans[-1][0] : spans[-1][1]] if spans else ""
-
-
-# a person referred to, whose name stands before: he, his, er, sein, il, son, lui, suo, él, su, он, его …
-_PRONOUN = re.compile(
-    r"\b(?:he|she|his|her|him|they|their|er|sie|sein\w*|ihm|ihn|ihr\w*|il|elle|ils|elles|lui|son|sa|ses|leurs?|egli|lei|suo|sua|suoi|sue"
-    r"|esso|essa|él|ella|ellos|ellas|su|sus|он|она|они|его|её|ее|ему|ей|им|их)\b",
-    re.IGNORECASE,
-)
-_QUOTED = re.compile(r"[„“\"«‚‘'‹]\s?([^„“”\"«»‚‘’'‹›]{1,40}?)\s?[“”\"»‘’'›]")
-
-
-def _names_someone(question: Question, it: Evidence) -> bool:
-    """The sentence names someone a "who" question does not name itself, not counting a word in quotation marks (a term,
-    «von einer „Bromance“»), or it refers to someone by a pronoun and the sentence before it on its line names someone."""
-    quoted = {m.group(1).strip() for m in _QUOTED.finditer(it.text)}
-    language = it.passage.language
-    if any(c not in quoted for c in question.candidates(it.text, language)):
-        return True
-    return bool(_PRONOUN.search(it.text)) and question.type_match(_before(it), language) == 1
 
 
 def _introduced(it: Evidence, reach: int = 200) -> str:
@@ -308,9 +280,11 @@ def kind_missing(question: Question, judged: list[Judged], language: str = "") -
     closest = sorted((j for j in judged if not j.noise), key=lambda j: -j.item.score)[:KIND_REACH] or judged[:1]
     if judged and question.kind in EXACT_KINDS and max(j.type_ok for j in closest) == 0:
         return f"kind:{question.kind}"
+    if question.kind == "secret" and judged and not any(j.type_ok == 1 for j in judged if not j.noise):
+        return "kind:secret"  # no retrieved sentence gives a password or code: «Admin password is on the sticker.» names one
     if question.kind == "person" and judged:
         first = next((j for j in judged if not j.noise), judged[0])
-        if PERSON_NAMED and not _names_someone(question, first.item):
+        if PERSON_NAMED and not names_someone(question, first.item):
             return "kind:person"
         return _role(question, judged)
     typed = [j for j in judged if not j.noise and j.type_ok == 1]  # sentences with a figure of the asked kind

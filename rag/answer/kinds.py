@@ -1,7 +1,7 @@
 """What a question asks for: its kind, and for amounts its unit.
 
 ``kind`` is reason, date, amount, person, place, name (what something is called), option (a command-line option),
-command, phone (a phone number) or other; an amount also has a ``unit``: money, percent, count, port (a network port) or any, and a date the
+command, phone (a phone number), secret (a password, PIN, code or combination) or other; an amount also has a ``unit``: money, percent, count, port (a network port) or any, and a date the
 unit "time" when a time of day is asked ("what time", "à quelle heure"). Both come from the question's wording in
 English, German, Russian, French, Italian and Spanish: its question word ("how much", "сколько", "combien") or, for
 "what is the …" questions, the noun it asks about ("the salary", "das Gehalt", "la date", "la città").
@@ -11,9 +11,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from . import credentials
+
 # the kinds of a question about using a tool: which option does something, how to do something (its command); their
 # answers are a manual's items and commands, and the tool they name must be documented
 HOW_KINDS = ("option", "command")
+SECRET_KIND = True  # "What's the admin password …?" asks for a password, which a sentence gives or not (evals/RESULTS.md)
 
 
 def _any(*alternatives: str) -> re.Pattern:
@@ -236,6 +239,8 @@ def kind_of(question: str) -> tuple[str, str]:
         return "command", ""  # "Wie ändere ich mit chfn die Telefonnummer?" asks how, not for a number
     if _PHONE_Q.search(q) and not _HOW_MANY.search(q):
         return "phone", ""  # "What's the dentist's phone number?", not "how many phones …"
+    if SECRET_KIND and credentials.asks(q):
+        return "secret", ""  # "What's the admin password for the router?", "Wie lautet der Türcode?"
     opener = _OPENER.search(q)
     if opener and len(q[: opener.start()].split()) > 2:
         opener = None  # a "was"/"что"/"che" deep inside the question is not how it opens

@@ -76,6 +76,11 @@ NO_KIND = {
         "fr": "Aucun des passages trouvés ne donne le numéro de téléphone demandé.", "it": "Nessuno dei passaggi trovati indica il numero di telefono richiesto.",
         "ru": "Ни в одном из найденных фрагментов нет запрошенного номера телефона.", "es": "Ninguno de los pasajes encontrados da el número de teléfono pedido.",
     },
+    "secret": {
+        "en": "None of the passages found gives the password or code asked for.", "de": "Keine der gefundenen Passagen nennt das gefragte Passwort oder den Code.",
+        "fr": "Aucun des passages trouvés ne donne le mot de passe ou le code demandé.", "it": "Nessuno dei passaggi trovati indica la password o il codice richiesto.",
+        "ru": "Ни в одном из найденных фрагментов нет запрошенного пароля или кода.", "es": "Ninguno de los pasajes encontrados da la contraseña o el código pedido.",
+    },
     "person": {
         "en": "None of the passages found names the person asked for.", "de": "Keine der gefundenen Passagen nennt die gefragte Person.",
         "fr": "Aucun des passages trouvés ne nomme la personne demandée.", "it": "Nessuno dei passaggi trovati nomina la persona richiesta.",
@@ -160,6 +165,8 @@ def reason(missing: str) -> str:
     if what == "role":
         role, _, names = detail.partition(":")
         return f"no {role} of {names} in the evidence" if names else f"no {role} in the evidence"
+    if missing == "kind:secret":
+        return "no password or code in the evidence"
     return f"not in the documents: {detail}" if what == "names" else f"no {detail} in the evidence"
 
 
