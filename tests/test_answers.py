@@ -265,6 +265,42 @@ def test_a_password_question_is_refused_when_no_sentence_gives_one(text, missing
         assert prompts.reason(missing) == "no password or code in the evidence"
 
 
+@pytest.mark.parametrize(
+    "question,condition",
+    [
+        ("When is a trigger processed?", True), ("Wann wird die Datei /etc/fstab gelesen?", True), ("Wann setzt systemd den Rechnernamen?", True),
+        ("Quand faut-il lancer update-grub ?", True), ("Quand un trigger est-il activé ?", True), ("Quando si usa sudo?", True),
+        ("¿Cuándo se ejecutan los scripts de /etc/cron.daily?", True), ("Когда перезаписывается конфигурация X-клавиатуры?", True),
+        # a past event, or a day asked for: a date
+        ("When was ChatGPT launched?", False), ("Wann wurde Altman entlassen?", False), ("Wann habe ich die Bremsbeläge gewechselt?", False),
+        ("Quand Microsoft a-t-il investi ?", False), ("Когда Microsoft вложила деньги?", False), ("Wann ist die Prüfung?", False),
+    ],
+)
+def test_a_present_when_may_ask_for_a_condition(question, condition):
+    assert kinds.asks_when_condition(question) is condition
+
+
+@pytest.mark.parametrize(
+    "question,text,missing",
+    [
+        # documentation says when with a condition, not a date
+        ("When is a trigger processed?", "When a trigger is activated, it becomes pending for every interested package.", ""),
+        ("Wann wird ein Trigger verarbeitet?", "Die Verarbeitung wird aufgeschoben, bis das Paket konfiguriert wird.", ""),
+        # neither a date nor a condition
+        ("When should I run update-grub?", "For the persistent change, please edit the GRUB_CMDLINE_LINUX_DEFAULT line.", "kind:when"),
+        # a past event still needs a date
+        ("When was the trigger facility added to dpkg?", "When a trigger is activated, it becomes pending for every interested package.", "kind:date"),
+    ],
+)
+def test_a_condition_answers_a_present_when(question, text, missing):
+    from rag.answer import prompts
+
+    assert _assess(question, text).missing == missing
+    if missing == "kind:when":
+        assert prompts.explain(missing, "fr") == "Aucun des passages trouvés ne dit quand."
+        assert prompts.reason(missing) == "no date or condition in the evidence"
+
+
 def test_a_phone_question_wants_a_phone_number_on_the_named_contacts_line():
     from rag.answer.asked import phones
     from rag.answer.evidence import Evidence

@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from . import attributes, binding, defines, howto, lexicon, lifts, signals
+from . import attributes, binding, defines, howto, kinds, lexicon, lifts, signals
 from ..types import Passage
 from .evidence import Evidence
 from .asked import Question, priced
@@ -278,8 +278,12 @@ def kind_missing(question: Question, judged: list[Judged], language: str = "") -
     an office is asked of an organisation no sentence naming the office names; else "" (bench/answerability.py trains
     the model on what these rules let through)."""
     closest = sorted((j for j in judged if not j.noise), key=lambda j: -j.item.score)[:KIND_REACH] or judged[:1]
-    if judged and question.kind in EXACT_KINDS and max(j.type_ok for j in closest) == 0:
+    conditional = _conditional(question)
+    exact = question.kind in EXACT_KINDS and not conditional
+    if judged and exact and max(j.type_ok for j in closest) == 0:
         return f"kind:{question.kind}"
+    if judged and conditional and max(j.type_ok for j in closest) == 0 and not any(kinds.states_condition(j.item.text) for j in closest):
+        return "kind:when"  # neither a date nor a condition: «For the persistent change, please edit …» for "When should I run update-grub?"
     if question.kind == "secret" and judged and not any(j.type_ok == 1 for j in judged if not j.noise):
         return "kind:secret"  # no retrieved sentence gives a password or code: «Admin password is on the sticker.» names one
     if question.kind == "person" and judged:
@@ -296,7 +300,7 @@ def kind_missing(question: Question, judged: list[Judged], language: str = "") -
         figures = [f for f in figures if not people or any(all(signals.Vocabulary.of(f).has(t) for t in name) for name in people)]
     if judged and wanted and not figures:
         return f"attribute:{wanted[0]}"
-    if question.kind in EXACT_KINDS and judged:
+    if exact and judged:
         unbound = _unbound(question, judged, typed) or (binding.unlisted(question, judged, typed) if question.kind == "phone" else [])
         if unbound:
             return f"bound:{question.kind}:" + ", ".join(unbound)
@@ -307,6 +311,15 @@ def kind_missing(question: Question, judged: list[Judged], language: str = "") -
         return f"joint:{joint}"
     year = attributes.other_year(question.text, figures) if question.kind == "amount" else ""
     return f"year:{year}" if year else ""
+
+
+CONDITION_WHEN = True  # "When is a trigger processed?" may be answered by a condition: no refusal for want of a date
+
+
+def _conditional(question: Question) -> bool:
+    """A bare "when" in the present or with a modal verb, which documentation answers with a condition («When a trigger is
+    activated, it becomes pending …»), not a date: no refusal for want of one (evals/RESULTS.md)."""
+    return CONDITION_WHEN and question.kind == "date" and question.unit != "time" and kinds.asks_when_condition(question.text)
 
 
 OBJECT_BOUND = True  # a sum in the question's own language must stand with a word of the question (evals/RESULTS.md)

@@ -264,6 +264,42 @@ def kind_of(question: str) -> tuple[str, str]:
     return "other", ""
 
 
+# a bare "when" about what happens under which condition, in the present or with a modal verb ("When is a trigger
+# processed?", "Wann wird /etc/fstab gelesen?", "Quand faut-il lancer update-grub ?", "Когда выполняется …?"); documentation
+# answers it with a condition, not a date. Not a past event ("When was …?", "Wann wurde …?") nor a day, year or time asked.
+_CONDITION_WHEN = _any(
+    r"^\W*when\s+(?:is|are|does|do|should|shall|can|must|will|would)\b",
+    # a present verb, not a past one ("wurde", "hat", "war", "startete"); "ist" / "sind" may be either
+    r"^\W*wann\s+(?!(?:wurden?|wurdest|hat|habe|hast|habt|haben|hatten?|hattest|war|warst|waren|bin|bist|ist|sind|seid|kam|kamen|gab|ging|genau)\b)\w+(?<!te)(?<!ten)\b",
+    r"^\W*quand\s+(?:faut-il|doit-on|dois-je|peut-on|puis-je|est-ce qu['’](?:il faut|on doit))",
+    r"^\W*quand\s+(?:(?:le|la|les|l['’]|un|une|ce|cette|ces|mon|ma|mes)\s*[^?]*?\s)?(?!a-t-|ont-|avait-|était-|fut-)\w+-(?:t-)?(?:il|elle|ils|elles|on)\b",
+    r"^\W*quando\s+(?:si|viene|vengono|bisogna|devo|deve|serve|conviene|occorre|posso|può|è necessario)\b",
+    r"^\W*cu[áa]ndo\s+(?:se|debo|debe|hay que|conviene|puedo|puede|es necesario|necesito)\b",
+    r"^\W*когда\s+(?:нужно|надо|следует|можно|стоит|\w+(?:ется|ются|ится|ятся))\b",
+)
+
+
+# what a sentence answering such a "when" says it with: a condition or a moment in any of our languages
+_CONDITION = _any(
+    r"\b(?:when|whenever|if|once|after|before|during|every time|each time|as soon as|until|unless|at boot)\b",
+    r"\b(?:wenn|sobald|falls|nachdem|bevor|während|beim|bei jede[mrn]|jedes mal|solange|bis)\b",
+    r"\b(?:quand|lorsque|lorsqu|dès que|si|après|avant|pendant|au démarrage|à chaque|chaque fois|tant que|jusqu)\b",
+    r"\b(?:quando|se|appena|dopo|prima|durante|all['’]avvio|ogni volta|finché|mentre)\b",
+    r"\b(?:cuando|si|en cuanto|después|antes|durante|al arrancar|al iniciar|cada vez|mientras|hasta)\b",
+    r"(?:^|\s)(?:когда|если|как только|после|перед|во время|при|каждый раз|пока|до)(?:\s|$)",
+)
+
+
+def states_condition(sentence: str) -> bool:
+    """The sentence says when with a condition or a moment ("Bei jedem Systemstart …", "… quando viene installato …")."""
+    return bool(_CONDITION.search(sentence))
+
+
+def asks_when_condition(question: str) -> bool:
+    """A bare "when" in the present or with a modal verb: its answer may be a condition rather than a date."""
+    return bool(_CONDITION_WHEN.search(_LEADING_CLAUSE.sub("", question.strip())))
+
+
 # a greeting, thanks, a farewell or small talk and nothing else: no question the documents answer ("hi there", "merci !",
 # "wie geht's?", "спасибо"); "Hi, who leads Microsoft AI?" is a question
 _GREETING = (

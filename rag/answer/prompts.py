@@ -76,6 +76,11 @@ NO_KIND = {
         "fr": "Aucun des passages trouvés ne donne le numéro de téléphone demandé.", "it": "Nessuno dei passaggi trovati indica il numero di telefono richiesto.",
         "ru": "Ни в одном из найденных фрагментов нет запрошенного номера телефона.", "es": "Ninguno de los pasajes encontrados da el número de teléfono pedido.",
     },
+    "when": {
+        "en": "None of the passages found says when.", "de": "Keine der gefundenen Passagen sagt, wann.",
+        "fr": "Aucun des passages trouvés ne dit quand.", "it": "Nessuno dei passaggi trovati dice quando.",
+        "ru": "Ни в одном из найденных фрагментов не сказано, когда.", "es": "Ninguno de los pasajes encontrados dice cuándo.",
+    },
     "secret": {
         "en": "None of the passages found gives the password or code asked for.", "de": "Keine der gefundenen Passagen nennt das gefragte Passwort oder den Code.",
         "fr": "Aucun des passages trouvés ne donne le mot de passe ou le code demandé.", "it": "Nessuno dei passaggi trovati indica la password o il codice richiesto.",
@@ -167,6 +172,8 @@ def reason(missing: str) -> str:
         return f"no {role} of {names} in the evidence" if names else f"no {role} in the evidence"
     if missing == "kind:secret":
         return "no password or code in the evidence"
+    if missing == "kind:when":
+        return "no date or condition in the evidence"
     return f"not in the documents: {detail}" if what == "names" else f"no {detail} in the evidence"
 
 
