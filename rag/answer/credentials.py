@@ -2,8 +2,9 @@
 
 "What's the admin password for the router?" is not answered by «Admin password is on the sticker underneath.»: the
 sentence names a password but gives none. A credential is a token written with a digit ("47B19", "3719",
-"maple-otter-4417"), or lowercase words joined by hyphens right after what names them ("password visitors-welcome"), in a sentence that says what it is
-(password, Passwort, mot de passe, contraseña, пароль, PIN, code, combination …), in any of our languages.
+"maple-otter-4417"), or lowercase words joined by hyphens right after what names them ("password visitors-welcome"), in a
+sentence that says what it is (password, Passwort, mot de passe, contraseña, пароль, PIN, code, combination …), in any of
+our languages.
 """
 from __future__ import annotations
 

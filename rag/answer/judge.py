@@ -280,9 +280,10 @@ def kind_missing(question: Question, judged: list[Judged], language: str = "") -
     closest = sorted((j for j in judged if not j.noise), key=lambda j: -j.item.score)[:KIND_REACH] or judged[:1]
     conditional = _conditional(question)
     exact = question.kind in EXACT_KINDS and not conditional
-    if judged and exact and max(j.type_ok for j in closest) == 0:
+    untyped = bool(judged) and max(j.type_ok for j in closest) == 0  # nothing of the asked kind in the closest sentences
+    if untyped and exact:
         return f"kind:{question.kind}"
-    if judged and conditional and max(j.type_ok for j in closest) == 0 and not any(kinds.states_condition(j.item.text) for j in closest):
+    if untyped and conditional and not any(kinds.states_condition(j.item.text) for j in closest):
         return "kind:when"  # neither a date nor a condition: «For the persistent change, please edit …» for "When should I run update-grub?"
     if question.kind == "secret" and judged and not any(j.type_ok == 1 for j in judged if not j.noise):
         return "kind:secret"  # no retrieved sentence gives a password or code: «Admin password is on the sticker.» names one

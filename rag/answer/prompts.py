@@ -147,6 +147,9 @@ def explain(missing: str, code: str) -> str:
     return ""
 
 
+KIND_LABELS = {"secret": "password or code", "when": "date or condition"}  # a kind's name in a reason, where it is no plain word
+
+
 def reason(missing: str) -> str:
     """The same finding for --json: "not in the documents: xrandr", "no amount in the evidence"."""
     what, _, detail = missing.partition(":")
@@ -170,11 +173,7 @@ def reason(missing: str) -> str:
     if what == "role":
         role, _, names = detail.partition(":")
         return f"no {role} of {names} in the evidence" if names else f"no {role} in the evidence"
-    if missing == "kind:secret":
-        return "no password or code in the evidence"
-    if missing == "kind:when":
-        return "no date or condition in the evidence"
-    return f"not in the documents: {detail}" if what == "names" else f"no {detail} in the evidence"
+    return f"not in the documents: {detail}" if what == "names" else f"no {KIND_LABELS.get(detail, detail)} in the evidence"
 
 
 def language_name(code: str) -> str:

@@ -35,7 +35,8 @@ _SIGNATURE = re.compile(r"[()\n]")
 def with_terms(blocks: list[Block]) -> list[Block]:
     """Each definition list's term joined to the first paragraph describing it («dialout: Full and direct access to serial
     ports.»), so that the sentence quoted names what it defines; several terms of one description are joined by commas. A
-    term of more than ``TERM_WORDS`` words, a signature, one ending a sentence («How do I …?») or with no paragraph after it stays a paragraph."""
+    term of more than ``TERM_WORDS`` words, a signature, one ending a sentence («How do I …?») or with no paragraph after
+    it stays a paragraph."""
     out: list[Block] = []
     terms: list[str] = []
     for block in blocks:
