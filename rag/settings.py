@@ -46,6 +46,11 @@ def config_file() -> Path | None:
     return local if local.is_file() else None
 
 
+
+def cores() -> int:
+    """The CPU cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
 class Settings(BaseSettings):
     """Every knob of the tool. Each field is also a ``RAG_<NAME>`` variable and a ``rag.toml`` key."""
 
@@ -93,10 +98,13 @@ class Settings(BaseSettings):
     )
     max_file_mb: float = Field(10.0, gt=0, description="Files larger than this are skipped with a warning.")
     threads: int = Field(
-        1, ge=1, le=64, description="CPU threads of the in-process embedders for questions (1 keeps queries steady when other work shares the CPU)."
+        default_factory=lambda: min(2, cores()),
+        ge=1,
+        le=64,
+        description="CPU threads of the main in-process embedder for questions (default: 2, or 1 on one core; mUSE always runs on one).",
     )
     index_threads: int = Field(
-        0, ge=0, le=64, description="CPU threads of the main embedder while indexing (0: every core); questions keep `threads`. mUSE always runs on `threads`: its small matrices lose time to more."
+        0, ge=0, le=64, description="CPU threads of the main embedder while indexing (0: every core); questions keep `threads`. mUSE always runs on one: its small matrices lose time to more."
     )
     embed_batch: int = Field(128, ge=1, le=1024, description="Chunks per embedding call while indexing (their sentences go in the same call; larger batches keep the cores busier).")
     snapshot_max_vectors: int = Field(

@@ -178,13 +178,45 @@ def test_e5_thread_count_is_per_calling_thread():
     from rag.embed.e5 import E5Small
 
     e5 = E5Small(threads=1)
+    lib = e5._model._lib
+    lib.omp_set_num_threads(3)  # another instance (or the process's first load) left another count behind
+    e5.embed_queries(["a question"])
+    assert lib.omp_get_max_threads() == 1, "each call sets the instance's own count"
     assert e5.use_threads(2) == 1
+    e5.embed_passages(["a passage"])
+    assert lib.omp_get_max_threads() == 2
     seen = []
-    worker = threading.Thread(target=lambda: seen.append(e5._model._lib.omp_get_max_threads()))
+
+    def question():
+        e5.embed_queries(["another question"])
+        seen.append(lib.omp_get_max_threads())
+
+    worker = threading.Thread(target=question)
     worker.start()
     worker.join()
     assert seen == [1], "another thread (a question) keeps its own count"
     assert e5.use_threads(1) == 2
+
+
+def test_questions_use_two_threads_and_muse_one(monkeypatch):
+    """Questions embed on two cores by default (one on a one-core machine); mUSE's small matrices stay on one BLAS
+    thread whatever `threads` says, and e5's OpenMP workers sleep between calls unless the user chose a policy."""
+    import rag.settings as settings_mod
+    from rag.embed import get_embedder
+    from rag.settings import Settings
+
+    assert Settings().threads == min(2, settings_mod.cores())
+    monkeypatch.setattr(settings_mod, "cores", lambda: 1)
+    assert Settings().threads == 1
+    assert get_embedder("muse", Settings(threads=3)).threads == 1
+    from rag.embed.e5 import E5Small
+
+    monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
+    E5Small(threads=1)
+    assert os.environ["OMP_WAIT_POLICY"] == "PASSIVE"
+    monkeypatch.setenv("OMP_WAIT_POLICY", "ACTIVE")
+    E5Small(threads=1)
+    assert os.environ["OMP_WAIT_POLICY"] == "ACTIVE", "a policy the user set is kept"
 
 
 INDEX_IMPORTS = """

