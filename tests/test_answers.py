@@ -253,6 +253,8 @@ def test_a_password_is_given_only_by_a_token_near_what_names_it():
     [
         ("Admin password is on the sticker underneath. Router: Netvia AX3000 in the hall cupboard.", "kind:secret"),
         ("Admin password is on the sticker underneath. The router's admin password: tulip-42-harbour.", ""),
+        # the password asked for is named and given nowhere: another one is no answer
+        ('Admin password is on the sticker underneath. Wi-Fi "Larkspur-5G", password maple-otter-4417.', "kind:secret"),
     ],
 )
 def test_a_password_question_is_refused_when_no_sentence_gives_one(text, missing):
@@ -263,6 +265,34 @@ def test_a_password_question_is_refused_when_no_sentence_gives_one(text, missing
     if missing:
         assert prompts.explain(missing, "de") == "Keine der gefundenen Passagen nennt das gefragte Passwort oder den Code."
         assert prompts.reason(missing) == "no password or code in the evidence"
+
+
+@pytest.mark.parametrize(
+    "question,words",
+    [
+        ("What's the admin password for the router?", ["admin", "router"]), ("Wie lautet das Admin-Passwort vom Router?", ["Admin", "Router"]),
+        ("C'est quoi le mot de passe administrateur du routeur ?", ["administrateur"]), ("Какой пароль администратора у роутера?", ["администратора"]),
+        ("Wie war nochmal unser WLAN-Passwort zu Hause?", ["WLAN", "Hause"]), ("Qual è la password dell'amministratore?", ["amministratore"]),
+        ("What was the password for guests on our wifi again?", ["guests"]), ("Quel est le code de la porte ?", ["porte"]),
+    ],
+)
+def test_the_words_that_say_which_password_is_asked_for(question, words):
+    from rag.answer.credentials import qualifiers
+
+    assert [t.text for t in qualifiers(question)] == words
+
+
+def test_a_password_named_but_withheld_is_not_answered_by_another(monkeypatch):
+    from rag.answer import credentials
+
+    note = ["Router: Netvia AX3000 in the hall cupboard.", "Admin password is on the sticker underneath.",
+            'Wi-Fi "Larkspur-5G", password maple-otter-4417', 'Guest Wi-Fi "Larkspur-Guest", password visitors-welcome']
+    assert credentials.withheld("What's the admin password for the router?", note) == "admin"
+    assert credentials.withheld("Какой пароль администратора у роутера?", note) == "администратора"  # across scripts
+    assert credentials.withheld("What was the password for guests on our wifi again?", note) == ""  # named and given
+    assert credentials.withheld("Wie war nochmal unser WLAN-Passwort zu Hause?", note) == ""  # no sentence names a WLAN password
+    monkeypatch.setattr(credentials, "QUALIFIED", False)
+    assert credentials.withheld("What's the admin password for the router?", note) == ""
 
 
 @pytest.mark.parametrize(

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 
-
-def _any(*patterns: str) -> re.Pattern:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+from .signals import Term, Vocabulary, _stop_words
+from .signals import any_of as _any
 
 
 _WORDS = r"(?:[\w'’-]+\s+){0,3}"
@@ -70,3 +69,40 @@ def given(sentence: str) -> list[str]:
     near = [m for m in _DIGITS.finditer(sentence) if any(0 <= m.start() - end <= REACH for end in named)]
     found = [(m.start(), m.group(0)) for m in near] + [(m.start(1), m.group(1)) for m in _WORDS_AFTER.finditer(sentence)]
     return [token for _, token in sorted(set(found))]
+
+
+QUALIFIED = True  # a credential named by the question's own qualifier, given nowhere, is not answered by another one
+
+
+def qualifiers(question: str) -> list[Term]:
+    """The words that say which credential a question asks for: those before the credential word ("admin" in "What's the
+    admin password?", "WLAN" in "Wie war nochmal unser WLAN-Passwort?") and the first word of three after it that is no
+    stop word ("router" in "… password for the router?", "administrateur" in "… mot de passe de l'administrateur ?")."""
+    m = _ASKS.search(question)
+    if not m:
+        return []
+    stop = _stop_words() | _NO_QUALIFIER
+    before = [w for w in _LETTERS.findall(_NAMES_ONE.sub(" ", m.group(0))) if w.lower() not in stop and not _NAMES_ONE.search(w)]
+    after = next((w for w in _LETTERS.findall(re.split(r"[?!.,;:]", question[m.end():])[0])[:4] if w.lower() not in stop), None)
+    return [Term(text=w, entity=False) for w in before + ([after] if after else [])]
+
+
+_LETTERS = re.compile(r"[^\W\d_]{3,}")
+
+
+# the asking words of _ASKS that no stop list holds, and possessives: none says which credential
+_NO_QUALIFIER = frozenset("lautet lautete nochmal noch mal our my your unser unsere unserer mein meine dein deine notre nos mon ma "
+                          "nostro nostra mio mia nuestro nuestra наш наша мой моя dell dall nell sull coll vom zum zur beim".split())
+
+
+def withheld(question: str, sentences: list[str]) -> str:
+    """The question's qualifier when sentences name its credential ("admin" and "password" in one sentence) and none of
+    them gives it: «Admin password is on the sticker underneath.» beside «Wi-Fi "Larkspur-5G", password
+    maple-otter-4417» for "What's the admin password for the router?"; else ""."""
+    if not QUALIFIED:
+        return ""
+    for term in qualifiers(question):
+        naming = [s for s in sentences if _NAMES_ONE.search(s) and Vocabulary.of(s).has(term)]
+        if naming and not any(given(s) for s in naming):
+            return term.text
+    return ""

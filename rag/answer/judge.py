@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from . import attributes, binding, defines, howto, kinds, lexicon, lifts, signals
+from . import attributes, binding, credentials, defines, howto, kinds, lexicon, lifts, signals
 from ..types import Passage
 from .evidence import Evidence
 from .asked import Question, priced
@@ -287,6 +287,8 @@ def kind_missing(question: Question, judged: list[Judged], language: str = "") -
         return "kind:when"  # neither a date nor a condition: «For the persistent change, please edit …» for "When should I run update-grub?"
     if question.kind == "secret" and judged and not any(j.type_ok == 1 for j in judged if not j.noise):
         return "kind:secret"  # no retrieved sentence gives a password or code: «Admin password is on the sticker.» names one
+    if question.kind == "secret" and credentials.withheld(question.text, [j.item.text for j in judged if not j.noise]):
+        return "kind:secret"  # the admin password is named, given nowhere: the Wi-Fi password is no answer
     if question.kind == "person" and judged:
         first = next((j for j in judged if not j.noise), judged[0])
         if PERSON_NAMED and not names_someone(question, first.item):

@@ -12,15 +12,12 @@ import re
 from functools import lru_cache
 
 from . import credentials
+from .signals import any_of as _any
 
 # the kinds of a question about using a tool: which option does something, how to do something (its command); their
 # answers are a manual's items and commands, and the tool they name must be documented
 HOW_KINDS = ("option", "command")
 SECRET_KIND = True  # "What's the admin password …?" asks for a password, which a sentence gives or not (evals/RESULTS.md)
-
-
-def _any(*alternatives: str) -> re.Pattern:
-    return re.compile("|".join(alternatives), re.IGNORECASE)
 
 
 # --- question words, checked in this order --------------------------------------------------------

@@ -62,6 +62,11 @@ def skeleton(word: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def any_of(*patterns: str) -> re.Pattern:
+    """One case-insensitive pattern matching any of ``patterns``."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
 def _stop_words() -> frozenset[str]:
     from .. import lang
 
