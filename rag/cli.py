@@ -106,10 +106,16 @@ def index_command(
     rebuild: bool = typer.Option(False, "--rebuild", help="Re-embed everything into a fresh collection (needed after changing the embedder)."),
     json_out: bool = JSON_OPT,
     chroma_url: Optional[str] = CHROMA_OPT,
+    corpus_opt: Optional[Path] = typer.Option(None, "--corpus", help="The folder, as `ask --corpus` takes it."),
 ) -> None:
     """Index a folder, or bring its index up to date."""
     with _Guard():
         from .api import Pipeline
+        from .errors import ConfigError
+
+        if corpus and corpus_opt and corpus != corpus_opt:
+            raise ConfigError(f"two folders given: {corpus} and --corpus {corpus_opt}", hint="give one")
+        corpus = corpus or corpus_opt
 
         pipe = Pipeline(**_options(corpus=corpus, embedder=embedder, chroma_url=chroma_url))
         progress = display.progress()

@@ -252,6 +252,12 @@ def test_rag_index_corpus_argument(runner, cli_env, tmp_path):
     result = runner.invoke(app, ["index", str(other)])
     assert result.exit_code == 0, result.output
     assert str(other) in result.stdout and "1 added" in result.stdout
+    (other / "y.txt").write_text("Giraffes have long necks.\n", encoding="utf-8")
+    again = runner.invoke(app, ["index", "--corpus", str(other)])  # as `ask --corpus` takes it
+    assert again.exit_code == 0, again.output
+    assert str(other) in again.stdout and "1 added" in again.stdout and "1 unchanged" in again.stdout
+    both = runner.invoke(app, ["index", str(other), "--corpus", str(tmp_path)])
+    assert both.exit_code == 1 and "two folders given" in both.output and "Traceback" not in both.output
 
 
 def test_rag_status_shows_location_and_redacts_key(runner, indexed, monkeypatch):
