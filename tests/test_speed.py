@@ -198,6 +198,21 @@ def test_e5_thread_count_is_per_calling_thread():
     assert e5.use_threads(1) == 2
 
 
+def test_passages_split_across_engine_copies_give_the_same_vectors():
+    from rag.embed.e5 import E5Small, _parts
+
+    assert [len(p) for p in _parts(["a" * 10] * 7, 2)] == [4, 3]
+    assert [len(p) for p in _parts(["a" * 100, "b", "c", "d"], 2)] == [1, 3]  # by characters, none empty
+    assert [len(p) for p in _parts(["x"] * 5, 3)] == [2, 2, 1]
+    texts = [f"Passage {i}: zebras have stripes, giraffes have long necks, and item {i} says so." for i in range(9)]
+    e5 = E5Small(threads=1)
+    one = e5.embed_passages(texts)
+    e5.use_threads(2)
+    split = e5.embed_passages(texts)
+    e5.use_threads(1)
+    assert split.shape == (9, 384) and np.array_equal(one, split), "the same vectors, in the same order"
+
+
 def test_questions_use_two_threads_and_muse_one(monkeypatch):
     """Questions embed on two cores by default (one on a one-core machine); mUSE's small matrices stay on one BLAS
     thread whatever `threads` says, and e5's OpenMP workers sleep between calls unless the user chose a policy."""
