@@ -61,12 +61,12 @@ def skeleton(word: str) -> str:
     return re.sub(r"(.)\1+", r"\1", latin)
 
 
-@lru_cache(maxsize=1)
 def any_of(*patterns: str) -> re.Pattern:
     """One case-insensitive pattern matching any of ``patterns``."""
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
+@lru_cache(maxsize=1)
 def _stop_words() -> frozenset[str]:
     from .. import lang
 
