@@ -53,6 +53,11 @@ def test_markdown_headings_inside_code_fences_are_not_sections():
 
     text = "# Real\n\n```\n# comment in code\n```\n\nSetext title\n------------\n\nbody\n"
     assert headings(text) == [(0, "Real"), (text.index("Setext"), "Real › Setext title")]
+    # a chunk cut inside a block: the block opened last runs to the end, its shell comments are no section
+    from rag.answer.evidence import section_at
+
+    chunk = 'Install libpam-cracklib.\n\n```\n# here are the per-package modules\npassword requisite pam_cracklib.so minlen=8\n'
+    assert section_at(chunk, chunk.index("password"), "4.5. PAM › 4.5.4. Stricter rules") == "4.5. PAM › 4.5.4. Stricter rules"
 
 
 def test_loader_registry_covers_the_supported_suffixes():

@@ -74,9 +74,11 @@ _FRONT_TITLE = re.compile(r"^title:[ \t]*(?P<q>[\"']?)(?P<title>.+?)(?P=q)[ \t]*
 
 
 def _fenced(text: str, opened: bool = False) -> list[tuple[int, int]]:
-    """Spans of fenced code blocks, where a '#' line is code, not a heading; ``opened``: the text starts inside one."""
+    """Spans of fenced code blocks, where a '#' line is code, not a heading; ``opened``: the text starts inside one. A
+    block left open runs to the end of the text, as in CommonMark (a chunk cut inside a block of shell comments)."""
     marks = [0] * opened + [m.start() for m in _FENCE.finditer(text)]
-    return [(marks[i], marks[i + 1]) for i in range(0, len(marks) - 1, 2)]
+    marks += [len(text)] * (len(marks) % 2)
+    return [(marks[i], marks[i + 1]) for i in range(0, len(marks), 2)]
 
 
 def heading_marks(text: str, opened: bool = False) -> list[tuple[int, int, str]]:
