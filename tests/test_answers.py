@@ -582,12 +582,28 @@ def test_an_office_held_elsewhere_does_not_answer_who_holds_it(question, text, m
         # a word in quotation marks is a term, not a person; the sentence before names someone, but this one refers to nobody
         ("Who was OpenAI's interim CEO when Altman was fired?", "Zwischen OpenAI und Microsoft schien es lange zu passen. "
          "Sam Altman, CEO von OpenAI, sprach sogar öffentlich von einer „Bromance“.", "kind:person"),
+        # a word labelling a number is nobody («Code 5820»); a name before a number still is one ("Jean 3e étage")
+        ("Who has a spare key to our flat?", "Schlüssel im Schlüsseltresor neben der Haustür, Code 5820.", "kind:person"),
+        ("Who has a spare key to our flat?", "Mme Aubertin (3e gauche) a un double de nos clés.", ""),
     ],
 )
 def test_a_who_question_needs_someone_it_does_not_name_itself(question, text, missing):
     assessment = _assess(question, text)
     assert assessment.missing == missing
     assert (assessment.answerability == 0.0) is bool(missing)
+
+
+def test_a_word_labelling_a_number_is_no_person(monkeypatch):
+    from rag.answer import asked as asked_mod
+    from rag.answer.quantities import labels_a_number
+
+    assert labels_a_number("Code", "neben der Haustür, Code 5820.") and labels_a_number("room", "in room 12")
+    assert not labels_a_number("Mme Aubertin", "Mme Aubertin 3e gauche") and not labels_a_number("Code", "Code de la porte : 47B19")
+    assert not labels_a_number("Edison", "obwohl Edison 1915 eine von 38 möglichen Nominierungen erhielt")  # a year: a name
+    q = asked.Question.of("Who has a spare key to our flat?")
+    assert q.candidates("Schlüssel im Schlüsseltresor neben der Haustür, Code 5820.", "de") == []
+    monkeypatch.setattr(asked_mod, "LABELS_NO_PERSON", False)
+    assert q.candidates("Schlüssel im Schlüsseltresor neben der Haustür, Code 5820.", "de") == ["Code"]
 
 
 @pytest.mark.parametrize("separator,missing", [(" ", ""), ("\n", "kind:person")])

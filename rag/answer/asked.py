@@ -15,7 +15,7 @@ from functools import lru_cache
 from . import credentials
 from .kinds import asks_duration, kind_of
 from .options import _FLAG, _ORDINAL, _named_tools, _options, commands
-from .signals import MONEY_AFTER, _AMOUNT, _DATE, _NAME, _SCALE_OF, _WORD, _WORD_NUMBERS, _YEAR, Term, Vocabulary, _stop_words, causal, gives_duration, key_terms, numbers, points_back, script
+from .signals import MONEY_AFTER, _AMOUNT, _DATE, _NAME, _SCALE_OF, _WORD, _WORD_NUMBERS, _YEAR, Term, Vocabulary, _stop_words, causal, gives_duration, key_terms, labels_a_number, numbers, points_back, script
 
 # --- what a sentence holds -------------------------------------------------------------------------
 _CURRENCY = re.compile(r"[$€£¥₽]|\b(?:us-?)?dollar|\bdollari|\beuro|\busd\b|\beur\b|\bдолл|\bевро|\bрубл|\bfranc|\bpound|\bpfund|\bsterlin|\byen\b", re.IGNORECASE)
@@ -178,6 +178,9 @@ def _names(sentence: str, question: Vocabulary, language: str, names: tuple[tupl
     return out
 
 
+LABELS_NO_PERSON = True  # a word labelling a number is no person («Haustür, Code 5820»)
+
+
 def candidates(kind: str, unit: str, sentence: str, question: Vocabulary, asked: set[float], language: str = "", names: tuple[tuple[Term, ...], ...] = ()) -> list[str]:
     """The spans of the asked kind in ``sentence`` (in ``language``) that the question does not already give
     (``asked``: its numbers), in order."""
@@ -195,7 +198,8 @@ def candidates(kind: str, unit: str, sentence: str, question: Vocabulary, asked:
             out.append(span)
         return out
     if kind in ("person", "place", "name"):
-        return ([m.group(0) for m in _LOCATION.finditer(sentence)] if kind == "place" else []) + _names(sentence, question, language, names)
+        found = [n for n in _names(sentence, question, language, names) if kind != "person" or not (LABELS_NO_PERSON and labels_a_number(n, sentence))]
+        return ([m.group(0) for m in _LOCATION.finditer(sentence)] if kind == "place" else []) + found
     if kind == "option":
         return _options(sentence)
     if kind == "command":

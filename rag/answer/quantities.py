@@ -99,3 +99,9 @@ def months(text: str) -> set[int]:
         elif "а" <= word[:1] <= "я":  # a Russian month is its stem and an ending of up to two letters ("ма" + "я", "мая", "мае")
             found.update(_MONTH_OF[word[:i]] for i in range(2, len(word)) if word[:i] in _MONTH_OF and len(word) - i <= 2)
     return found
+
+
+def labels_a_number(word: str, sentence: str) -> bool:
+    """A single word written right before a number in ``sentence`` labels it («Haustür, Code 5820», "room 12"); not before
+    a year («obwohl Edison 1915 eine … Nominierung erhielt»)."""
+    return " " not in word and re.search(rf"\b{re.escape(word)}\s+(?!(?:1[0-9]|20)\d\d\b)\d", sentence) is not None

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 # --- numbers (rag/answer/quantities.py) -------------------------------------------------------------
-from .quantities import TWO_WORD_SCALES, _MONTH_NAMES, _NUMBER, _SCALE_OF, _SCALES, _WORD, _WORD_NUMBERS, numbers  # noqa: E402,F401
+from .quantities import TWO_WORD_SCALES, _MONTH_NAMES, _NUMBER, _SCALE_OF, _SCALES, _WORD, _WORD_NUMBERS, labels_a_number, numbers  # noqa: E402,F401
 
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 # the month names of quantities' table (English "may" left out), with Austrian "jänner" and the Russian forms of May
