@@ -285,10 +285,12 @@ def kind_missing(question: Question, judged: list[Judged], language: str = "") -
         return f"kind:{question.kind}"
     if untyped and conditional and not any(kinds.states_condition(j.item.text) for j in closest):
         return "kind:when"  # neither a date nor a condition: «For the persistent change, please edit …» for "When should I run update-grub?"
-    if question.kind == "secret" and judged and not any(j.type_ok == 1 for j in judged if not j.noise):
-        return "kind:secret"  # no retrieved sentence gives a password or code: «Admin password is on the sticker.» names one
-    if question.kind == "secret" and credentials.withheld(question.text, [j.item.text for j in judged if not j.noise]):
-        return "kind:secret"  # the admin password is named, given nowhere: the Wi-Fi password is no answer
+    if question.kind == "secret" and judged:
+        said = [j for j in judged if not j.noise]
+        # no retrieved sentence gives a password or code («Admin password is on the sticker.» names one), or the one asked
+        # for is named and given nowhere (the Wi-Fi password is no answer to the admin password)
+        if not any(j.type_ok == 1 for j in said) or credentials.withheld(question.text, [j.item.text for j in said]):
+            return "kind:secret"
     if question.kind == "person" and judged:
         first = next((j for j in judged if not j.noise), judged[0])
         if PERSON_NAMED and not names_someone(question, first.item):
