@@ -2130,3 +2130,31 @@ def test_a_name_the_first_quote_introduces_must_be_repeated_by_a_quote_from_anot
     assert corroborating(q, [first, context, again]) == [first, again]  # "MAI-1" is a name, not the number 1
     unnamed = _scored_quote("Microsoft is reportedly working on a language model of its own.", "a.txt", 5.0)
     assert corroborating(q, [unnamed, context]) == [unnamed, context]  # no name introduced: nothing to repeat
+
+
+def test_a_phone_question_quotes_the_line_with_the_number_first():
+    """The sentence naming the person is judged best (as in the notes eval), the number stands in the next one: the
+    number's sentence goes first, also as the reranker's single first quote (limit 1); the quotes stay the same. A question
+    of another kind keeps the judged order."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from rag import chunk
+    from rag.answer.evidence import Evidence
+    from rag.answer.extractive import pick
+    from rag.answer.judge import assess
+
+    note = "Mme Aubertin (3e gauche) a un double de nos clés. Portable : 06 39 98 27 41. Jamais là le mercredi.\n"
+    p = Passage(passage_id="voisin#0", source="voisin.fr.md", score=0.85, text=note, language="fr")
+    items = [Evidence(n=1, passage=p, start=a, end=b, score=0.81 - 0.01 * i) for i, (a, b) in enumerate(chunk.sentences(note))]
+    basis = {t: row for t, row in zip(("Mme", "Por", "Jam"), np.eye(3))}
+    vectors = lambda texts: np.array([basis[t[:3]] for t in texts])  # noqa: E731 (distinct sentences, no near-duplicates)
+    for question, kind, first in [("Wie lautet die Handynummer von Frau Aubertin?", "phone", "Portable"), ("Wer hat einen Schlüssel?", "person", "Mme")]:
+        judged = assess(question, "de", [p], items).judged
+        # the selection as measured on the notes: the name's sentence 1.29, the number's 1.06
+        judged = sorted((replace(j, score=1.29 if j.item.text.startswith("Mme") else 1.06 if j.item.text.startswith("Portable") else -2.0) for j in judged), key=lambda j: -j.score)
+        assert judged[0].item.text.startswith("Mme")
+        quotes = pick(judged, vectors, kind=kind)
+        assert quotes[0].item.text.startswith(first) and len(quotes) >= 2, question
+        assert pick(judged, vectors, limit=1, kind=kind) == quotes[:1]

@@ -23,6 +23,8 @@ TYPED_FURTHER = ("amount", "date")
 # an amount question naming a year: a further quote naming only other years is left out (evals/RESULTS.md)
 FURTHER_SAME_YEAR = True
 CROSS_FILE_MARGIN = 2.0  # the same, for a quote from another file than the first (measured 1, 1.5, 2, 3: evals/RESULTS.md)
+# question kinds whose first quote, when it holds no number or code of the asked kind, gives way to a further quote holding one
+TYPED_FIRST = ("phone", "secret")  # not amount: 1-2 first quotes fewer per XQuAD language (evals/RESULTS.md)
 
 
 def pick(judged: list[Judged], vectors: SentenceVectors, limit: int = MAX_QUOTES, slack: float = 0.05, kind: str = "") -> list[Judged]:
@@ -41,8 +43,9 @@ def pick(judged: list[Judged], vectors: SentenceVectors, limit: int = MAX_QUOTES
     if not usable:
         return chosen
     floor = max(j.lifted for j in usable) - slack
-    for j in usable[: limit * 8]:
-        if len(chosen) >= limit:
+    wanted = max(limit, MAX_QUOTES) if kind in TYPED_FIRST else limit
+    for j in usable[: wanted * 8]:
+        if len(chosen) >= wanted:
             break
         margin = QUOTE_MARGIN if not chosen or j.item.passage.source == chosen[0].item.passage.source else CROSS_FILE_MARGIN
         if j.lifted < floor or (chosen and j.score < chosen[0].score - margin):
@@ -56,7 +59,16 @@ def pick(judged: list[Judged], vectors: SentenceVectors, limit: int = MAX_QUOTES
             continue
         chosen.append(j)
         chosen_vecs.append(vec)
-    return chosen
+    return _typed_first(chosen, kind)[:limit]
+
+
+def _typed_first(chosen: list[Judged], kind: str) -> list[Judged]:
+    """The first quote that holds a span of the asked kind goes first when the best one holds none ("Mme Aubertin … a un
+    double de nos clés." then "Portable : 06 39 98 27 41." for her mobile number); the quotes stay the same."""
+    if kind not in TYPED_FIRST or not chosen or chosen[0].type_ok == 1.0:
+        return chosen
+    typed = next((j for j in chosen if j.type_ok == 1.0), None)
+    return chosen if typed is None else [typed, *(j for j in chosen if j is not typed)]
 
 
 # a sentence that adds more of the same to the one before ("Auch Nvidia, MGX und Microsoft haben investiert.")
