@@ -1572,6 +1572,24 @@ def test_for_a_definition_question_a_pointer_or_a_command_line_is_no_quote_and_a
     assert not other["$ sudo systemctl stop postfix"].noise and other["Postfix ist ein Mailserver."].lift == 0.0
 
 
+
+def test_who_is_lifts_the_sentence_that_describes_the_person_by_an_apposition():
+    """"Who is Mustafa Suleyman?" asks for a description: the sentence opening with the name and an apposition gets the
+    definition lift; a sentence naming him further on does not, nor does a term's listing with a comma ("What is …?")."""
+    from rag.answer import defines, judge
+    from rag.answer.evidence import Evidence
+
+    assert defines.asked_term("Who is Mustafa Suleyman?") == ("Mustafa Suleyman", True) and defines.asked_term("Что такое Netfilter?") == ("Netfilter", False)
+    assert defines.asked_term("Who founded OpenAI?") == ("", False)
+    assert defines.defines("Mme Aubertin (3e gauche) a un double de nos clés.", "Mme Aubertin", apposition=True)
+    assert not defines.defines("- netfilter-Module, die Netfilter-Firewall-Funktionalitäten bereitstellen", "Netfilter")  # a term: no apposition
+    text = "„Deshalb haben sie Mustafa Suleyman engagiert. Mustafa Suleyman, der Mitbegründer von Inflection AI, leitet ein Team."
+    p = Passage(passage_id="p#0", source="p.txt", score=0.8, text=text, language="de")
+    items = [Evidence(n=1, passage=p, start=s, end=e, score=0.8) for s, e in [(0, 46), (47, len(text))]]
+    lifts = {j.item.text[:10]: j.lift for j in judge.judge(judge.Question.of("Who is Mustafa Suleyman?"), items)}
+    assert lifts == {"„Deshalb h": 0.0, "Mustafa Su": pytest.approx(judge.DEFINITION_LIFT)}
+
+
 @pytest.mark.parametrize(
     "sentence,sums",
     [

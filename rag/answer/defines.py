@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from .kinds import who_is
 from .signals import Term, Vocabulary
 
 _ARTICLE = r"(?:(?:an?|the|ein|eine|einen|der|die|das|un|une|le|la|les|l['’]|uno|una|il|lo|el|los|las)\s+|l['’])?"
@@ -59,18 +60,30 @@ _SAYS = re.compile(
 _LEADING = re.compile(r"^[\s\-–—•*·>#|„“”\"«»‘’'(\[]*(?:(?:the|a|an|der|die|das|ein|eine|le|la|les|l['’]|un|une|il|lo|uno|una|el|los|las)\s+)?", re.IGNORECASE)
 _WORD = re.compile(r"[^\W_][\w.+-]*")
 REACH = 6  # the term's last word stands among the sentence's first words
+# "Mustafa Suleyman, der Mitbegründer …", "Mme Aubertin (3e gauche) a …": a person followed by an apposition is described
+# too (not a term: "- netfilter-Module, die … bereitstellen" only lists it; evals/RESULTS.md)
+_APPOSITION = re.compile(r"^\s*(?:,\s*\S|\()")
+WHO_IS = True  # "Who is X?" lifts the sentence that describes X, as "What is X?" does (evals/RESULTS.md)
 
 
-def defines(sentence: str, term: str) -> bool:
+def asked_term(question: str) -> tuple[str, bool]:
+    """The term a definition question asks about, or the person a "who is …?" question names (then True)."""
+    term = what_is(question)
+    person = "" if term or not WHO_IS else who_is(question)
+    return (term or person, bool(person))
+
+
+def defines(sentence: str, term: str, apposition: bool = False) -> bool:
     """Whether ``sentence`` opens with ``term`` (a word of it, in any script: "systemd", "PAM", "initramfs-System")
-    and goes on to say what it is or does."""
+    and goes on to say what it is or does (or, for a person, follows it with an apposition)."""
     wanted = [Term(text=w, entity=True) for w in term.split() if len(w) >= 3 or w.isupper()]
     body = sentence[_LEADING.match(sentence).end() :]
     for n, m in enumerate(_WORD.finditer(body)):
         if n >= REACH:
             return False
         vocab = Vocabulary.of(m.group(0))
-        if any(vocab.has(t) or m.group(0).lower().startswith(t.text.lower()) for t in wanted) and _SAYS.match(body[m.end() :]):
+        rest = body[m.end() :]
+        if any(vocab.has(t) or m.group(0).lower().startswith(t.text.lower()) for t in wanted) and (_SAYS.match(rest) or (apposition and _APPOSITION.match(rest))):
             return True
     return False
 

@@ -104,7 +104,7 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
     passage_vocab: dict[str, signals.Vocabulary] = {}
     duration = DURATION_OTHER_TYPE < 1 and question.duration
     how = howto.HowRules.of(question, items) if question.kind in HOW_KINDS else None
-    term = defines.what_is(question.text) if DEFINITION_LIFT and question.kind == "other" else ""  # "Was ist udev?"
+    term, person = defines.asked_term(question.text) if DEFINITION_LIFT and question.kind == "other" else ("", False)  # "Was ist udev?"
     wording = lifts.WordingLifts.of(question, items)  # a default asked for, a name written as code, the option asked about
     out = []
     # an option or how-to question: the chunks of one manual are cut arbitrarily, so its third chunk's item competes with the first's
@@ -133,7 +133,7 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
             # "50 g de sucre" holds an amount, not the span of time "how long" asks for; a sum of money or a share never does
             j.type_ok = 0.0 if all(priced(span) for span in question.candidates(text, it.passage.language)) else DURATION_OTHER_TYPE
         if term:  # "Das udev-System bietet …" says what udev is; "Siehe systemd.device(5)." only points elsewhere: no quote
-            j.lift += DEFINITION_LIFT if defines.defines(text, term) else 0.0
+            j.lift += DEFINITION_LIFT if defines.defines(text, term, apposition=person) else 0.0
             j.noise = j.noise or defines.only_points(text)
         j.lift += wording.lift(it)
         if question.kind == "name" and signals.names_something(text):
