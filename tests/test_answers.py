@@ -2176,3 +2176,29 @@ def test_a_phone_question_quotes_the_line_with_the_number_first():
         quotes = pick(judged, vectors, kind=kind)
         assert quotes[0].item.text.startswith(first) and len(quotes) >= 2, question
         assert pick(judged, vectors, limit=1, kind=kind) == quotes[:1]
+
+
+@pytest.mark.parametrize(
+    "question,second",
+    [
+        ("Wann und wie viel Kaution habe ich für die Wohnung hinterlegt?", "wie viel Kaution habe ich für die Wohnung hinterlegt?"),
+        ("¿Dónde me cambiaron la cámara de la rueda trasera y cuánto pagué?", "cuánto pagué?"),
+        ("A chi devo dare i documenti per le tasse, e entro quando?", "quando?"),
+        ("Когда OpenAI провела раунд финансирования и сколько она привлекла?", "сколько она привлекла?"),
+        ("How much did Microsoft and OpenAI invest?", ""), ("Tom and Jerry", ""),
+    ],
+)
+def test_a_question_asking_two_things_has_a_second_part(question, second):
+    assert kinds.second_part(question) == second
+
+
+def test_a_sentence_answering_both_parts_of_a_two_part_question_is_lifted():
+    from rag.answer.evidence import Evidence
+
+    text = "Régularisation des charges une fois par an, en juin. Dépôt de garantie versé le 1er septembre 2022 : 780 €."
+    p = Passage(passage_id="loyer#0", source="loyer.fr.md", score=0.8, text=text, language="fr")
+    items = [Evidence(n=1, passage=p, start=s, end=e, score=0.8) for s, e in [(0, 52), (53, len(text))]]
+    both = lifts.WordingLifts.of(asked.Question.of("Wann und wie viel Kaution habe ich für die Wohnung hinterlegt?"), items)
+    assert [both.lift(it) for it in items] == [0.0, pytest.approx(lifts.BOTH_PARTS_LIFT)]
+    one = lifts.WordingLifts.of(asked.Question.of("Wann habe ich die Kaution hinterlegt?"), items)
+    assert [one.lift(it) for it in items] == [0.0, 0.0]

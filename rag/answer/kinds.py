@@ -360,3 +360,17 @@ def qualifiers(text: str, sentence: bool = False) -> frozenset[str]:
     if sentence:
         text = _GERMAN_COMPOUND.sub(" ", text)
     return frozenset(name for name, pattern in _QUALIFIERS.items() if pattern.search(text))
+
+
+# a question asking two things ("Wann und wie viel Kaution …?", "¿Dónde … y cuánto pagué?", "A chi …, e entro quando?"): its
+# second part, from the question word after "and" (one word may stand between: "et pendant combien de temps")
+_SECOND_PART = _any(
+    r"(?:,\s*|\s)(?:and|und|et|e|y|и)\s+(?:\w+\s+)?((?:what|which|when|where|who|how|wann|wie|wo|wer|welche\w*|quand|combien|quel\w*|où|qui|"
+    r"quando|quanto|quant[aie]|dove|chi|quale|cu[áa]ndo|cu[áa]nt[oa]s?|d[óo]nde|qui[ée]n|когда|сколько|где|кто)\b.*)"
+)
+
+
+def second_part(question: str) -> str:
+    """The second of two things a question asks, as a question of its own, else ""."""
+    m = _SECOND_PART.search(question)
+    return m.group(1) if m else ""

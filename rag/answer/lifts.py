@@ -2,7 +2,8 @@
 
 - a default, maximum or minimum asked for («The default weight value is 50, and the maximum is 100.»);
 - a function, file or package asked for by name: a sentence naming one written as code that the question does not give;
-- the option a "what does -h do?" question writes: the item documenting it, in the named tool's manual when retrieved.
+- the option a "what does -h do?" question writes: the item documenting it, in the named tool's manual when retrieved;
+- a question asking two things ("Wann und wie viel Kaution …?"): a sentence holding both kinds of answer.
 
 Each was measured on reference manuals, help texts and the tech docs, and XQuAD (evals/RESULTS.md).
 """
@@ -13,11 +14,13 @@ from dataclasses import dataclass
 from . import codenames, options
 from .asked import Question
 from .evidence import Evidence
-from .kinds import qualifiers
+from .kinds import qualifiers, second_part
 
 QUALIFIER_LIFT = 0.08  # a sentence stating the default, maximum or minimum a question asks for, in any language
 CODE_NAME_LIFT = 0.03  # a sentence holding a name shaped as code (ffi_call, /etc/mailname, asn1Coding) the question does not give
 GIVEN_FLAG_LIFT = 0.15  # the item documenting an option a "what does -h do?" question writes
+BOTH_PARTS_LIFT = 0.03  # a sentence answering both parts of a two-part question (evals/RESULTS.md)
+_TYPED_KINDS = ("amount", "date", "person", "place", "phone")
 
 
 @dataclass(frozen=True)
@@ -26,13 +29,17 @@ class WordingLifts:
     code: frozenset[str] | None  # the code names of a question asking for one ("Quelle fonction de libffi …"), else None
     flags: frozenset[str]  # "What does the -h flag of df do?", "Что делает ключ -n у sort?"
     subject: frozenset[str]  # the files of the retrieved passages on the named tool ("head" -> head.1.gz), if any
+    parts: tuple[Question, ...] = ()  # the two parts of a question asking two kinds of thing ("Wann und wie viel …")
 
     @classmethod
     def of(cls, question: Question, items: list[Evidence]) -> "WordingLifts":
         asked = qualifiers(question.text) if QUALIFIER_LIFT else frozenset()
         code = frozenset(codenames.code_names(question.text)) if CODE_NAME_LIFT and codenames.asks_code_name(question.text) else None
         flags = frozenset(options.asks_what_option_does(question.text)) if GIVEN_FLAG_LIFT and not asked else frozenset()
-        return cls(qualifiers=asked, code=code, flags=flags, subject=frozenset(it.passage.source for it in items if it.passage.on_subject))
+        second = Question.of(second_part(question.text)) if BOTH_PARTS_LIFT and second_part(question.text) else None
+        parts = (question, second) if second and second.kind in _TYPED_KINDS and (second.kind, second.unit) != (question.kind, question.unit) else ()
+        subject = frozenset(it.passage.source for it in items if it.passage.on_subject)
+        return cls(qualifiers=asked, code=code, flags=flags, subject=subject, parts=tuple(p for p in parts if p.kind in _TYPED_KINDS))
 
     def lift(self, it: Evidence) -> float:
         """The cosine added to sentence ``it``."""
@@ -44,4 +51,6 @@ class WordingLifts:
             lift += GIVEN_FLAG_LIFT
         if self.code is not None and codenames.names_new_code(text, self.code):
             lift += CODE_NAME_LIFT  # «Function: … ffi_get_struct_offsets (…) ¶ Compute the offset of each element …»
+        if self.parts and all(part.type_match(text, it.passage.language) == 1.0 for part in self.parts):
+            lift += BOTH_PARTS_LIFT  # «Dépôt de garantie versé le 1er septembre 2022 : 780 €» for "Wann und wie viel Kaution …?"
         return lift
