@@ -272,7 +272,7 @@ def test_a_password_question_is_refused_when_no_sentence_gives_one(text, missing
     [
         ("What's the admin password for the router?", ["admin", "router"]), ("Wie lautet das Admin-Passwort vom Router?", ["Admin", "Router"]),
         ("C'est quoi le mot de passe administrateur du routeur ?", ["administrateur"]), ("Какой пароль администратора у роутера?", ["администратора"]),
-        ("Wie war nochmal unser WLAN-Passwort zu Hause?", ["WLAN", "Hause"]), ("Qual è la password dell'amministratore?", ["amministratore"]),
+        ("Wie war nochmal unser WLAN-Passwort zu Hause?", ["WLAN", "Hause"]), ("Qual è la password dell'amministratore?", ["admin"]),
         ("What was the password for guests on our wifi again?", ["guests"]), ("Quel est le code de la porte ?", ["porte"]),
     ],
 )
@@ -289,6 +289,7 @@ def test_a_password_named_but_withheld_is_not_answered_by_another(monkeypatch):
             'Wi-Fi "Larkspur-5G", password maple-otter-4417', 'Guest Wi-Fi "Larkspur-Guest", password visitors-welcome']
     assert credentials.withheld("What's the admin password for the router?", note) == "admin"
     assert credentials.withheld("Какой пароль администратора у роутера?", note) == "администратора"  # across scripts
+    assert credentials.withheld("Qual è la password di amministrazione del router?", note) == "admin"  # Italian's double m
     assert credentials.withheld("What was the password for guests on our wifi again?", note) == ""  # named and given
     assert credentials.withheld("Wie war nochmal unser WLAN-Passwort zu Hause?", note) == ""  # no sentence names a WLAN password
     monkeypatch.setattr(credentials, "QUALIFIED", False)
