@@ -84,12 +84,12 @@ def qualifiers(question: str) -> list[Term]:
     stop = _stop_words() | _NO_QUALIFIER
     before = [w for w in _LETTERS.findall(_NAMES_ONE.sub(" ", m.group(0))) if w.lower() not in stop and not _NAMES_ONE.search(w)]
     after = next((w for w in _LETTERS.findall(re.split(r"[?!.,;:]", question[m.end():])[0])[:4] if w.lower() not in stop), None)
-    return [Term(text=_SPELLED.get(w.lower()[:9], w), entity=False) for w in before + ([after] if after else [])]
+    return [Term(text="admin" if w.lower().startswith(_ITALIAN_ADMIN) else w, entity=False) for w in before + ([after] if after else [])]
 
 
 # Italian spells "admin" with a double m ("la password di amministrazione", "dell'amministratore"): read as the word the
 # notes write ("Admin password is on the sticker.")
-_SPELLED = {"amministr": "admin"}
+_ITALIAN_ADMIN = "amministr"
 
 
 _LETTERS = re.compile(r"[^\W\d_]{3,}")

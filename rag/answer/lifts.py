@@ -29,17 +29,19 @@ class WordingLifts:
     code: frozenset[str] | None  # the code names of a question asking for one ("Quelle fonction de libffi …"), else None
     flags: frozenset[str]  # "What does the -h flag of df do?", "Что делает ключ -n у sort?"
     subject: frozenset[str]  # the files of the retrieved passages on the named tool ("head" -> head.1.gz), if any
-    parts: tuple[Question, ...] = ()  # the two parts of a question asking two kinds of thing ("Wann und wie viel …")
+    parts: tuple[Question, ...] = ()  # the parts of a two-part question that ask a kind of thing ("Wann und wie viel …")
 
     @classmethod
     def of(cls, question: Question, items: list[Evidence]) -> "WordingLifts":
         asked = qualifiers(question.text) if QUALIFIER_LIFT else frozenset()
         code = frozenset(codenames.code_names(question.text)) if CODE_NAME_LIFT and codenames.asks_code_name(question.text) else None
         flags = frozenset(options.asks_what_option_does(question.text)) if GIVEN_FLAG_LIFT and not asked else frozenset()
-        second = Question.of(second_part(question.text)) if BOTH_PARTS_LIFT and second_part(question.text) else None
-        parts = (question, second) if second and second.kind in _TYPED_KINDS and (second.kind, second.unit) != (question.kind, question.unit) else ()
+        clause = second_part(question.text) if BOTH_PARTS_LIFT else ""
+        second = Question.of(clause) if clause else None
+        asks_two = second is not None and second.kind in _TYPED_KINDS and (second.kind, second.unit) != (question.kind, question.unit)
+        parts = tuple(p for p in (question, second) if p.kind in _TYPED_KINDS) if asks_two else ()  # "Para qué …": the second only
         subject = frozenset(it.passage.source for it in items if it.passage.on_subject)
-        return cls(qualifiers=asked, code=code, flags=flags, subject=subject, parts=tuple(p for p in parts if p.kind in _TYPED_KINDS))
+        return cls(qualifiers=asked, code=code, flags=flags, subject=subject, parts=parts)
 
     def lift(self, it: Evidence) -> float:
         """The cosine added to sentence ``it``."""
