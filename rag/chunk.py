@@ -30,7 +30,13 @@ _UNDERLINE = re.compile(r"[ \t]*(?:={3,}|-{3,})[ \t]*(?:\n|$)")
 _LIST_NUMBER = re.compile(r"(?:^|\s)\d{1,3}[.)]$")
 # an initial or a short abbreviation before a name or word ("Nicholas E. Golovin", "z. B.", "St. Johns", "EE. UU.",
 # "А. С. Пушкин", "n. Chr.") does not end a sentence
-_ABBREVIATION = re.compile(r"(?:^|[\s(.'\"«„])(?:[^\W\d_]|St|Dr|Mr|Mrs|Ms|Prof|Nr|Chr|bzw|vgl|ca|Mme|Mlle|Sr|Sra|Dott|Sig|EE|UU)\.$")
+_ABBREVIATION = re.compile(
+    r"(?:^|[\s(.'\"«„])(?:[^\W\d_]|St|Dr|Mr|Mrs|Ms|Prof|Nr|Chr|bzw|vgl|ca|Mme|Mlle|Sr|Sra|Dott|Sig|EE|UU"
+    r"|ул|ауд|корп|просп|пер|Str|Ave|Avda|av|bd|Mio|Mrd)\.$"  # an address's street or room, a sum's unit ("ул. Садовая 31")
+)
+# …and before a number only ("Tel. 030 …", "Fig. 3", "рис. 3.20", "pág. 12"): these also end sentences as words ("небесных тел.")
+_NUMBER_ABBREVIATION = re.compile(r"(?:^|[\s(])(?:тел|Tel|tel|tél|Tél|кв|стр|каб|рис|табл|Abs|No|Vol|Fig|Sec|pp|approx|env|pag|pág|núm)\.$")
+_BEFORE_NUMBER = re.compile(r"\s+[+\d]")
 _HEADING = re.compile(r"\s*(?:#{1,6}\s|.+\n[=-]{3,}\s*$)")
 # a line that names a command-line option: "-a, --all", "  --color[=WHEN]", "-I PATTERN", "+N"
 _OPTION_HEAD = re.compile(r"[ \t]*(?:--?[A-Za-z0-9?][\w?.-]*|\+[A-Za-z0-9])(?=[\s,=\[<|]|$)")
@@ -163,6 +169,22 @@ def _line_breaks(text: str, start: int, end: int) -> list[int]:
     return cuts
 
 
+def _abbreviated(text: str, start: int, end: int) -> bool:
+    """Whether the full stop ending ``text[start:end]`` closes an abbreviation, not a sentence."""
+    before = text[start:end]
+    return bool(_ABBREVIATION.search(before) or (_NUMBER_ABBREVIATION.search(before) and _BEFORE_NUMBER.match(text, end)))
+
+
+TABLE_ROWS = True  # a table row is one unit: its cells are no sentences ("| ауд. 214, ул. Садовая 31 | Марко Беллини |")
+
+
+def _table_row(text: str, pos: int) -> bool:
+    """Whether the line holding ``pos`` is a table row ("| … | … |")."""
+    end = text.find("\n", pos)
+    line = text[text.rfind("\n", 0, pos) + 1 : end if end != -1 else len(text)].strip()
+    return len(line) > 2 and line[0] == "|" and line[-1] == "|"
+
+
 @lru_cache(maxsize=4096)  # a warm question splits the passages earlier questions split
 def sentences(text: str) -> tuple[tuple[int, int], ...]:
     """Sentence spans ``(start, end)`` of ``text``, whitespace trimmed, in order (shared: a tuple)."""
@@ -173,7 +195,7 @@ def sentences(text: str) -> tuple[tuple[int, int], ...]:
         line_start = lambda pos: text.rfind("\n", p_start, pos) + 1  # noqa: E731
         # a list number ("1. Item") or an ordinal ("am 3. Oktober") does not end a sentence
         cuts += [m.end() for m in _SENT_END.finditer(text, p_start, p_end) if not _LIST_NUMBER.search(text[max(line_start(m.start()), m.start() - 5) : m.end()])
-                 and not _ABBREVIATION.search(text[max(p_start, m.start() - 6) : m.end()])]
+                 and not _abbreviated(text, max(p_start, m.start() - 7), m.end()) and not (TABLE_ROWS and _table_row(text, m.start()))]
         cuts = sorted(set(cuts)) + [p_end]
         for s, e in zip(cuts, cuts[1:]):
             t = _trimmed(text, s, e)
@@ -286,7 +308,7 @@ def _block_sizes(text: str, us: list[Span]) -> dict[int, int]:
 
 # The sentence rules' version: sentence vectors are stored by position (``<chunk id>@<i>``), so a change of
 # the rules must not let a chunk keep the vectors of its old sentences. Part of every content hash.
-SENTENCE_RULES = "s5"  # s2: an option or term and its indented description are one unit; s3: initials and abbreviations; s4: wrapped prose; s5: record lines
+SENTENCE_RULES = "s6"  # s2: an option or term and its indented description are one unit; s3: initials and abbreviations; s4: wrapped prose; s5: record lines; s6: table rows, address and reference abbreviations
 
 
 def content_hash(text: str) -> str:

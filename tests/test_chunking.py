@@ -207,11 +207,36 @@ def test_russian_sentences_are_split():
         ("Sie liegt am St. Johns River in Florida. Die Stadt wuchs.", "Sie liegt am St. Johns River in Florida."),
         ("Las patentes se registraron en EE. UU. con 60 Hertz. Otra frase aquí.", "Las patentes se registraron en EE. UU. con 60 Hertz."),
         ("The U.S. Army won the battle. A new era began.", "The U.S. Army won the battle."),
+        ("Занятия: ауд. 214, ул. Садовая, второй этаж. Вход со двора.", "Занятия: ауд. 214, ул. Садовая, второй этаж."),
+        ("Kenya has ratified Convention No. 81 on labour inspection. It did so early.", "Kenya has ratified Convention No. 81 on labour inspection."),
+        ("Der Graph auf рис. 3.20 zeigt es. Das ist alles.", "Der Graph auf рис. 3.20 zeigt es."),
+        ("Sendegebühren von 30 Mio. GBP für die Kanäle. Mehr nicht.", "Sendegebühren von 30 Mio. GBP für die Kanäle."),
     ],
 )
 def test_initials_and_abbreviations_do_not_end_a_sentence(text, first):
     texts = [text[s:e] for s, e in chunking.sentences(text)]
     assert texts[0] == first and len(texts) == 2
+
+
+@pytest.mark.parametrize(
+    "text,first",
+    [
+        # a word spelled like an abbreviation ends its sentence unless a number follows
+        ("Ньютон объединил силу падения с силой орбит небесных тел. Майкл Фарадей пошёл дальше.", "Ньютон объединил силу падения с силой орбит небесных тел."),
+        ("The answer was No. Then he left.", "The answer was No."),
+    ],
+)
+def test_abbreviations_before_a_number_only_end_a_sentence_before_a_word(text, first):
+    texts = [text[s:e] for s, e in chunking.sentences(text)]
+    assert texts[0] == first and len(texts) == 2
+
+
+def test_a_table_row_is_one_unit_whatever_its_cells_hold():
+    text = "| День | Где | Кто |\n|---|---|---|\n| Вторник | ауд. 214, ул. Садовая 31 | Марко Беллини |\n| mbr | Dies ist freie Software. Unterstützt nur MBR. | Neil |\n\nNach der Tabelle. Zwei Sätze."
+    texts = [text[s:e] for s, e in chunking.sentences(text)]
+    assert "| Вторник | ауд. 214, ул. Садовая 31 | Марко Беллини |" in texts
+    assert "| mbr | Dies ist freie Software. Unterstützt nur MBR. | Neil |" in texts
+    assert texts[-2:] == ["Nach der Tabelle.", "Zwei Sätze."]
 
 
 # --- size ---------------------------------------------------------------------------------
