@@ -50,13 +50,13 @@ def print_answer(answer, show_passages: bool, width: int) -> None:
     if answer.llm.startswith("extractive") and answer.citations:
         typer.echo(answer.answer.splitlines()[0])  # the intro; the quotes follow with their locations
         for c in answer.citations:
-            typer.echo(f"[{c.n}] «{_readable(c.quote)}»\n    {c.location}")
+            typer.echo(f"[{c.n}] «{_readable(c.quote)}»\n    {c.location}" + (f"\n    columns: {c.columns}" if c.columns else ""))
     else:
         typer.echo(answer.answer)
         if answer.citations:
             typer.echo("\nSources:")
             for c in answer.citations:
-                typer.echo(f"  [{c.n}] {c.location}: «{_readable(c.quote)}»")
+                typer.echo(f"  [{c.n}] {c.location}: «{_readable(c.quote)}»" + (f" (columns: {c.columns})" if c.columns else ""))
     if answer.confidence:
         typer.echo(f"\nConfidence: {answer.confidence} (answerability {answer.answerability:.2f})")
     if answer.fallback:

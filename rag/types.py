@@ -99,13 +99,17 @@ class Citation:
     passage_id: str
     quote: str
     locator: Locator = NOWHERE  # where the quote itself starts
+    columns: str = ""  # the column names, when the quote is a table's row ("День | Время | Где | Преподаватель")
 
     @property
     def location(self) -> str:
         return self.locator.label(self.source)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"n": self.n, "source": self.source, "passage_id": self.passage_id, "quote": self.quote, **self.locator.to_dict(), "location": self.location}
+        return {
+            "n": self.n, "source": self.source, "passage_id": self.passage_id, "quote": self.quote, **self.locator.to_dict(), "location": self.location,
+            "columns": self.columns,
+        }
 
 
 @dataclass(kw_only=True)

@@ -220,6 +220,32 @@ def test_a_tables_header_row_is_noise():
     assert not table_header(bare, bare.index("| A"), bare.index("\n", bare.index("| A")))
 
 
+def test_a_table_rows_quote_carries_its_column_names():
+    from rag.answer.signals import columns_of
+
+    text = "Orario:\n| Giorno | Ora | Dove |\n| :--- | --- | --- |\n| Martedì | 19:00 | aula 214 |\n| Giovedì | 19:00 | online |\n\nFine."
+    assert columns_of(text, text.index("| Giovedì")) == "Giorno | Ora | Dove"  # from a row below other rows
+    assert columns_of(text, text.index("| Martedì")) == "Giorno | Ora | Dove"
+    assert columns_of(text, text.index("| Giorno")) == ""  # the header itself
+    assert columns_of(text, text.index("Fine")) == "" and columns_of(text, 0) == ""  # prose
+    cut = text[text.index("| Martedì") :]  # a passage that starts inside the table: its header is elsewhere
+    assert columns_of(cut, cut.index("| Giovedì")) == ""
+    bare = "Tabella 7.5.\n\n| pacchetto | popcon | descrizione |\n| libfreetype6 | V:527 | FreeType |\n| fontconfig | V:409 | fc-* |\n"
+    assert columns_of(bare, bare.index("| fontconfig")) == "pacchetto | popcon | descrizione"  # a header without the rule line
+
+
+def test_a_citation_of_a_table_row_carries_its_column_names():
+    from rag.answer.evidence import Evidence
+    from rag.types import Locator, Passage
+
+    text = "# Kurs\n\n| Tag | Raum | Lehrer |\n|---|---|---|\n| Dienstag | 214 | Marco Bellini |\n"
+    passage = Passage(passage_id="k.md#0-80", source="k.md", text=text, score=0.9, language="de", locator=Locator(line=1))
+    start = text.index("| Dienstag")
+    citation = Evidence(passage=passage, n=1, start=start, end=text.index("\n", start), score=0.9).cite(1)
+    assert citation.columns == "Tag | Raum | Lehrer" and citation.to_dict()["columns"] == "Tag | Raum | Lehrer"
+    assert citation.locator.line == 5
+
+
 @pytest.mark.parametrize(
     "question,secret",
     [

@@ -78,7 +78,7 @@ def test_ask_json(runner, cli_env, monkeypatch, retrieval):
     assert data["citations"], "a supported answer cites its sources"
     by_id = {p["passage_id"]: p for p in passages}
     for i, c in enumerate(data["citations"], 1):
-        assert set(c) == {"n", "source", "passage_id", "quote", "page", "section", "line", "location"}
+        assert set(c) == {"n", "source", "passage_id", "quote", "page", "section", "line", "location", "columns"}
         assert c["n"] == i
         assert c["passage_id"] in by_id
         assert c["source"] == by_id[c["passage_id"]]["source"]

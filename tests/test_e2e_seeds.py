@@ -76,7 +76,7 @@ def test_json_output_schema(seeds_pipeline, monkeypatch):
     assert isinstance(data["abstained"], bool) and data["language"] == "en"
     assert data["embedder"] == "e5-small" and data["llm"] == "extractive"
     assert data["citations"] and all({"n", "source", "passage_id", "quote"} <= set(c) for c in data["citations"])
-    assert all(set(c) == {"n", "source", "passage_id", "quote", "page", "section", "line", "location"} for c in data["citations"])
+    assert all(set(c) == {"n", "source", "passage_id", "quote", "page", "section", "line", "location", "columns"} for c in data["citations"])
     assert all(c["location"].startswith(c["source"] + ":") and c["line"] >= 1 for c in data["citations"])
     assert all({"passage_id", "source", "score", "text", "language", "page", "section", "line"} <= set(p) for p in data["passages"])
     assert data["confidence"] in ("high", "medium", "low") and 0.0 <= data["answerability"] <= 1.0

@@ -17,6 +17,7 @@ from .. import chunk
 from ..embed import Embedder
 from ..load.text import heading_marks, starts_in_code
 from ..types import Citation, Locator, Passage
+from . import signals
 
 MIN_SENTENCE_CHARS = 25
 # a shorter sentence still counts when it holds a figure: a note's "Cuire 40 minutes." (evals/RESULTS.md)
@@ -63,7 +64,10 @@ class Evidence:
         where = self.passage.locator
         line = where.line + self.passage.text.count("\n", 0, self.start) if where.line is not None else None
         located = Locator(page=where.page, section=self.section, line=line)
-        return Citation(n=n, source=self.passage.source, passage_id=self.passage.passage_id, quote=self.text, locator=located)
+        return Citation(
+            n=n, source=self.passage.source, passage_id=self.passage.passage_id, quote=self.text, locator=located,
+            columns=signals.columns_of(self.passage.text, self.start),
+        )
 
 
 def section_at(text: str, offset: int, section: str | None) -> str | None:
