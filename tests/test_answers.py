@@ -221,7 +221,7 @@ def test_a_tables_header_row_is_noise():
 
 
 def test_a_table_rows_quote_carries_its_column_names():
-    from rag.answer.signals import columns_of
+    from rag.answer.evidence import columns_of
 
     text = "Orario:\n| Giorno | Ora | Dove |\n| :--- | --- | --- |\n| Martedì | 19:00 | aula 214 |\n| Giovedì | 19:00 | online |\n\nFine."
     assert columns_of(text, text.index("| Giovedì")) == "Giorno | Ora | Dove"  # from a row below other rows
@@ -377,6 +377,51 @@ def test_a_phone_question_wants_a_phone_number_on_the_named_contacts_line():
     assert assess("Quel est le numéro de portable de Mme Aubertin ?", "fr", [p], items).missing == ""
     assert assess("Qual è il numero di cellulare di M. Diallo?", "it", [p], items).missing == "bound:phone:Diallo"  # another's line
     assert assess("What's the phone number of the dentist?", "en", [p], items[2:]).missing == "kind:phone"  # no number at all
+
+
+def test_a_number_from_another_document_than_the_one_about_the_question_is_no_answer():
+    from rag import chunk
+    from rag.answer.evidence import Evidence
+    from rag.answer.judge import assess
+
+    arzt = Passage(passage_id="arzt#0", source="arzt.de.md", score=0.86, text="Zahnarzt Dr. Kowalczyk, Schillerstraße 12: Kontrolle am 9. April.", language="de")
+    voisin = Passage(passage_id="voisin#0", source="voisin.fr.md", score=0.83, text="Mme Aubertin a nos clés. Portable : 06 39 98 27 41.", language="fr")
+
+    def items(*passages, best=None):
+        out = [Evidence(n=n, passage=p, start=a, end=b, score=0.8) for n, p in enumerate(passages, 1) for a, b in chunk.sentences(p.text)]
+        for it in out:  # the number's sentence judged best, as the selection does for a phone question
+            it.score += 0.05 * (best is not None and best in it.text)
+        return out
+
+    # the note about the dentist, ranked first, gives no number; the neighbour's number is no answer
+    found = assess("What's the dentist's phone number?", "en", [arzt, voisin], items(arzt, voisin, best="Portable"))
+    assert found.missing == "aside:phone"
+    from rag.answer import prompts
+
+    assert prompts.reason(found.missing) == "no phone in the document the question is about"
+    assert prompts.explain(found.missing, "de").startswith("Das Dokument, um das es in der Frage geht, nennt es nicht")
+    # the same number asked of the note ranked first is an answer
+    assert assess("Quel est le numéro de portable de Mme Aubertin ?", "fr", [voisin, arzt], items(voisin, arzt, best="Portable")).missing == ""
+    # a date from the note ranked first: that note gives one, the rule does not apply
+    assert assess("When is the dentist's appointment?", "en", [arzt, voisin], items(arzt, voisin)).missing == ""
+
+
+@pytest.mark.parametrize(
+    "question,unit",
+    [
+        ("¿Qué día de la semana no está nunca la vecina?", "weekday"), ("On which weekday is the gym closed?", "weekday"),
+        ("An welchem Wochentag ist Markt?", "weekday"), ("В какой день недели закрыт зал?", "weekday"),
+        ("Quel jour de la semaine passe le plombier ?", "weekday"), ("In che giorno della settimana è chiuso?", "weekday"),
+        ("What day is the exam?", ""), ("Wann ist der Markt?", ""),
+    ],
+)
+def test_a_weekday_question_is_answered_by_a_day_of_the_week(question, unit):
+    q = asked.Question.of(question)
+    assert (q.kind, q.unit) == ("date", unit)
+    if unit:
+        assert q.candidates("Portable : 06 39 98 27 41. Jamais là le mercredi.", "fr") == ["mercredi"]
+        assert q.candidates("Зал закрыт по средам и в воскресенье, средний чек 500 ₽.", "ru") == ["средам", "воскресенье"]
+        assert q.candidates("Kontrolle am 9. April 2025.", "de") == []  # a date is not a day of the week
 
 
 def test_a_short_sentence_is_evidence_only_with_a_figure():

@@ -1,10 +1,7 @@
-"""Where a sentence holds something of the kind a question asks for (:mod:`rag.answer.kinds` reads the kind).
-
-:func:`candidates` finds the spans of that kind in a sentence that the question does not already
-give: the answer a quote could lead with, and the test of whether the evidence holds an answer at
-all. A year is not an amount, "GPT-4" holds no count, and "500 Milliarden" answers "how much
-money" only because a scale or currency comes with it.
-"""
+"""Where a sentence holds something of the kind a question asks for (:mod:`rag.answer.kinds` reads the kind): :func:`candidates`
+finds the spans of that kind the question does not already give, the answer a quote could lead with and the test of whether the
+evidence holds an answer at all. A year is not an amount, "GPT-4" holds no count, and "500 Milliarden" answers "how much money"
+only because a scale or currency comes with it."""
 from __future__ import annotations
 
 import math
@@ -15,6 +12,7 @@ from functools import lru_cache
 from . import credentials
 from .kinds import asks_duration, kind_of
 from .options import _FLAG, _ORDINAL, _named_tools, _options, commands
+from .quantities import WEEKDAY
 from .signals import MONEY_AFTER, _AMOUNT, _DATE, _NAME, _SCALE_OF, _WORD, _WORD_NUMBERS, _YEAR, Term, Vocabulary, _stop_words, causal, gives_duration, key_terms, labels_a_number, numbers, points_back, script
 
 # --- what a sentence holds -------------------------------------------------------------------------
@@ -186,6 +184,8 @@ def candidates(kind: str, unit: str, sentence: str, question: Vocabulary, asked:
     (``asked``: its numbers), in order."""
     if kind == "amount":
         return _amounts(sentence, unit, question, asked)
+    if kind == "date" and unit == "weekday":  # "Quel jour de la semaine …?": «Jamais là le mercredi»
+        return [m.group(0) for m in WEEKDAY.finditer(sentence)]
     if kind == "date":
         out = []
         for m in (_CLOCK.finditer(sentence) if unit == "time" else _dates(sentence)):  # "what time": a time of day only

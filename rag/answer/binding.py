@@ -80,3 +80,21 @@ def passages_text(judged: list) -> str:
 def has(name: str, text: str) -> bool:
     """``text`` holds ``name`` as a word."""
     return signals.word_pattern((name,)).search(text) is not None
+
+
+# A typed question whose top-ranked document (the one most about it) gives nothing of the asked kind, and whose best
+# sentence comes from another document, is not answered: "What's the dentist's phone number?" ranks the note on the
+# dentist first (no number in it), and the number found is the neighbour's (measured on the notes, seeds, tech docs, help
+# texts, manuals and XQuAD: evals/RESULTS.md)
+ASIDE = True
+ASIDE_KINDS = ("amount", "date", "phone", "secret")
+
+
+def aside(judged: list) -> bool:
+    """Of judged sentences (:class:`rag.answer.judge.Judged`, best first): whether the best sentence (by selection score, without noise) comes from another document than the top-ranked one,
+    and that document's sentences hold nothing of the asked kind."""
+    said = [j for j in judged if not j.noise]
+    if not said:
+        return False
+    top = min(judged, key=lambda j: j.item.retrieval_rank).item.passage.source
+    return said[0].item.passage.source != top and not any(j.type_ok == 1 for j in said if j.item.passage.source == top)

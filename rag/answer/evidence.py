@@ -66,8 +66,27 @@ class Evidence:
         located = Locator(page=where.page, section=self.section, line=line)
         return Citation(
             n=n, source=self.passage.source, passage_id=self.passage.passage_id, quote=self.text, locator=located,
-            columns=signals.columns_of(self.passage.text, self.start),
+            columns=columns_of(self.passage.text, self.start),
         )
+
+
+def columns_of(text: str, start: int) -> str:
+    """The header row (see :func:`rag.answer.signals.table_header`) of the Markdown table whose row starts at ``start`` ("День | Время | Где |
+    Преподаватель" for "| Вторник | 19:00–20:30 | … | Марко Беллини |"), cells joined by " | "; "" for a sentence outside a
+    table, the header itself, or a table whose header is not in ``text``."""
+    row_end = text.find("\n", start)
+    if not text[start : row_end if row_end >= 0 else len(text)].strip().startswith("|"):
+        return ""
+    first = line = text.rfind("\n", 0, start) + 1  # the table's first line: up through the lines opening with "|"
+    while line > 0:
+        line = text.rfind("\n", 0, line - 1) + 1
+        if not text[line:first].strip().startswith("|"):
+            break
+        first = line
+    first_end = text.find("\n", first)
+    if first >= start - 1 or first_end < 0 or not signals.table_header(text, first, first_end):
+        return ""
+    return " | ".join(cell.strip() for cell in text[first:first_end].strip().strip("|").split("|"))
 
 
 def section_at(text: str, offset: int, section: str | None) -> str | None:

@@ -2,7 +2,7 @@
 
 ``kind`` is reason, date, amount, person, place, name (what something is called), option (a command-line option),
 command, phone (a phone number), secret (a password, PIN, code or combination) or other; an amount also has a ``unit``: money, percent, count, port (a network port) or any, and a date the
-unit "time" when a time of day is asked ("what time", "à quelle heure"). Both come from the question's wording in
+unit "time" when a time of day is asked ("what time", "à quelle heure"), "weekday" for a day of the week. Both come from the question's wording in
 English, German, Russian, French, Italian and Spanish: its question word ("how much", "сколько", "combien") or, for
 "what is the …" questions, the noun it asks about ("the salary", "das Gehalt", "la date", "la città").
 """
@@ -35,6 +35,11 @@ _DATE_Q = _any(
 _TIME_Q = _any(  # a time of day
     r"\bwhat time\b(?!\s*(?:fram|period|span|zone|scale|line))", r"\bum wie ?viel uhr", r"\bà quelle heure", r"\ba che ora", r"\ba qu[ée] hora", r"\bво сколько\b(?! раз)",
     r"\bв котором часу", r"\bна какое время\b", r"\bк какому времени\b",
+)
+_WEEKDAY_Q = _any(  # a day of the week, from the question word on
+    r"\b(?:what|which) day of the week\b", r"\b(?:on )?(?:what|which) weekday", r"(?:\b(?:an |am )?welche[mnrs]?\s+)?\bwochentag",
+    r"(?:\bquel\s+)?\bjour de la semaine\b", r"(?:\b(?:in )?(?:che|quale)\s+)?\bgiorno della settimana\b",
+    r"(?:\b(?:qu[ée]|cu[áa]l)\s+)?\bd[íi]a de la semana\b", r"(?:\b(?:в |по )?как(?:ой|ие|им)\s+)?\b(?:день|дни|дням) недели\b",
 )
 # a phone number: "phone number", "Telefonnummer", "Handynummer", "numéro de téléphone", "numero di cellulare", "номер телефона"
 _PHONE_Q = _any(  # the number, not the device: "Who invented the telephone?" asks for a person
@@ -198,7 +203,7 @@ _HARBOUR = _any(
     r"\b(?:ships?|boats?|sail\w*|harbou?rs?|sea|fleet|navy|naval|vessels?|cargo|ferr(?:y|ies)|schiff\w*|hafen|häfen|flotte|marine|navires?|bateaux?|"
     r"mer|flotte|nav[ei]|barc[ahe]\w*|mare|flott[ae]|barcos?|buques?|mar|flota|zarp\w*)\b", r"корабл\w*", r"судн\w*", r"флот\w*", r"мор[еяюс]\w*",
 )
-_TYPED = ((_OPTION_Q, "option", ""), (_PORT_Q, "amount", "port"), (_TIME_Q, "date", "time"), (_DATE_Q, "date", ""), (_PERCENT_Q, "amount", "percent"), (_MONEY_Q, "amount", "money"), (_COUNT_Q, "amount", "count"),
+_TYPED = ((_OPTION_Q, "option", ""), (_PORT_Q, "amount", "port"), (_TIME_Q, "date", "time"), (_WEEKDAY_Q, "date", "weekday"), (_DATE_Q, "date", ""), (_PERCENT_Q, "amount", "percent"), (_MONEY_Q, "amount", "money"), (_COUNT_Q, "amount", "count"),
           (_AMOUNT_Q, "amount", "any"), (_PERSON_Q, "person", ""), (_PLACE_Q, "place", ""))
 _NOUNS = ((_PERCENT_NOUN, "amount", "percent"), (_MONEY_NOUN, "amount", "money"), (_COUNT_NOUN, "amount", "count"), (_DATE_NOUN, "date", ""),
           (_PLACE_NOUN, "place", ""), (_PERSON_NOUN, "person", "")) + (((_ORG_NOUN, "name", ""),) if ORG_NAMES else ())

@@ -119,6 +119,16 @@ OTHER_TOOL = {
 }
 
 
+ASIDE = {
+    "en": "The document the question is about does not give it; what the other documents give is about something else.",
+    "de": "Das Dokument, um das es in der Frage geht, nennt es nicht; was die anderen Dokumente nennen, betrifft etwas anderes.",
+    "fr": "Le document dont parle la question ne le donne pas ; ce que donnent les autres documents concerne autre chose.",
+    "it": "Il documento di cui tratta la domanda non lo indica; ciò che indicano gli altri documenti riguarda altro.",
+    "ru": "В документе, о котором вопрос, этого нет; то, что есть в других документах, относится к другому.",
+    "es": "El documento del que trata la pregunta no lo indica; lo que indican los demás documentos se refiere a otra cosa.",
+}
+
+
 def explain(missing: str, code: str) -> str:
     """The localized sentence for a rule's finding ("names:xrandr" / "kind:amount"), or ""."""
     what, _, detail = missing.partition(":")
@@ -144,6 +154,8 @@ def explain(missing: str, code: str) -> str:
         return localized(NO_KIND["person"], code)
     if what == "object":  # sums, but each for something else than the question names ("24 € for a chain", asked for a service)
         return localized(NO_KIND["amount"], code)
+    if what == "aside":  # the document about the question gives none; another document's is about something else
+        return localized(ASIDE, code)
     return ""
 
 
@@ -170,6 +182,8 @@ def reason(missing: str) -> str:
         return f"no figure for the asked {LABELS.get(detail, detail)} in the evidence"
     if what == "object":
         return "no sum for the asked thing in the evidence"
+    if what == "aside":
+        return f"no {KIND_LABELS.get(detail, detail)} in the document the question is about"
     if what == "role":
         role, _, names = detail.partition(":")
         return f"no {role} of {names} in the evidence" if names else f"no {role} in the evidence"

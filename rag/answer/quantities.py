@@ -105,3 +105,12 @@ def labels_a_number(word: str, sentence: str) -> bool:
     """A single word written right before a number in ``sentence`` labels it («Haustür, Code 5820», "room 12"); not before
     a year («obwohl Edison 1915 eine … Nominierung erhielt»)."""
     return " " not in word and re.search(rf"\b{re.escape(word)}\s+(?!(?:1[0-9]|20)\d\d\b)\d", sentence) is not None
+
+
+# a day of the week, in the six languages ("mercredi", "по средам"): the answer to a weekday question
+WEEKDAY = re.compile(
+    r"\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?|(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonnabend|sonntag)s?|lundi|mardi|mercredi|jeudi|"
+    r"vendredi|samedi|dimanche|luned[iì]|marted[iì]|mercoled[iì]|gioved[iì]|venerd[iì]|sabato|domenica|lunes|martes|mi[ée]rcoles|jueves|viernes|s[áa]bados?|"
+    r"domingos?|понедельник\w*|вторник\w*|сред(?:а|у|ы|ам|е)|четверг\w*|пятниц\w*|суббот\w*|воскресень\w*)\b",
+    re.IGNORECASE,
+)

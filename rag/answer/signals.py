@@ -315,25 +315,6 @@ def table_header(text: str, start: int, end: int) -> bool:
     return not before.startswith("|") and after.startswith("|") and not any(c.isdigit() for c in row) and any(c.isdigit() for c in after)
 
 
-def columns_of(text: str, start: int) -> str:
-    """The header row (see :func:`table_header`) of the Markdown table whose row starts at ``start`` ("День | Время | Где |
-    Преподаватель" for "| Вторник | 19:00–20:30 | … | Марко Беллини |"), cells joined by " | "; "" for a sentence outside a
-    table, the header itself, or a table whose header is not in ``text``."""
-    row_end = text.find("\n", start)
-    if not text[start : row_end if row_end >= 0 else len(text)].strip().startswith("|"):
-        return ""
-    first = line = text.rfind("\n", 0, start) + 1  # the table's first line: up through the lines opening with "|"
-    while line > 0:
-        line = text.rfind("\n", 0, line - 1) + 1
-        if not text[line:first].strip().startswith("|"):
-            break
-        first = line
-    first_end = text.find("\n", first)
-    if first >= start - 1 or first_end < 0 or not table_header(text, first, first_end):
-        return ""
-    return " | ".join(cell.strip() for cell in text[first:first_end].strip().strip("|").split("|"))
-
-
 _USAGE = re.compile(r"[\[\]<>|$=]|--|\.\.\.|…")  # what a usage line holds and a heading does not ("[OPTION]...", "<file>")
 HEADINGS_OF_CONTEXT = True  # measured on HTML and PDF manuals, the tech docs, help texts, notes and the seeds (evals/RESULTS.md)
 
