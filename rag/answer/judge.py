@@ -283,8 +283,6 @@ def kind_missing(question: Question, judged: list[Judged], language: str = "") -
     untyped = bool(judged) and max(j.type_ok for j in closest) == 0  # nothing of the asked kind in the closest sentences
     if untyped and exact:
         return f"kind:{question.kind}"
-    if binding.ASIDE and question.kind in binding.ASIDE_KINDS and not conditional and binding.aside(judged):
-        return f"aside:{question.kind}"
     if untyped and conditional and not any(kinds.states_condition(j.item.text) for j in closest):
         return "kind:when"  # neither a date nor a condition: «For the persistent change, please edit …» for "When should I run update-grub?"
     if question.kind == "secret" and judged:
@@ -317,7 +315,8 @@ def kind_missing(question: Question, judged: list[Judged], language: str = "") -
     if joint:
         return f"joint:{joint}"
     year = attributes.other_year(question.text, figures) if question.kind == "amount" else ""
-    return f"year:{year}" if year else ""
+    aside = binding.ASIDE and question.kind in binding.ASIDE_KINDS and not conditional and binding.aside(judged)  # last: the rules above say more
+    return f"year:{year}" if year else f"aside:{question.kind}" if aside else ""
 
 
 CONDITION_WHEN = True  # "When is a trigger processed?" may be answered by a condition: no refusal for want of a date
