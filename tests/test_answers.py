@@ -412,7 +412,7 @@ def test_a_number_from_another_document_than_the_one_about_the_question_is_no_an
         ("¿Qué día de la semana no está nunca la vecina?", "weekday"), ("On which weekday is the gym closed?", "weekday"),
         ("An welchem Wochentag ist Markt?", "weekday"), ("В какой день недели закрыт зал?", "weekday"),
         ("Quel jour de la semaine passe le plombier ?", "weekday"), ("In che giorno della settimana è chiuso?", "weekday"),
-        ("What day is the exam?", ""), ("Wann ist der Markt?", ""),
+        ("When is the exam?", ""), ("Wann ist der Markt?", ""),
     ],
 )
 def test_a_weekday_question_is_answered_by_a_day_of_the_week(question, unit):
@@ -422,6 +422,27 @@ def test_a_weekday_question_is_answered_by_a_day_of_the_week(question, unit):
         assert q.candidates("Portable : 06 39 98 27 41. Jamais là le mercredi.", "fr") == ["mercredi"]
         assert q.candidates("Зал закрыт по средам и в воскресенье, средний чек 500 ₽.", "ru") == ["средам", "воскресенье"]
         assert q.candidates("Kontrolle am 9. April 2025.", "de") == []  # a date is not a day of the week
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Quel jour la voisine n'est-elle jamais là ?", "On which day do I leave the key?", "An welchem Tag ist Markt?", "В какой день проходит клуб?",
+     "In che giorno passa il tecnico?", "¿Qué día llega el paquete?"],
+)
+def test_a_which_day_question_takes_a_date_or_else_a_weekday(question):
+    q = asked.Question.of(question)
+    assert (q.kind, q.unit) == ("date", "day")
+    assert q.candidates("Jamais là le mercredi (elle garde ses petits-enfants).", "fr") == ["mercredi"]
+    assert q.candidates("Unterzeichnet am 3. März 1990, einem Montag.", "de") == ["3. März 1990"]  # a date first
+    assert q.candidates("| Суббота | 11:00–12:00 | разговорный клуб |", "ru") == ["Суббота"]  # a time of day is no day
+
+
+def test_when_takes_no_weekday_and_italian_mai_is_no_month():
+    q = asked.Question.of("C'est quand l'anniversaire de tante Bruna ?")
+    assert (q.kind, q.unit) == ("date", "")
+    assert q.candidates("Le lascio la chiave il venerdì.", "it") == []  # "when" is not answered by a weekday alone
+    assert q.candidates("Basilico: tutti i giorni d'estate, mai sulle foglie", "it") == []  # "mai": never
+    assert q.candidates("Rendez-vous en mai.", "fr") == ["mai"] and q.candidates("Termin im Mai.", "de") == ["Mai"]
 
 
 def test_a_short_sentence_is_evidence_only_with_a_figure():

@@ -12,7 +12,7 @@ from functools import lru_cache
 from . import credentials
 from .kinds import asks_duration, kind_of
 from .options import _FLAG, _ORDINAL, _named_tools, _options, commands
-from .quantities import WEEKDAY
+from .quantities import NOT_MONTHS, WEEKDAY, WEEKDAYS_WHEN
 from .signals import MONEY_AFTER, _AMOUNT, _DATE, _NAME, _SCALE_OF, _WORD, _WORD_NUMBERS, _YEAR, Term, Vocabulary, _stop_words, causal, gives_duration, key_terms, labels_a_number, numbers, points_back, script
 
 # --- what a sentence holds -------------------------------------------------------------------------
@@ -47,13 +47,13 @@ _CLOCK = re.compile(
 )
 
 
-def _dates(sentence: str) -> list[re.Match]:
-    """Dates and year-like numbers (any era: 1186, 1970ern), but not amounts ("500 Milliarden") and not a
-    name that spells a month ("MAI-1" is no "mai")."""
+def _dates(sentence: str, language: str = "", weekdays: bool = False) -> list[re.Match]:
+    """Dates and year-like numbers (any era: 1186, 1970ern), but not amounts ("500 Milliarden"), not a name that spells a
+    month ("MAI-1" is no "mai") and not a word of the sentence's ``language`` that does (Italian "mai", never)."""
     digits = list(_DIGIT_DATE.finditer(sentence)) if DIGIT_DATES else []  # the whole "2024-03-12", not its year alone
-    found = digits + [m for m in _DATE.finditer(sentence) if not _MONTH_AS_NAME.match(m.group(0)) and not any(d.start() <= m.start() < d.end() for d in digits)]
-    if not found:  # a time of day answers "when" where the sentence gives no date ("Abreise bis 10 Uhr")
-        found = list(_CLOCK.finditer(sentence))
+    found = digits + [m for m in _DATE.finditer(sentence) if not _MONTH_AS_NAME.match(m.group(0)) and m.group(0).lower() not in NOT_MONTHS.get(language, ()) and not any(d.start() <= m.start() < d.end() for d in digits)]
+    if not found:  # a time of day answers "when", a weekday "which day", where the sentence gives no date ("Abreise bis 10 Uhr", "le mercredi")
+        found = list((WEEKDAY if weekdays else _CLOCK).finditer(sentence))
     taken = [range(m.start(), m.end()) for m in found]
     for m in _YEARISH.finditer(sentence):
         after = sentence[m.end() : m.end() + 14].lower().split()
@@ -188,7 +188,7 @@ def candidates(kind: str, unit: str, sentence: str, question: Vocabulary, asked:
         return [m.group(0) for m in WEEKDAY.finditer(sentence)]
     if kind == "date":
         out = []
-        for m in (_CLOCK.finditer(sentence) if unit == "time" else _dates(sentence)):  # "what time": a time of day only
+        for m in (_CLOCK.finditer(sentence) if unit == "time" else _dates(sentence, language, WEEKDAYS_WHEN and unit == "day")):  # "what time": a time of day only
             span = m.group(0).strip(" .,;:")
             years = [float(y) for y in _YEAR.findall(span)]
             if years and set(years) <= asked and len(span) <= 4:

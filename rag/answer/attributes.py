@@ -75,12 +75,12 @@ ATTRIBUTES: dict[str, tuple[tuple[str, ...], ...]] = {
     "temperature": (("amount:any", "amount:count"), (
         "temperat", "degree", "grad", "градус", "температур", "degré", "gradi$", "grado$", "grados$", "°c", "°f", "° c", "° f",
     )),
-    "founded": (("date:",), (
+    "founded": (("date:", "date:day"), (
         "founde", "foundin", "foundation", "gründ", "основа", "fond", "fondat", "fondation", "fondazion", "fund", "fundaci", "fundad",
     ), (  # only in a sentence: "established" is asked of committees and treaties as often as of firms
         "establish", "errichte", "создан", "учрежд", "créé", "établi", "istitu", "establecid",
     )),
-    "office": (("date:",), (  # asked only with a verb of taking the office (``_TAKES_OFFICE``): "When did Nadella become CEO?"
+    "office": (("date:", "date:day"), (  # asked only with a verb of taking the office (``_TAKES_OFFICE``): "When did Nadella become CEO?"
         "ceo", "cto", "cfo", "pdg", "chief exec", "geschäftsführ", "vorstandschef", "vorstandsvorsitz", "president", "präsident", "président",
         "президент", "директор", "гендиректор", "руководител", "председател", "amministratore delegato", "director ejecutivo",
         "consejero delegado", "chairman", "vorsitz", "dirigeant", "dirigente", "presidente",

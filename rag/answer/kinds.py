@@ -2,7 +2,7 @@
 
 ``kind`` is reason, date, amount, person, place, name (what something is called), option (a command-line option),
 command, phone (a phone number), secret (a password, PIN, code or combination) or other; an amount also has a ``unit``: money, percent, count, port (a network port) or any, and a date the
-unit "time" when a time of day is asked ("what time", "à quelle heure"), "weekday" for a day of the week. Both come from the question's wording in
+unit "time" when a time of day is asked ("what time", "à quelle heure"), "weekday" for a day of the week, "day" for a day (a date, or a weekday where no date is given). Both come from the question's wording in
 English, German, Russian, French, Italian and Spanish: its question word ("how much", "сколько", "combien") or, for
 "what is the …" questions, the noun it asks about ("the salary", "das Gehalt", "la date", "la città").
 """
@@ -27,10 +27,15 @@ _REASON = _any(
     r"\bper quale (?:motivo|ragione)", r"\bpor qu[ée]\b",
 )
 _DATE_Q = _any(
-    r"\bwhen\b", r"\bbis wann\b", r"\bab wann\b", r"\b(?:in |on )?(?:what|which) (?:exact )?(?:year|date|day|month)\b", r"\bwann\b", r"\bin welchem jahr", r"\bseit wann",
-    r"\ban welchem (?:tag|datum)", r"\bin welchem monat", r"\bкогда\b", r"\bв каком году", r"\bкакого числа", r"\bв какой день", r"\bquand\b",
-    r"\ben quelle année", r"\bà quelle date", r"\bquel jour", r"\bquando\b", r"\bin che anno", r"\bin quale anno", r"\bin che giorno",
+    r"\bwhen\b", r"\bbis wann\b", r"\bab wann\b", r"\b(?:in |on )?(?:what|which) (?:exact )?(?:year|date|month)\b", r"\bwann\b", r"\bin welchem jahr", r"\bseit wann",
+    r"\ban welchem datum", r"\bin welchem monat", r"\bкогда\b", r"\bв каком году", r"\bкакого числа", r"\bquand\b",
+    r"\ben quelle année", r"\bà quelle date", r"\bquando\b", r"\bin che anno", r"\bin quale anno",
     r"\bcu[áa]ndo\b", r"\ben qu[ée] a[ñn]o", r"\ben qu[ée] fecha",
+)
+# a day: a date, or a day of the week where none is given ("Quel jour la voisine n'est-elle jamais là ?": «le mercredi»)
+_DAY_Q = _any(
+    r"\b(?:on )?(?:what|which) (?:exact )?day\b(?! of the week)", r"\ban welchem tag\b", r"\bв какой день\b(?! недели)", r"\bquel jour\b(?! de la semaine)",
+    r"\b(?:in )?che giorno\b(?! della settimana)", r"\bqu[ée] d[íi]a\b(?! de la semana)",
 )
 _TIME_Q = _any(  # a time of day
     r"\bwhat time\b(?!\s*(?:fram|period|span|zone|scale|line))", r"\bum wie ?viel uhr", r"\bà quelle heure", r"\ba che ora", r"\ba qu[ée] hora", r"\bво сколько\b(?! раз)",
@@ -203,7 +208,7 @@ _HARBOUR = _any(
     r"\b(?:ships?|boats?|sail\w*|harbou?rs?|sea|fleet|navy|naval|vessels?|cargo|ferr(?:y|ies)|schiff\w*|hafen|häfen|flotte|marine|navires?|bateaux?|"
     r"mer|flotte|nav[ei]|barc[ahe]\w*|mare|flott[ae]|barcos?|buques?|mar|flota|zarp\w*)\b", r"корабл\w*", r"судн\w*", r"флот\w*", r"мор[еяюс]\w*",
 )
-_TYPED = ((_OPTION_Q, "option", ""), (_PORT_Q, "amount", "port"), (_TIME_Q, "date", "time"), (_WEEKDAY_Q, "date", "weekday"), (_DATE_Q, "date", ""), (_PERCENT_Q, "amount", "percent"), (_MONEY_Q, "amount", "money"), (_COUNT_Q, "amount", "count"),
+_TYPED = ((_OPTION_Q, "option", ""), (_PORT_Q, "amount", "port"), (_TIME_Q, "date", "time"), (_WEEKDAY_Q, "date", "weekday"), (_DAY_Q, "date", "day"), (_DATE_Q, "date", ""), (_PERCENT_Q, "amount", "percent"), (_MONEY_Q, "amount", "money"), (_COUNT_Q, "amount", "count"),
           (_AMOUNT_Q, "amount", "any"), (_PERSON_Q, "person", ""), (_PLACE_Q, "place", ""))
 _NOUNS = ((_PERCENT_NOUN, "amount", "percent"), (_MONEY_NOUN, "amount", "money"), (_COUNT_NOUN, "amount", "count"), (_DATE_NOUN, "date", ""),
           (_PLACE_NOUN, "place", ""), (_PERSON_NOUN, "person", "")) + (((_ORG_NOUN, "name", ""),) if ORG_NAMES else ())

@@ -114,3 +114,5 @@ WEEKDAY = re.compile(
     r"domingos?|понедельник\w*|вторник\w*|сред(?:а|у|ы|ам|е)|четверг\w*|пятниц\w*|суббот\w*|воскресень\w*)\b",
     re.IGNORECASE,
 )
+WEEKDAYS_WHEN = True  # a weekday answers a "which day" question where a sentence gives no date (evals/RESULTS.md)
+NOT_MONTHS = {"it": frozenset({"mai"})}  # a month's name that is a common word of a language: Italian "mai" (never), not French "mai"
