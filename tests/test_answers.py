@@ -646,6 +646,8 @@ def test_a_sum_shared_with_others_does_not_answer_for_one_of_them(question, text
         ("Who is the CEO of Anthropic?", "Marc Benioff, CEO von Salesforce, lachte. Salesforce investiert auch in Anthropic, einen Rivalen von OpenAI.", "role:CEO:Anthropic"),
         ("Who is the CEO of Anthropic?", "Dario Amodei, CEO von Anthropic, widersprach. Salesforce investiert auch in Anthropic.", ""),
         ("Кто генеральный директор Anthropic?", "Dario Amodei, CEO von Anthropic, widersprach.", ""),  # the office in another language
+        # Russian names the organisation in the genitive, with no word between: "директор Anthropic"
+        ("Кто генеральный директор Anthropic?", "Salesforce investit dans le rival d'OpenAI, Anthropic. Marc Benioff, PDG de Salesforce, a ri.", "role:CEO:Anthropic"),
         # no sentence names the office at all
         ("Quel est le nom du directeur technique d'OpenAI ?", "Sam Altman, CEO von OpenAI, sprach von einer Bromance.", "role:CTO"),
         ("Quel est le nom du directeur technique d'OpenAI ?", "Mira Murati, CTO von OpenAI, verließ die Firma.", ""),
@@ -2295,3 +2297,50 @@ def test_a_sentence_answering_both_parts_of_a_two_part_question_is_lifted():
     assert [both.lift(it) for it in items] == [0.0, pytest.approx(lifts.BOTH_PARTS_LIFT)]
     one = lifts.WordingLifts.of(asked.Question.of("Wann habe ich die Kaution hinterlegt?"), items)
     assert [one.lift(it) for it in items] == [0.0, 0.0]
+
+
+@pytest.mark.parametrize(
+    "question,role,org",
+    [("Who is the CEO of Anthropic?", "CEO", "Anthropic"), ("Кто генеральный директор Anthropic?", "CEO", "Anthropic"),
+     ("Кто генеральный директор компании Яндекс?", "CEO", "Яндекс"), ("Кто технический директор OpenAI?", "CTO", "OpenAI"),
+     ("Кто генеральный директор?", "CEO", ""), ("What Columbia President went to Harvard?", "president", "")],
+)
+def test_the_organisation_an_office_is_asked_of(question, role, org):
+    from rag.answer import attributes
+
+    assert attributes.role_asked(question) == role
+    assert attributes.role_of(question, role) == org
+
+
+def test_a_sentence_naming_the_asked_office_beside_the_organisation_is_lifted():
+    from rag.answer.evidence import Evidence
+
+    text = "Marc Benioff, CEO von Salesforce, lachte über die Kluft zwischen Microsoft und OpenAI. Sam Altman, CEO von OpenAI, sprach von einer Bromance."
+    p = Passage(passage_id="news#0", source="news.de.txt", score=0.8, text=text, language="de")
+    items = [Evidence(n=1, passage=p, start=s, end=e, score=0.8) for s, e in [(0, 86), (87, len(text))]]
+    assert items[1].text.startswith("Sam Altman")
+    wording = lifts.WordingLifts.of(asked.Question.of("Кто генеральный директор OpenAI?"), items)
+    assert [wording.lift(it) for it in items] == [0.0, pytest.approx(lifts.ROLE_LIFT)]
+    salesforce = lifts.WordingLifts.of(asked.Question.of("Chi è l'amministratore delegato di Salesforce?"), items)
+    assert [salesforce.lift(it) for it in items] == [pytest.approx(lifts.ROLE_LIFT), 0.0]
+
+
+@pytest.mark.parametrize(
+    "question,sentence,same",
+    [
+        ("Wer unterrichtet am Donnerstag?", "| Четверг | 19:00–20:30 | онлайн (Zoom) | Кьяра Ферри |", True),
+        ("Кто ведёт четверговые занятия?", "Le cours du jeudi a lieu en ligne.", True),
+        ("Was ist im März passiert?", "В марте 2024 года Microsoft наняла Сулеймана.", True),
+        ("Wer unterrichtet am Donnerstag?", "| Вторник | 19:00–20:30 | ауд. 214 | Марко Беллини |", False),
+        ("¿Qué pasó en octubre?", "Im November 2023 wurde Altman entlassen.", False),
+    ],
+)
+def test_a_weekday_or_month_matches_its_name_in_any_language(question, sentence, same):
+    from rag.answer.evidence import Evidence
+
+    day_or_month = [t for t in signals.key_terms(question) if t.stem.startswith("~")]
+    assert len(day_or_month) == 1
+    assert signals.Vocabulary.of(sentence).has(day_or_month[0]) is same
+    p = Passage(passage_id="n#0", source="n.md", score=0.8, text=sentence, language="ru")
+    it = Evidence(n=1, passage=p, start=0, end=len(sentence), score=0.8)
+    assert lifts.WordingLifts.of(asked.Question.of(question), [it]).lift(it) == (pytest.approx(lifts.CALENDAR_LIFT) if same else 0.0)

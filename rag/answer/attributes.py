@@ -235,13 +235,25 @@ def names_role(sentence: str, role: str) -> bool:
     return _role_pattern(role, True).search(sentence) is not None
 
 
+def role_windows(sentence: str, role: str, words: int = 3) -> list[str]:
+    """The text around each mention of the office in ``sentence``, ``words`` words either side: "… Sam Altman, CEO von
+    OpenAI sprach …" has "OpenAI" beside "CEO"; «Marc Benioff, CEO von Salesforce, … zwischen Microsoft und OpenAI» not."""
+    out = []
+    for m in _role_pattern(role, True).finditer(sentence):
+        before = sentence[: m.start()].split()[-words:]
+        after = sentence[m.end() :].split()[: words + 1]  # the rest of the office's word ("OpenAI-CEO", "CEOs"), then ``words`` words
+        out.append(" ".join(before + [m.group(0)] + after))
+    return out
+
+
 # what follows the office's name up to the organisation: "of the", "von", "d'", "del", "компании"
 _OF = re.compile(r"(?:\s*(?:of|the|von|der|des|bei|de|du|la|d['’]|di|del|della|dello|dell['’]|delle|dei|de los|у|в|компании|корпорации)\b)+\s*['’]?", re.IGNORECASE)
 _ORG = re.compile(r"[A-ZÀ-ÖØ-ÞА-ЯЁ][\w-]*(?:\s+[A-ZÀ-ÖØ-ÞА-ЯЁ][\w-]*)*")
 
 
 def role_of(question: str, role: str) -> str:
-    """The organisation named right after the office ("the CEO of Anthropic" -> "Anthropic", "директор компании Яндекс"),
+    """The organisation named right after the office ("the CEO of Anthropic" -> "Anthropic", "директор компании Яндекс",
+    "генеральный директор Anthropic"),
     "" when none follows: an adjective before it ("kolumbianischer Präsident") does not survive translation."""
     m = _role_pattern(role, False).search(question)
     if not m:
@@ -249,5 +261,7 @@ def role_of(question: str, role: str) -> str:
     rest = question[m.end() :]
     rest = rest[len(re.match(r"[\w-]*", rest).group(0)) :]  # the rest of the office's word: "CEOs", "directeur technique"
     of = _OF.match(rest)
+    if not of and re.search(r"[а-яё]", m.group(0), re.IGNORECASE):  # Russian puts the organisation in the genitive, with no word between
+        of = re.match(r"\s+", rest)
     org = _ORG.match(rest[of.end() :]) if of else None
     return org.group(0) if org else ""

@@ -11,15 +11,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import codenames, options
+from . import attributes, codenames, options
 from .asked import Question
 from .evidence import Evidence
 from .kinds import qualifiers, second_part
+from .quantities import calendar_words
+from .signals import Term, Vocabulary
 
 QUALIFIER_LIFT = 0.08  # a sentence stating the default, maximum or minimum a question asks for, in any language
 CODE_NAME_LIFT = 0.03  # a sentence holding a name shaped as code (ffi_call, /etc/mailname, asn1Coding) the question does not give
 GIVEN_FLAG_LIFT = 0.15  # the item documenting an option a "what does -h do?" question writes
 BOTH_PARTS_LIFT = 0.03  # a sentence answering both parts of a two-part question (evals/RESULTS.md)
+CALENDAR_LIFT = 0.03  # a sentence naming a weekday or month the question names, in any language: «| Четверг | … |» for "am Donnerstag"
+ROLE_LIFT = 0.1  # a sentence naming the office a "who is the CEO of …?" question asks about, in any language (evals/RESULTS.md)
 _TYPED_KINDS = ("amount", "date", "person", "place", "phone")
 
 
@@ -30,6 +34,9 @@ class WordingLifts:
     flags: frozenset[str]  # "What does the -h flag of df do?", "Что делает ключ -n у sort?"
     subject: frozenset[str]  # the files of the retrieved passages on the named tool ("head" -> head.1.gz), if any
     parts: tuple[Question, ...] = ()  # the parts of a two-part question that ask a kind of thing ("Wann und wie viel …")
+    calendar: frozenset[str] = frozenset()  # the weekdays and months the question names ("am Donnerstag" -> {"~d4"})
+    role: str = ""  # the office a "who" question asks about ("Кто генеральный директор OpenAI?" -> "CEO")
+    of: tuple[Term, ...] = ()  # the organisation it is asked of ("OpenAI")
 
     @classmethod
     def of(cls, question: Question, items: list[Evidence]) -> "WordingLifts":
@@ -41,7 +48,11 @@ class WordingLifts:
         asks_two = second is not None and second.kind in _TYPED_KINDS and (second.kind, second.unit) != (question.kind, question.unit)
         parts = tuple(p for p in (question, second) if p.kind in _TYPED_KINDS) if asks_two else ()  # "Para qué …": the second only
         subject = frozenset(it.passage.source for it in items if it.passage.on_subject)
-        return cls(qualifiers=asked, code=code, flags=flags, subject=subject, parts=parts)
+        role = attributes.role_asked(question.text) if ROLE_LIFT and question.kind == "person" else ""
+        org = attributes.role_of(question.text, role).split() if role else []
+        of = tuple(t for t in question.terms if t.entity and t.text in org)
+        calendar = frozenset(calendar_words(question.text)) if CALENDAR_LIFT else frozenset()
+        return cls(qualifiers=asked, code=code, flags=flags, subject=subject, parts=parts, calendar=calendar, role=role, of=of)
 
     def lift(self, it: Evidence) -> float:
         """The cosine added to sentence ``it``."""
@@ -55,4 +66,8 @@ class WordingLifts:
             lift += CODE_NAME_LIFT  # «Function: … ffi_get_struct_offsets (…) ¶ Compute the offset of each element …»
         if self.parts and all(part.type_match(text, it.passage.language) == 1.0 for part in self.parts):
             lift += BOTH_PARTS_LIFT  # «Dépôt de garantie versé le 1er septembre 2022 : 780 €» for "Wann und wie viel Kaution …?"
+        if self.calendar and self.calendar & calendar_words(text):
+            lift += CALENDAR_LIFT
+        if self.role and any(all(Vocabulary.of(near).has(t) for t in self.of) for near in attributes.role_windows(text, self.role)):
+            lift += ROLE_LIFT  # «Sam Altman, CEO von OpenAI …» for "Кто генеральный директор OpenAI?"
         return lift

@@ -114,5 +114,23 @@ WEEKDAY = re.compile(
     r"domingos?|понедельник\w*|вторник\w*|сред(?:а|у|ы|ам|е)|четверг\w*|пятниц\w*|суббот\w*|воскресень\w*)\b",
     re.IGNORECASE,
 )
+# a weekday's number (1 = Monday) from the start of its name, in the six languages ("sams sonna": Samstag, Sonnabend)
+_WEEKDAY_STARTS = (
+    "mon tue wed thu fri sat sun", "mont dien mitt donn frei sams|sonna sonnt", "lun mar mer jeu ven sam dim", "lun mar mer gio ven sab dom",
+    "lun mar mi jue vie sáb dom", "пон вто сре чет пят суб вос",
+)
+_WEEKDAY_OF = {start: n for names in _WEEKDAY_STARTS for n, starts in enumerate(names.split(), 1) for start in starts.split("|")}
+CALENDAR_TERMS = True  # a weekday or month in a question matches its name in any language: "Donnerstag" ~ "Четверг" (evals/RESULTS.md)
+
+
+def calendar_words(text: str) -> set[str]:
+    """Language-free tokens for the weekdays and months ``text`` names: "Donnerstag" and "| Четверг |" -> {"~d4"}, "im März"
+    -> {"~m3"}; empty when ``CALENDAR_TERMS`` is off."""
+    if not CALENDAR_TERMS:
+        return set()
+    days = {m.group(0).lower() for m in WEEKDAY.finditer(text)}
+    return {f"~m{n}" for n in months(text)} | {f"~d{n}" for day in days for start, n in _WEEKDAY_OF.items() if day.startswith(start)}
+
+
 WEEKDAYS_WHEN = True  # a weekday answers a "which day" question where a sentence gives no date (evals/RESULTS.md)
 NOT_MONTHS = {"it": frozenset({"mai"})}  # a month's name that is a common word of a language: Italian "mai" (never), not French "mai"

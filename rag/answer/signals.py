@@ -1,9 +1,8 @@
 """What a sentence holds, in every language we support: numbers, names, key terms, reasons, noise.
 
-Used (with :mod:`rag.answer.asked`, which reads what the question asks for) to pick the sentence that answers (not just the one most similar to the question) and to
-decide whether the evidence answers at all. Everything here is lexical and works across
-scripts: names are compared by a transliterated consonant skeleton (Suleyman ~ Сулейман,
-Microsoft ~ Майкрософт), numbers by value and scale (13 billion ~ 13 Milliarden ~ 13 млрд).
+Used (with :mod:`rag.answer.asked`, which reads what the question asks for) to pick the sentence that answers (not just the one
+most similar to the question) and to decide whether the evidence answers at all. Everything here is lexical and works across scripts:
+names by a transliterated consonant skeleton (Suleyman ~ Сулейман), numbers by value and scale (13 billion ~ 13 Milliarden ~ 13 млрд).
 """
 from __future__ import annotations
 
@@ -14,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 # --- numbers (rag/answer/quantities.py) -------------------------------------------------------------
-from .quantities import TWO_WORD_SCALES, _MONTH_NAMES, _NUMBER, _SCALE_OF, _SCALES, _WORD, _WORD_NUMBERS, labels_a_number, numbers  # noqa: E402,F401
+from .quantities import TWO_WORD_SCALES, _MONTH_NAMES, _NUMBER, _SCALE_OF, _SCALES, _WORD, _WORD_NUMBERS, calendar_words, labels_a_number, numbers  # noqa: E402,F401
 
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 # the month names of quantities' table (English "may" left out), with Austrian "jänner" and the Russian forms of May
@@ -96,6 +95,8 @@ class Term:
         latin = transliterate(self.text)
         self.stem = latin[:5] if len(latin) > 5 else latin
         self.skel = skeleton(self.text)
+        if len(calendar := calendar_words(self.text)) == 1:  # a weekday or month: its name in any language ("Donnerstag" ~ "Четверг")
+            self.stem = calendar.pop()
 
 
 # a name written as code: "_", "." or "::" inside, a lower-case letter and four characters ("ffi_call", "modules.dep",
@@ -171,7 +172,8 @@ def _vocabulary(text: str) -> Vocabulary:
     """``Vocabulary.of``, remembered: a warm question reads the same passages' sentences again."""
     words = _WORD.findall(text)
     latin = [transliterate(x) for x in words]
-    return Vocabulary(stems={w[:5] for w in latin} | {m.group(0).lower() for m in _code_names(text)}, skeletons={skeleton(x) for x in words})
+    stems = {w[:5] for w in latin} | {m.group(0).lower() for m in _code_names(text)} | calendar_words(text)
+    return Vocabulary(stems=stems, skeletons={skeleton(x) for x in words})
 
 
 def _one_edit(a: str, b: str) -> bool:
