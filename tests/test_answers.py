@@ -2078,6 +2078,20 @@ def test_a_default_value_is_no_sum_and_a_port_is_a_number(question, kind):
 
 
 @pytest.mark.parametrize(
+    "sentence,ports",
+    [
+        ("the default port for implicit FTPS, 990, will be used, instead of 21.", ["990", "21"]), ("Use --ftp-port=2121 here.", ["2121"]),
+        # a version beside a name, another option's value, a sum: no port
+        ("ssh will act as a SOCKS 4/5 proxy.", []), ("wget -r --tries=10 http://fly.srk.fer.hr/ -o log", []), ("It costs $443.", []),
+    ],
+)
+def test_a_port_is_a_plain_number_of_a_port_range_not_another_options_value(sentence, ports):
+    q = asked.Question.of("Which port does it use?")
+    assert (q.kind, q.unit) == ("amount", "port")
+    assert q.candidates(sentence, "en") == ports
+
+
+@pytest.mark.parametrize(
     "sentence,names",
     [
         ("Function: ffi_status ffi_get_struct_offsets (ffi_abi abi) ¶", {"ffi_status", "ffi_get_struct_offsets", "ffi_abi"}),

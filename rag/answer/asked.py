@@ -12,7 +12,7 @@ from functools import lru_cache
 from . import credentials
 from .kinds import asks_duration, kind_of
 from .options import _FLAG, _ORDINAL, _named_tools, _options, commands
-from .quantities import NOT_MONTHS, WEEKDAY, WEEKDAYS_WHEN
+from .quantities import NOT_MONTHS, WEEKDAY, WEEKDAYS_WHEN, phones
 from .signals import MONEY_AFTER, _AMOUNT, _DATE, _NAME, _SCALE_OF, _WORD, _WORD_NUMBERS, _YEAR, Term, Vocabulary, _stop_words, causal, gives_duration, key_terms, labels_a_number, numbers, points_back, script
 
 # --- what a sentence holds -------------------------------------------------------------------------
@@ -64,6 +64,10 @@ def _dates(sentence: str, language: str = "", weekdays: bool = False) -> list[re
     return sorted(found, key=lambda m: m.start())
 
 
+PORT_RANGE = (10, 65535)  # a port is a plain number in this range (ports 7 and 9 given up for "SOCKS 4/5"; evals/RESULTS.md)
+_OTHER_VALUE = re.compile(r"--?(?![\w-]*port)[\w-]+=$", re.IGNORECASE)  # the value of an option not on a port: "--tries=10"
+
+
 def _amounts(sentence: str, unit: str, question: Vocabulary, asked: set[float]) -> list[str]:
     out = []
     for m in _AMOUNT.finditer(sentence):
@@ -91,8 +95,8 @@ def _amounts(sentence: str, unit: str, question: Vocabulary, asked: set[float]) 
             continue
         if unit in ("any", "") and bare_year:
             continue
-        if unit == "port" and (money or percent or scaled):
-            continue  # a port is a plain number, and may look like a year (2049)
+        if unit == "port" and (money or percent or scaled or not span.isdigit() or not PORT_RANGE[0] <= int(span) <= PORT_RANGE[1] or _OTHER_VALUE.search(sentence[: m.start()])):
+            continue  # a port is a plain number, and may look like a year (2049); not "SOCKS 4/5" or "--tries=10"
         out.append(span)
     if unit in ("percent", "any"):
         out += [m.group(0) for m in _FRACTION.finditer(sentence)]
@@ -214,23 +218,6 @@ def candidates(kind: str, unit: str, sentence: str, question: Vocabulary, asked:
 def priced(span: str) -> bool:
     """The span is a sum of money or a percentage ("$ 500 billion", "12%"): never a span of time."""
     return bool(_CURRENCY.search(span) or _PERCENT.search(span))
-
-
-# a phone number: 6-15 digits in groups ("06 39 98 27 41", "0808 157 0192", "+49 30 1234567", "(030) 123-45-67"); not a
-# date ("14.03.2025", "2022-09-01"), an IP address ("192.168.178.40") or a number in groups of thousands
-_PHONE = re.compile(r"(?<![\w.,])\+?\(?\d[\d()]*(?:[ ./-]\(?\d[\d()]*\)?)+(?![\w]|[.,]\d)")
-_NOT_PHONE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}|\d{4}-\d{2}-\d{2}|\d+\.\d+\.\d+\.\d+|\d{1,3}(?:[ .,]\d{3})+")  # a date, an address, 1 000 000
-
-
-def phones(sentence: str) -> list[str]:
-    """The phone numbers in ``sentence``, in order."""
-    out = []
-    for m in _PHONE.finditer(sentence):
-        span = m.group(0).strip(" .-/")
-        digits = sum(c.isdigit() for c in span)
-        if 6 <= digits <= 15 and not _NOT_PHONE.fullmatch(span) and (span.startswith("+") or len(re.findall(r"\d+", span)) >= 2 or digits >= 8):
-            out.append(span)
-    return out
 
 
 def _distance(sentence: str, span: str, starts: list[int], at_term: list[list[int]]) -> float:

@@ -134,3 +134,20 @@ def calendar_words(text: str) -> set[str]:
 
 WEEKDAYS_WHEN = True  # a weekday answers a "which day" question where a sentence gives no date (evals/RESULTS.md)
 NOT_MONTHS = {"it": frozenset({"mai"})}  # a month's name that is a common word of a language: Italian "mai" (never), not French "mai"
+
+
+# a phone number: 6-15 digits in groups ("06 39 98 27 41", "0808 157 0192", "+49 30 1234567", "(030) 123-45-67"); not a
+# date ("14.03.2025", "2022-09-01"), an IP address ("192.168.178.40") or a number in groups of thousands
+_PHONE = re.compile(r"(?<![\w.,])\+?\(?\d[\d()]*(?:[ ./-]\(?\d[\d()]*\)?)+(?![\w]|[.,]\d)")
+_NOT_PHONE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}|\d{4}-\d{2}-\d{2}|\d+\.\d+\.\d+\.\d+|\d{1,3}(?:[ .,]\d{3})+")  # a date, an address, 1 000 000
+
+
+def phones(sentence: str) -> list[str]:
+    """The phone numbers in ``sentence``, in order."""
+    out = []
+    for m in _PHONE.finditer(sentence):
+        span = m.group(0).strip(" .-/")
+        digits = sum(c.isdigit() for c in span)
+        if 6 <= digits <= 15 and not _NOT_PHONE.fullmatch(span) and (span.startswith("+") or len(re.findall(r"\d+", span)) >= 2 or digits >= 8):
+            out.append(span)
+    return out
