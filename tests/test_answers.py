@@ -1742,6 +1742,9 @@ def test_an_option_that_turns_something_off_yields_when_the_question_turns_nothi
     assert not options.turns_off("Do not ignore case distinctions.")  # prose, not an option item
     assert options.asks_off("Как сделать, чтобы cp не перезаписывал файлы?") and options.asks_off("How do I keep rm -r from descending into mounts?")
     assert not options.asks_off("How do I make less show line numbers?")
+    # keeping something asks to turn its removal off: «-k, --keep  Don't delete the input files.» answers it
+    for keep in ("Which option of xz keeps input files?", "Какой ключ xz сохраняет исходные файлы?", "Quelle option de gzip conserve le fichier ?"):
+        assert options.asks_off(keep), keep
 
 
 def test_a_question_naming_its_tool_does_not_get_the_manuals_name_line(monkeypatch):

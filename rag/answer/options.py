@@ -178,6 +178,7 @@ def commands(sentence: str) -> list[str]:
 
 
 # --- polarity: an option that turns something off ----------------------------------------------------
+KEEP_ASKED = 1  # a question asking to keep something asks to turn its removal off (evals/RESULTS.md)
 # "--no-ignore-case", "--without-x", "--disable-foo", "--dont-…"
 _OFF_NAME = re.compile(r"--(?:no|non|not|dont|without|disable)-[a-z]")
 # a description that opens by turning something off: "Do not ignore case …", "Suppresses line numbers.", "Ne pas …"
@@ -187,10 +188,12 @@ _OFF_TEXT = re.compile(
     r"не|никогда|отключ\w*|подавл\w*|запрещ\w*)\b",
     re.IGNORECASE,
 )
-# a question asking to turn something off or keep something from happening
+# a question asking to turn something off or keep something from happening (or to keep something: "keeps the input
+# files" is answered by «-k, --keep  Don't delete the input files.»)
 _OFF_ASKED = re.compile(
     r"\b(?:not|no|don['’]t|doesn['’]t|never|without|stop\w*|prevent\w*|avoid\w*|keep\w*\s+\S+(?:\s+\S+)?\s+from|disabl\w*|suppress\w*|hide|turn\s+off|"
-    r"nicht|kein\w*|ohne|nie|verhinder\w*|vermeid\w*|unterdrück\w*|deaktivier\w*|abschalt\w*|ausschalt\w*|"
+    + (r"keep\w*|preserv\w*|retain\w*|behalt\w*|beibehalt\w*|conserv\w*|gard\w*|mantien\w*|manten\w*|сохран\w*|оставл\w*|" if KEEP_ASKED else "")
+    + r"nicht|kein\w*|ohne|nie|verhinder\w*|vermeid\w*|unterdrück\w*|deaktivier\w*|abschalt\w*|ausschalt\w*|"
     r"pas|sans|jamais|empêch\w*|évit\w*|désactiv\w*|"
     r"non|senza|mai|impedi\w*|evita\w*|disattiv\w*|disabilit\w*|"
     r"sin|nunca|desactiv\w*|"
