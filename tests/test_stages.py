@@ -310,3 +310,7 @@ def test_every_item_chunk_of_the_asked_tools_manual_competes_and_a_named_long_op
     assert fusion._names_option("Which frob option shows human-readable sizes?", "  -H, --human\n      Größen skalieren.")
     assert fusion._names_option("Which frob option shows sizes for humans?", "  -H, --human\n      Größen skalieren.")
     assert not fusion._names_option("Which frob option is quiet?", "  -H, --human\n      Größen skalieren.")
+    # the item whose long option names most of the question's words: "line numbers" -> --line-number over --line-buffered
+    chunk = "  --line-buffered\n      Use line buffering on output.\n  -n, --line-number\n      Prefix each line of output."
+    assert fusion._names_option("Which grep option prints line numbers?", chunk) == 2
+    assert fusion._names_option("Which grep option prints line numbers?", chunk.split("\n  -n")[0]) == 1

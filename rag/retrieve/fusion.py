@@ -45,17 +45,23 @@ SIBLING_ITEMS = True
 SIBLING_FILES = 3
 ITEM_KINDS = HOW_KINDS
 NAMED_OPTION_LIFT = 0.5
+NAMED_WORDS = True  # the lift counts the question words an item's long option names (evals/RESULTS.md)
 GIVEN_FLAG_ITEMS = True  # a question asking what an option it writes does gets its tool's items, that option's first (evals/RESULTS.md)
 GIVEN_FLAG_Z = 10.0  # z added to the chunk holding that option's item: first (wget's 158 chunks hold 92 items; evals/RESULTS.md)
 
 
-def _names_option(question: str, text: str) -> bool:
-    """Whether a word of the question names the long option of one of the chunk's items ("human-readable" -> "--human")."""
+def _names_option(question: str, text: str) -> float:
+    """How many words of the question name the long option of one of the chunk's items ("human-readable" -> "--human"),
+    for the item they name most of ("line numbers" -> 2 for "--line-number", 1 for "--line-buffered"); 1 at most unless
+    ``NAMED_WORDS``."""
     from ..answer.options import long_names, names_an_option
     from ..answer.signals import key_terms
 
-    names = " ".join(long_names(line) for line in text.splitlines() if _ITEM_LINE.match(line))
-    return names_an_option(names, [t for t in key_terms(question) if len(t.text) >= 4])
+    terms = [t for t in key_terms(question) if len(t.text) >= 4]
+    names = [long_names(line) for line in text.splitlines() if _ITEM_LINE.match(line)]
+    if not NAMED_WORDS:
+        return float(names_an_option(" ".join(names), terms))
+    return float(max((sum(names_an_option(n, [t]) for t in terms) for n in names if n), default=0))
 
 
 def _given_flags(question: str) -> set[str]:
@@ -241,7 +247,7 @@ class FusionRetriever:
                 if given:  # the item of the very option asked about
                     fused[cid] += OPTION_ITEMS_LIFT + (GIVEN_FLAG_Z if _opens_with(text, given) else 0.0)
                 else:
-                    fused[cid] += OPTION_ITEMS_LIFT + (NAMED_OPTION_LIFT if NAMED_OPTION_LIFT and _names_option(question, text) else 0.0)
+                    fused[cid] += OPTION_ITEMS_LIFT + (NAMED_OPTION_LIFT * _names_option(question, text) if NAMED_OPTION_LIFT else 0.0)
         order = sorted(fused, key=lambda cid: -fused[cid])[:k]
         passages = committed_passages(self.view, [(cid, fused[cid]) for cid in order], dense, qe)
         for p in passages:
