@@ -2361,3 +2361,18 @@ def test_a_weekday_or_month_matches_its_name_in_any_language(question, sentence,
     p = Passage(passage_id="n#0", source="n.md", score=0.8, text=sentence, language="ru")
     it = Evidence(n=1, passage=p, start=0, end=len(sentence), score=0.8)
     assert lifts.WordingLifts.of(asked.Question.of(question), [it]).lift(it) == (pytest.approx(lifts.CALENDAR_LIFT) if same else 0.0)
+
+
+def test_a_password_sentence_naming_which_one_the_question_asks_for_is_lifted():
+    """"Wie lautet das WLAN-Passwort für Gäste?": «Guest Wi-Fi …, password visitors-welcome» names the guests (Gäste ~
+    Guest, a name across languages) and gives a password; the home network's line gives one for nobody in particular."""
+    from rag.answer.evidence import Evidence
+
+    text = 'Wi-Fi "Larkspur-5G", password maple-otter-4417\nGuest Wi-Fi "Larkspur-Guest", password visitors-welcome'
+    p = Passage(passage_id="wifi#0", source="wifi.en.md", score=0.8, text=text, language="en")
+    cut = text.index("\n")
+    items = [Evidence(n=1, passage=p, start=0, end=cut, score=0.83), Evidence(n=1, passage=p, start=cut + 1, end=len(text), score=0.83)]
+    wording = lifts.WordingLifts.of(asked.Question.of("Wie lautet das WLAN-Passwort für Gäste?"), items)
+    assert [wording.lift(it) for it in items] == [0.0, pytest.approx(lifts.CREDENTIAL_LIFT)] and lifts.CREDENTIAL_LIFT > 0
+    plain = lifts.WordingLifts.of(asked.Question.of("Wie lautet das WLAN-Passwort?"), items)  # no word says which
+    assert [plain.lift(it) for it in items] == [0.0, 0.0]

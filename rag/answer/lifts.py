@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import attributes, codenames, options
+from . import attributes, codenames, credentials, options
 from .asked import Question
 from .evidence import Evidence
 from .kinds import qualifiers, second_part
@@ -23,6 +23,7 @@ CODE_NAME_LIFT = 0.03  # a sentence holding a name shaped as code (ffi_call, /et
 GIVEN_FLAG_LIFT = 0.15  # the item documenting an option a "what does -h do?" question writes
 BOTH_PARTS_LIFT = 0.03  # a sentence answering both parts of a two-part question (evals/RESULTS.md)
 CALENDAR_LIFT = 0.03  # a sentence naming a weekday or month the question names, in any language: «| Четверг | … |» for "am Donnerstag"
+CREDENTIAL_LIFT = 0.06  # a sentence giving a password or code and naming a word that says which ("für Gäste" ~ «Guest Wi-Fi …»)
 ROLE_LIFT = 0.1  # a sentence naming the office a "who is the CEO of …?" question asks about, in any language (evals/RESULTS.md)
 _TYPED_KINDS = ("amount", "date", "person", "place", "phone")
 
@@ -37,6 +38,7 @@ class WordingLifts:
     calendar: frozenset[str] = frozenset()  # the weekdays and months the question names ("am Donnerstag" -> {"~d4"})
     role: str = ""  # the office a "who" question asks about ("Кто генеральный директор OpenAI?" -> "CEO")
     of: tuple[Term, ...] = ()  # the organisation it is asked of ("OpenAI")
+    which: tuple[Term, ...] = ()  # for a password or code question: the words saying which one ("Gäste"), names across languages
 
     @classmethod
     def of(cls, question: Question, items: list[Evidence]) -> "WordingLifts":
@@ -52,7 +54,8 @@ class WordingLifts:
         org = attributes.role_of(question.text, role).split() if role else []
         of = tuple(t for t in question.terms if t.entity and t.text in org)
         calendar = frozenset(calendar_words(question.text)) if CALENDAR_LIFT else frozenset()
-        return cls(qualifiers=asked, code=code, flags=flags, subject=subject, parts=parts, calendar=calendar, role=role, of=of)
+        which = tuple(Term(text=t.text, entity=True) for t in credentials.qualifiers(question.text)) if CREDENTIAL_LIFT and question.kind == "secret" else ()
+        return cls(qualifiers=asked, code=code, flags=flags, subject=subject, parts=parts, calendar=calendar, role=role, of=of, which=which)
 
     def lift(self, it: Evidence) -> float:
         """The cosine added to sentence ``it``."""
@@ -66,6 +69,8 @@ class WordingLifts:
             lift += CODE_NAME_LIFT  # «Function: … ffi_get_struct_offsets (…) ¶ Compute the offset of each element …»
         if self.parts and all(part.type_match(text, it.passage.language) == 1.0 for part in self.parts):
             lift += BOTH_PARTS_LIFT  # «Dépôt de garantie versé le 1er septembre 2022 : 780 €» for "Wann und wie viel Kaution …?"
+        if self.which and credentials.given(text) and any(Vocabulary.of(text).has(t) for t in self.which):
+            lift += CREDENTIAL_LIFT
         if self.calendar and self.calendar & calendar_words(text):
             lift += CALENDAR_LIFT
         if self.role and any(all(Vocabulary.of(near).has(t) for t in self.of) for near in attributes.role_windows(text, self.role)):
