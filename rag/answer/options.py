@@ -178,7 +178,7 @@ def commands(sentence: str) -> list[str]:
 
 
 # --- polarity: an option that turns something off ----------------------------------------------------
-KEEP_ASKED = 1  # a question asking to keep something asks to turn its removal off (evals/RESULTS.md)
+KEEP_ASKED = True  # a question asking to keep something asks to turn its removal off (evals/RESULTS.md)
 # "--no-ignore-case", "--without-x", "--disable-foo", "--dont-…"
 _OFF_NAME = re.compile(r"--(?:no|non|not|dont|without|disable)-[a-z]")
 # a description that opens by turning something off: "Do not ignore case …", "Suppresses line numbers.", "Ne pas …"
@@ -192,7 +192,7 @@ _OFF_TEXT = re.compile(
 # files" is answered by «-k, --keep  Don't delete the input files.»)
 _OFF_ASKED = re.compile(
     r"\b(?:not|no|don['’]t|doesn['’]t|never|without|stop\w*|prevent\w*|avoid\w*|keep\w*\s+\S+(?:\s+\S+)?\s+from|disabl\w*|suppress\w*|hide|turn\s+off|"
-    + (r"keep\w*|preserv\w*|retain\w*|behalt\w*|beibehalt\w*|conserv\w*|gard\w*|mantien\w*|manten\w*|сохран\w*|оставл\w*|" if KEEP_ASKED else "")
+    + (r"keep\w*|preserv\w*|retain\w*|behalt\w*|beibehalt\w*|conserv\w*|gard(?:e|er|ez|ent|ant)|mantien\w*|manten\w*|сохран\w*|оставл\w*|" if KEEP_ASKED else "")
     + r"nicht|kein\w*|ohne|nie|verhinder\w*|vermeid\w*|unterdrück\w*|deaktivier\w*|abschalt\w*|ausschalt\w*|"
     r"pas|sans|jamais|empêch\w*|évit\w*|désactiv\w*|"
     r"non|senza|mai|impedi\w*|evita\w*|disattiv\w*|disabilit\w*|"

@@ -4,6 +4,7 @@ across languages (13 billion = 13 Milliarden = 13 млрд)."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _SCALES = {
     # Russian in its cases after a number: "1 миллиард", "2 миллиарда", "13 миллиардов", "в 5 миллионах"
@@ -125,11 +126,16 @@ CALENDAR_TERMS = True  # a weekday or month in a question matches its name in an
 
 def calendar_words(text: str) -> set[str]:
     """Language-free tokens for the weekdays and months ``text`` names: "Donnerstag" and "| Четверг |" -> {"~d4"}, "im März"
-    -> {"~m3"}; empty when ``CALENDAR_TERMS`` is off."""
+    -> {"~m3"}; empty when ``CALENDAR_TERMS`` is off. Read word by word, each word once (every sentence's vocabulary asks)."""
     if not CALENDAR_TERMS:
         return set()
-    days = {m.group(0).lower() for m in WEEKDAY.finditer(text)}
-    return {f"~m{n}" for n in months(text)} | {f"~d{n}" for day in days for start, n in _WEEKDAY_OF.items() if day.startswith(start)}
+    return set().union(*map(_calendar_word, _WORD.findall(text.lower())))
+
+
+@lru_cache(maxsize=65536)
+def _calendar_word(word: str) -> frozenset[str]:
+    day = {f"~d{n}" for start, n in _WEEKDAY_OF.items() if word.startswith(start)} if WEEKDAY.fullmatch(word) else set()
+    return frozenset(day | {f"~m{n}" for n in months(word)})
 
 
 WEEKDAYS_WHEN = True  # a weekday answers a "which day" question where a sentence gives no date (evals/RESULTS.md)
