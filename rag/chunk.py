@@ -21,6 +21,10 @@ from .types import Chunk, Locator
 
 ENCODING = "o200k_base"
 STRUCTURE = True  # structure-aware packing (tables, blocks and lead-in lines); part of the chunking signature
+# a manual's option item ("--limit-rate=amount" on its own line, its description indented below) starts a new chunk once the
+# current one has some substance, and that chunk repeats nothing of the item before: an item is not cut from its option,
+# nor buried at the end of a chunk about other options (evals/RESULTS.md); part of the chunking signature
+ITEMS = True
 
 _HEADING = re.compile(r"\s*(?:#{1,6}\s|.+\n[=-]{3,}\s*$)")
 
@@ -56,6 +60,7 @@ class Span:
     heading: bool = False
     block: bool = False  # starts a table, a fenced block or a list after running text
     lead: bool = False  # introduces what follows ("Tipp:", "Table 3.1. …", "the options are:")
+    item: bool = False  # opens an option item ("-c, --continue" and its description)
 
 
 def _split_long(text: str, start: int, end: int, limit: int) -> list[Span]:
@@ -91,6 +96,9 @@ def _split_long(text: str, start: int, end: int, limit: int) -> list[Span]:
 
 
 _BLOCK_LINE = re.compile(r"(?:\||```|~~~|[-*+•]\s|\d+[.)]\s)")
+# an option on a line of its own (no column of spaces before a description), its description indented below: a manual's
+# item ("-t number, --tries=number" / "      Set number of tries"); a help text's one-line items are not
+_ITEM = re.compile(r"[ \t]*--?[A-Za-z0-9?](?:(?! {2,}\S)[^\n])*\n[ \t]+\S")
 _LEAD = re.compile(r":$")
 _CAPTION = re.compile(r"^(?:Table|Tabelle|Tableau|Tabella|Tabla|Таблица|Figure|Abbildung|Figura)\s+\d+(?:\.\d+)*\.?(?:\s|$)")
 
@@ -112,7 +120,8 @@ def units(text: str, max_tokens: int, starts: frozenset[int] = frozenset()) -> l
         # "Tabelle 3.1." and the caption's title (cut after the number) both lead into the table
         lead = bool(_LEAD.search(piece) or _CAPTION.match(piece) or (_CAPTION.match(prev) and prev.rstrip().endswith(".") and len(prev) < 20))
         heading = s in starts or bool(_HEADING.match(piece))
-        out.append(Span(s, e, n, heading=heading, block=bool(_BLOCK_LINE.match(piece)) and not in_block, lead=lead))
+        item = ITEMS and bool(_ITEM.match(piece))
+        out.append(Span(s, e, n, heading=heading, block=bool(_BLOCK_LINE.match(piece)) and not in_block, lead=lead, item=item))
     return out
 
 
@@ -126,9 +135,9 @@ def chunk_spans(text: str, chunk_tokens: int, overlap: int, starts: frozenset[in
         j, total = i, 0
         while j < len(us) and (j == i or total + us[j].tokens <= chunk_tokens):
             # a heading starts a new chunk once the current one has some substance; so does a table, fenced block
-            # or list that would not fit in what is left but fits in a chunk of its own (it then stays whole)
+            # or list that would not fit in what is left but fits in a chunk of its own (it then stays whole), and an option item
             whole = STRUCTURE and us[j].block and total + block_size[j] > chunk_tokens >= block_size[j]
-            if j > i and (us[j].heading or whole) and total >= chunk_tokens // 3:
+            if j > i and (us[j].heading or whole or us[j].item) and total >= chunk_tokens // 3:
                 break
             total += us[j].tokens
             j += 1
@@ -140,7 +149,7 @@ def chunk_spans(text: str, chunk_tokens: int, overlap: int, starts: frozenset[in
             break
         k, ov = j, 0
         # the overlap plus the next new sentence must fit, or the next chunk would repeat the old tail only
-        while k - 1 > i and not us[k].heading and ov + us[k - 1].tokens <= overlap and ov + us[k - 1].tokens + us[j].tokens <= chunk_tokens:
+        while k - 1 > i and not us[k].heading and not us[k].item and ov + us[k - 1].tokens <= overlap and ov + us[k - 1].tokens + us[j].tokens <= chunk_tokens:
             ov += us[k - 1].tokens
             k -= 1
         i = k

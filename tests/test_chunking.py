@@ -468,6 +468,39 @@ def test_a_lead_in_line_goes_with_what_it_introduces():
     assert text[plain[0][0] : plain[0][1]].endswith("Tipp:")  # without the rule it ends the first chunk
 
 
+def _manual_items(n: int) -> str:
+    """A manual's OPTIONS section: each option on a line of its own, its description indented below, three sentences each."""
+    return "".join(
+        f"--option-{i}=value\n      Set the value number {i} that the tool reads at start.\n      The default is {i * 7} and a larger value makes it"
+        " slower.\n      See also the next option.\n\n" for i in range(n)
+    )
+
+
+def test_a_manual_option_item_starts_a_chunk_and_repeats_nothing_of_the_item_before():
+    text = "OPTIONS\n\n" + _manual_items(10)
+    spans = chunking.chunk_spans(text, 120, 32)
+    assert len(spans) > 1
+    for s, e in spans[1:]:
+        assert text[s:e].startswith("--option-"), text[s:e][:40]  # each chunk opens with an item: none is cut from its option
+    chunking.ITEMS = False
+    try:
+        plain = chunking.chunk_spans(text, 120, 32)
+    finally:
+        chunking.ITEMS = True
+    assert any(not text[s:e].startswith("--option-") for s, e in plain[1:])  # without the rule items are cut across chunks
+
+
+def test_help_text_one_line_options_are_packed_as_before():
+    # "-a, --all    do not ignore …": a column of spaces before the description, no item of a manual's shape
+    text = "Usage: frob [OPTION]...\n" + "".join(f"  -{c}, --opt-{c}        sets the {c} behaviour of the tool for each input file\n" for c in "abcdefghijklmnopqrst")
+    on = chunking.chunk_spans(text, 64, 16)
+    chunking.ITEMS = False
+    try:
+        assert chunking.chunk_spans(text, 64, 16) == on
+    finally:
+        chunking.ITEMS = True
+
+
 @pytest.mark.parametrize("name,text", DOCS, ids=DOC_IDS)
 def test_structure_rules_keep_every_chunk_a_slice(name, text):
     for c in chunking.chunk_text(name, text, 64, 16):
