@@ -21,9 +21,9 @@ from .types import Chunk, Locator
 
 ENCODING = "o200k_base"
 STRUCTURE = True  # structure-aware packing (tables, blocks and lead-in lines); part of the chunking signature
-# a manual's option item ("--limit-rate=amount" on its own line, its description indented below) starts a new chunk once the
-# current one has some substance, and that chunk repeats nothing of the item before: an item is not cut from its option,
-# nor buried at the end of a chunk about other options (evals/RESULTS.md); part of the chunking signature
+# a manual's option item ("--limit-rate=amount" on its own line, its description indented below) that would not fit in what
+# is left of a chunk starts the next one, once the current one has some substance, and that chunk repeats nothing of the
+# item before: an item is not cut from its option (evals/RESULTS.md); part of the chunking signature
 ITEMS = True
 
 _HEADING = re.compile(r"\s*(?:#{1,6}\s|.+\n[=-]{3,}\s*$)")
@@ -61,6 +61,7 @@ class Span:
     block: bool = False  # starts a table, a fenced block or a list after running text
     lead: bool = False  # introduces what follows ("Tipp:", "Table 3.1. …", "the options are:")
     item: bool = False  # opens an option item ("-c, --continue" and its description)
+    option: bool = False  # opens with an option (an item of any shape: a help text's one-line "-a, --all   …" too)
 
 
 def _split_long(text: str, start: int, end: int, limit: int) -> list[Span]:
@@ -98,6 +99,7 @@ def _split_long(text: str, start: int, end: int, limit: int) -> list[Span]:
 _BLOCK_LINE = re.compile(r"(?:\||```|~~~|[-*+•]\s|\d+[.)]\s)")
 # an option on a line of its own (no column of spaces before a description), its description indented below: a manual's
 # item ("-t number, --tries=number" / "      Set number of tries"); a help text's one-line items are not
+_OPTION = re.compile(r"[ \t]*--?[A-Za-z0-9?]")
 _ITEM = re.compile(r"[ \t]*--?[A-Za-z0-9?](?:(?! {2,}\S)[^\n])*\n[ \t]+\S")
 _LEAD = re.compile(r":$")
 _CAPTION = re.compile(r"^(?:Table|Tabelle|Tableau|Tabella|Tabla|Таблица|Figure|Abbildung|Figura)\s+\d+(?:\.\d+)*\.?(?:\s|$)")
@@ -120,8 +122,8 @@ def units(text: str, max_tokens: int, starts: frozenset[int] = frozenset()) -> l
         # "Tabelle 3.1." and the caption's title (cut after the number) both lead into the table
         lead = bool(_LEAD.search(piece) or _CAPTION.match(piece) or (_CAPTION.match(prev) and prev.rstrip().endswith(".") and len(prev) < 20))
         heading = s in starts or bool(_HEADING.match(piece))
-        item = ITEMS and bool(_ITEM.match(piece))
-        out.append(Span(s, e, n, heading=heading, block=bool(_BLOCK_LINE.match(piece)) and not in_block, lead=lead, item=item))
+        item, option = ITEMS and bool(_ITEM.match(piece)), ITEMS and bool(_OPTION.match(piece))
+        out.append(Span(s, e, n, heading=heading, block=bool(_BLOCK_LINE.match(piece)) and not in_block, lead=lead, item=item, option=option))
     return out
 
 
@@ -129,15 +131,18 @@ def chunk_spans(text: str, chunk_tokens: int, overlap: int, starts: frozenset[in
     """Pack sentences into chunks of about ``chunk_tokens``; repeat up to ``overlap`` tokens of whole sentences."""
     us = units(text, chunk_tokens, starts)
     block_size = _block_sizes(text, us)
+    item_size = _item_sizes(us)
     spans: list[tuple[int, int]] = []
     i = 0
     while i < len(us):
         j, total = i, 0
         while j < len(us) and (j == i or total + us[j].tokens <= chunk_tokens):
             # a heading starts a new chunk once the current one has some substance; so does a table, fenced block
-            # or list that would not fit in what is left but fits in a chunk of its own (it then stays whole), and an option item
+            # or list that would not fit in what is left but fits in a chunk of its own (it then stays whole), and an option
+            # item that would not fit in what is left
             whole = STRUCTURE and us[j].block and total + block_size[j] > chunk_tokens >= block_size[j]
-            if j > i and (us[j].heading or whole or us[j].item) and total >= chunk_tokens // 3:
+            item = us[j].item and total + item_size[j] > chunk_tokens
+            if j > i and (us[j].heading or whole or item) and total >= chunk_tokens // 3:
                 break
             total += us[j].tokens
             j += 1
@@ -154,6 +159,19 @@ def chunk_spans(text: str, chunk_tokens: int, overlap: int, starts: frozenset[in
             k -= 1
         i = k
     return spans
+
+
+def _item_sizes(us: list[Span]) -> dict[int, int]:
+    """Tokens of the option item that starts at each item-opening unit: up to the next option (of any shape) or heading."""
+    sizes = {}
+    for i, u in enumerate(us):
+        if u.item:
+            j, total = i, 0
+            while j < len(us) and (j == i or not (us[j].option or us[j].heading)):
+                total += us[j].tokens
+                j += 1
+            sizes[i] = total
+    return sizes
 
 
 def _block_sizes(text: str, us: list[Span]) -> dict[int, int]:

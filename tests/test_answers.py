@@ -950,6 +950,16 @@ def test_an_option_item_named_by_a_word_of_the_question_is_lifted():
     versions = asked.Question.of("Какой ключ sort сортирует номера версий внутри текста?")  # версий ~ version, across scripts
     assert howto.names_asked_word(versions, "-V, --version-sort          natürliche Ordnung von Versionsnummern")
     assert not howto.names_asked_word(asked.Question.of("Which sort option sorts numerically?"), "--sort=WORT   nach Kriterium WORT sortieren")  # the tool's own name
+    # another tool the question names may name an option: tar's "-z, --gzip" for "… with gzip", not its "-Z, --compress"
+    gzip = asked.Question.of("Which tar option compresses the archive with gzip?")
+    item = "-z, --gzip, --gunzip, --ungzip\n      Filter the archive through gzip(1)."
+    assert howto.names_asked_word(gzip, item)
+    monkey = pytest.MonkeyPatch()
+    monkey.setattr(howto, "OTHER_TOOL_NAMES", False)
+    try:
+        assert not howto.names_asked_word(gzip, item)
+    finally:
+        monkey.undo()
 
 
 def test_a_name_the_documents_never_mention_is_not_answered_and_the_answer_says_so(tmp_path):

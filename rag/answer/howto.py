@@ -25,6 +25,7 @@ GIVEN_OPTION_DROP = 0.05  # cosine taken from an option item documenting an opti
 UNDOCUMENTED_KINDS = HOW_KINDS  # question kinds refused when no passage documents the tool they name (evals/RESULTS.md)
 OFF_SUBJECT_DROP = 0.05  # cosine taken from another tool's option item when the asked tool's manual was retrieved (evals/RESULTS.md)
 OPTION_NAME_LIFT = 0.03  # cosine added to an option item whose long option the question names (evals/RESULTS.md)
+OTHER_TOOL_NAMES = True  # a tool the question names besides the asked one may name an option ("with gzip"; evals/RESULTS.md)
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,8 @@ def source_tool(source: str) -> str:
 def names_asked_word(question: Question, sentence: str) -> bool:
     """An option item whose long option is named by a word of the question other than the tool's ("--raw" for "prints raw
     information"): option names are English words, so this helps questions in English."""
-    tools = {c.lower() for c in question.commands + question.identifiers}
+    # the asked tool's name names none of its options ("sort" and "--sort"); another tool's may ("with gzip": "--gzip")
+    tools = {c.lower() for c in (question.commands if OTHER_TOOL_NAMES and question.commands else question.commands + question.identifiers)}
     return options.names_an_option(options.long_names(sentence), [t for t in question.terms if t.text.lower() not in tools])
 
 

@@ -101,7 +101,7 @@ def chunk_signature(settings) -> str:
     """Everything that decides chunk boundaries, locators and what is embedded; a change re-chunks every file on
     the next run (chunks whose content hash is unchanged keep their vectors). "loc2": chunks carry page, section, line;
     "load2": the loaders' text changed (rag.load.VERSION)."""
-    base = f"{chunk.ENCODING}/{settings.chunk_tokens}/{settings.chunk_overlap}/loc2/{chunk.SENTENCE_RULES}" + ("/struct1" if chunk.STRUCTURE else "") + ("/items5" if chunk.ITEMS else "")
+    base = f"{chunk.ENCODING}/{settings.chunk_tokens}/{settings.chunk_overlap}/loc2/{chunk.SENTENCE_RULES}" + ("/struct1" if chunk.STRUCTURE else "") + ("/items6" if chunk.ITEMS else "")
     base += f"/load{load.VERSION}" if load.VERSION > 1 else ""
     # ctx2: a document without headings is titled by a short first line; ctx3: or by a usage line under a banner
     return base + "/ctx3" if settings.contextual else base
