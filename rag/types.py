@@ -84,6 +84,9 @@ class Passage:
     on_subject: bool = False  # its document title or section names a tool or acronym the question names (fusion sets it)
     pair_shift: float = 0.0  # how far the question's cosines with text in this passage's language run above the average language (fusion sets it)
     context: str = ""  # its document's title and section path as embedded ("Title › Section"; set by the retrievers that read the manifest)
+    # for an option question: the z-score of each option item (by its start in ``text``) against what the question asks the
+    # option to do (fusion sets it; the quote selection lifts the best)
+    asked_items: dict[int, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         # page (1-based), section path and line: null when the format has none

@@ -962,6 +962,24 @@ def test_an_option_item_named_by_a_word_of_the_question_is_lifted():
         monkey.undo()
 
 
+def test_the_option_item_retrieval_found_closest_to_what_is_asked_is_lifted():
+    """Fusion scores each option item of the asked tool's manual against what the question asks the option to do
+    (``Passage.asked_items``); the quote selection lifts the best of them by ASKED_ITEM_LIFT, and only when it scored
+    above the items' mean."""
+    from rag.answer.evidence import Evidence
+
+    text = "-b, --ignore-space-change\n      ignore changes in the amount of white space\n\n-w, --ignore-all-space\n      ignore all white space"
+    w = text.index("-w")
+    p = Passage(passage_id="diff#0", source="diff.1.gz", score=0.8, text=text, language="en", on_subject=True, asked_items={0: 0.4, w: 1.7})
+    items = [Evidence(n=1, passage=p, start=0, end=w - 2, score=0.8), Evidence(n=1, passage=p, start=w, end=len(text), score=0.8)]
+    question = asked.Question.of("Which option of diff ignores whitespace?")
+    rules = howto.HowRules.of(question, items)
+    assert rules.asked == ("diff#0", w)
+    assert round(rules.lift(items[1]) - rules.lift(items[0]), 6) == howto.ASKED_ITEM_LIFT
+    p.asked_items = {0: -0.4, w: -0.2}  # none above the mean: no lift
+    assert howto.HowRules.of(question, items).asked is None
+
+
 def test_a_name_the_documents_never_mention_is_not_answered_and_the_answer_says_so(tmp_path):
     (tmp_path / "net.md").write_text(
         "# Netzwerk\n\nMit systemd-networkd konfiguriert man eine statische IP-Adresse in /etc/systemd/network/. "

@@ -275,6 +275,7 @@ def test_an_option_question_lifts_its_tools_chunks_that_hold_option_items(tmp_pa
     (tmp_path / "other.md").write_text("# TWIDDLE(1)\n\n## OPTIONS\n\n  -t, --turn\n      turn things\n", encoding="utf-8")
     scores = {}
     monkeypatch.setattr(fusion, "NAMED_OPTION_LIFT", 0.0)  # "keeps" names --keep-blank: measured by the test below
+    monkeypatch.setattr(fusion, "FOCUS_WEIGHT", 0.0)  # what the question asks the option to do: measured below too
     for lift in (0.0, 3.0):
         monkeypatch.setattr(fusion, "OPTION_ITEMS_LIFT", lift)
         pipe = Pipeline(corpus=tmp_path, home=tmp_path / "home", embedder="hash:64", chunk_tokens=48, chunk_overlap=0)
@@ -314,3 +315,31 @@ def test_every_item_chunk_of_the_asked_tools_manual_competes_and_a_named_long_op
     chunk = "  --line-buffered\n      Use line buffering on output.\n  -n, --line-number\n      Prefix each line of output."
     assert fusion._names_option("Which grep option prints line numbers?", chunk) == 2
     assert fusion._names_option("Which grep option prints line numbers?", chunk.split("\n  -n")[0]) == 1
+
+
+def test_an_option_item_is_found_by_what_the_question_asks_it_to_do(tmp_path, monkeypatch):
+    """"Which frob option prints line numbers?": every item of frob's manual says "frob" and "option", so the whole
+    question is about as close to each; without the tool's name and the word "option" ("prints line numbers",
+    `options.focus`) it is closest to the item that does that, whose chunk is lifted by FOCUS_WEIGHT x its z-score."""
+    from rag.answer import options
+    from rag.retrieve import fusion
+
+    items = "\n\n".join(f"  --mode-{i}\n      Which frob option {i} frob prints: the frob option {i}." for i in range(12))
+    (tmp_path / "frob.md").write_text(
+        f"# FROB(1)\n\n## NAME\n\nfrob - frob options\n\n## OPTIONS\n\n{items}\n\n  -e, --enumerate\n      Prints line numbers.\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(fusion, "FUSION_DEPTH", {"chunks": 1, "sentences": 1})
+    first = {}  # the first passage retrieved (before the quote selection's reranking)
+    for weight in (0.0, 2.0):
+        monkeypatch.setattr(fusion, "FOCUS_WEIGHT", weight)
+        pipe = Pipeline(corpus=tmp_path, home=tmp_path / "home", embedder="hash:64", chunk_tokens=24, chunk_overlap=0, rerank="none")
+        first[weight] = pipe.retrieve("Which frob option prints line numbers?", k=3)[0].text
+        pipe.close()
+    assert "--enumerate" not in first[0.0]  # tied with the items that say "frob" and "option", in id order
+    assert "--enumerate" in first[2.0]
+    assert options.focus("Which frob option prints line numbers?", ["frob"]) == "prints line numbers"
+    assert options.focus("Welche grep-Option ignoriert Groß- und Kleinschreibung?", ["grep"]) == "ignoriert Groß Kleinschreibung"
+    assert options.focus("Какая опция sed редактирует файлы на месте?", ["sed"]) == "редактирует файлы месте"
+    # another tool the question names is part of what it asks: "with gzip"
+    assert options.focus("Which tar option compresses the archive with gzip?", ["tar", "gzip"]) == "compresses archive gzip"

@@ -265,3 +265,10 @@ def role_of(question: str, role: str) -> str:
         of = re.match(r"\s+", rest)
     org = _ORG.match(rest[of.end() :]) if of else None
     return org.group(0) if org else ""
+
+
+def org_terms(question: str, role: str, terms) -> list:
+    """The question's entity terms (``terms``) that name the organisation the office is asked of: "Anthropic" of "Who is
+    the CEO of Anthropic?"; none without an office or an organisation."""
+    org = role_of(question, role).split() if role else []
+    return [t for t in terms if t.entity and t.text in org]

@@ -25,6 +25,7 @@ GIVEN_OPTION_DROP = 0.05  # cosine taken from an option item documenting an opti
 UNDOCUMENTED_KINDS = HOW_KINDS  # question kinds refused when no passage documents the tool they name (evals/RESULTS.md)
 OFF_SUBJECT_DROP = 0.05  # cosine taken from another tool's option item when the asked tool's manual was retrieved (evals/RESULTS.md)
 OPTION_NAME_LIFT = 0.03  # cosine added to an option item whose long option the question names (evals/RESULTS.md)
+ASKED_ITEM_LIFT = 0.03  # cosine added to the option item retrieval found closest to what the question asks it to do (evals/RESULTS.md)
 OTHER_TOOL_NAMES = True  # a tool the question names besides the asked one may name an option ("with gzip"; evals/RESULTS.md)
 
 
@@ -37,6 +38,7 @@ class HowRules:
     given: frozenset[str]  # options the question writes ("How do I keep rm -r from …")
     tools: tuple[str, ...]  # the tools it names, unless it asks which command: their NAME line answers no how
     positive: bool  # it asks to turn nothing off
+    asked: tuple[str, int] | None = None  # the option item closest to what the question asks it to do: (passage id, start)
 
     @classmethod
     def of(cls, question: Question, items: list[Evidence]) -> "HowRules":
@@ -48,7 +50,7 @@ class HowRules:
             tools += tuple(dict.fromkeys(stem for stem in subjects if stem.lower() in words and stem not in tools))
         return cls(
             question=question, on_subject=any(it.passage.on_subject for it in items), given=frozenset(options.flags(question.text)),
-            tools=tools, positive=bool(POLARITY_DROP) and not options.asks_off(question.text),
+            tools=tools, positive=bool(POLARITY_DROP) and not options.asks_off(question.text), asked=_asked_item(items),
         )
 
     def lift(self, it: Evidence) -> float:
@@ -56,6 +58,8 @@ class HowRules:
         text, lift = it.text, 0.0
         if OPTION_NAME_LIFT and names_asked_word(self.question, text):
             lift += OPTION_NAME_LIFT  # "-r, --raw" for "Which prtstat option prints raw information?"
+        if self.asked == (it.passage.passage_id, it.start):
+            lift += ASKED_ITEM_LIFT  # "-n, --line-number … Prefix each line of output with the 1-based line number" for "affiche les numéros de ligne"
         if OFF_SUBJECT_DROP and self.on_subject and not it.passage.on_subject and options.option_item(text):
             lift -= OFF_SUBJECT_DROP  # mv's "-t, --target-directory" for "How do I get mkdir to create a nested path?"
         if GIVEN_OPTION_DROP and self.given and options.item_flags(text) & self.given:
@@ -65,6 +69,16 @@ class HowRules:
         if self.positive and options.turns_off(text):
             lift -= POLARITY_DROP  # "--no-ignore-case" does not answer "Comment faire ignorer la casse à grep ?"
         return lift
+
+
+def _asked_item(items: list[Evidence]) -> tuple[str, int] | None:
+    """The option item retrieval scored closest to what the question asks the option to do (``Passage.asked_items``), when
+    it is among ``items``; None without such scores."""
+    if not ASKED_ITEM_LIFT:
+        return None
+    scored = {(p.passage_id, start): z for p in {id(it.passage): it.passage for it in items}.values() for start, z in p.asked_items.items()}
+    best = max(scored, key=lambda k: scored[k], default=None)
+    return best if best is not None and scored[best] > 0 else None
 
 
 def source_tool(source: str) -> str:

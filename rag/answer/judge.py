@@ -350,14 +350,13 @@ def _role(question: Question, judged: list[Judged]) -> str:
     sentences = [j for j in judged if not j.noise and attributes.names_role(j.item.text, role)]
     if not sentences:
         return f"role:{role}"
-    org = attributes.role_of(question.text, role)
-    terms = [t for t in question.terms if t.entity and t.text in org.split()]
+    terms = attributes.org_terms(question.text, role, question.terms)
     texts = binding.passages_text(judged)
     everywhere = signals.Vocabulary.of(texts) if terms else None
     named = [t for t in terms if binding.has(t.text, texts) or (len(t.skel) >= 4 and everywhere.has(t))]
     vocabs = [(j.item.text, signals.Vocabulary.of(j.item.text)) for j in sentences] if named else []
     if named and not any(vocab.has(t) or _spelled_out(t.text, texts, text) for text, vocab in vocabs for t in named):
-        return f"role:{role}:{org}"
+        return f"role:{role}:{' '.join(t.text for t in terms)}"
     return ""
 
 

@@ -51,8 +51,7 @@ class WordingLifts:
         parts = tuple(p for p in (question, second) if p.kind in _TYPED_KINDS) if asks_two else ()  # "Para qué …": the second only
         subject = frozenset(it.passage.source for it in items if it.passage.on_subject)
         role = attributes.role_asked(question.text) if ROLE_LIFT and question.kind == "person" else ""
-        org = attributes.role_of(question.text, role).split() if role else []
-        of = tuple(t for t in question.terms if t.entity and t.text in org)
+        of = tuple(attributes.org_terms(question.text, role, question.terms))
         calendar = frozenset(calendar_words(question.text)) if CALENDAR_LIFT else frozenset()
         which = tuple(Term(text=t.text, entity=True) for t in credentials.qualifiers(question.text)) if CREDENTIAL_LIFT and question.kind == "secret" else ()
         return cls(qualifiers=asked, code=code, flags=flags, subject=subject, parts=parts, calendar=calendar, role=role, of=of, which=which)

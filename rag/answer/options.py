@@ -242,3 +242,19 @@ def about_tool(sentence: str, tool: str) -> bool:
     changes …", "pstree показывает …"), not how to call it ("dpkg-query -l …")."""
     pattern = rf"^\W*{_ARTICLE}(?:{_TOOL_WORD}\s+)?{re.escape(tool)}(?:\s+{_TOOL_WORD})?\s+(?!-)[^\W\d_]"
     return bool(re.match(pattern, sentence.lstrip(), re.IGNORECASE)) and not option_item(sentence)
+
+
+_OPTION_ONLY = re.compile(_OPTION_WORD + r"|опци\w*|ключ\w*|параметр\w*|флаг\w*", re.IGNORECASE)
+
+
+def focus(question: str, tools: Collection[str]) -> str:
+    """What an option question asks the option to do, without the tool it names and the word "option": "Which grep option
+    prints line numbers?" -> "grep prints line numbers" minus "grep"; "Welche grep-Option ignoriert Groß- und
+    Kleinschreibung?" -> "ignoriert Groß- Kleinschreibung"; "" when nothing else is left. An item's description says what
+    it does and never names its tool: the tool's name and "option" only pull every item of the manual alike. ``tools``:
+    the names to leave out when the question names no tool the usual way ("which option of tar")."""
+    from .signals import key_terms
+
+    low = {t.lower() for t in _named_tools(question, at_end=False) or tools}  # "… tar option … with gzip": gzip stays
+    words = [t.text for t in key_terms(question) if not _OPTION_ONLY.fullmatch(t.text) and not low & set(t.text.lower().split("-"))]
+    return " ".join(words)

@@ -48,6 +48,10 @@ NAMED_OPTION_LIFT = 0.5
 NAMED_WORDS = True  # the lift counts the question words an item's long option names (evals/RESULTS.md)
 GIVEN_FLAG_ITEMS = True  # a question asking what an option it writes does gets its tool's items, that option's first (evals/RESULTS.md)
 GIVEN_FLAG_Z = 10.0  # z added to the chunk holding that option's item: first (wget's 158 chunks hold 92 items; evals/RESULTS.md)
+# x the z-score (among the items of the tool's manual, floored at 0) of a chunk's best option item against what the question
+# asks the option to do, without the tool's name and the word "option" (`options.focus`): "prints line numbers" finds
+# "-n, --line-number" where the whole question finds every grep item alike (evals/RESULTS.md)
+FOCUS_WEIGHT = 2.0
 
 
 def _names_option(question: str, text: str) -> float:
@@ -173,11 +177,11 @@ class FusionRetriever:
     def _chunk_hits(self, key: str, vector: np.ndarray, n: int) -> dict[str, float]:
         return {hit.id: hit.score for hit in self.view.spaces[key].query(vector, n, documents=False)}
 
-    def _titled(self, question: str, ids: list[str]) -> list[str]:
+    def _titled(self, question: str, ids: list[str]) -> tuple[list[str], list[str]]:
         """The chunks whose document title or section names a tool, command or acronym the question names
-        ("which option of du …" and the chunks of "Aufruf: du [OPTION]…"): words no translation changes."""
+        ("which option of du …" and the chunks of "Aufruf: du [OPTION]…"): words no translation changes; and those names."""
         if not self.title_weight:
-            return []
+            return [], []
         from ..answer.asked import identifiers
         from ..answer.signals import word_pattern
 
@@ -186,14 +190,40 @@ class FusionRetriever:
         # sorts by modification time" does not also name time(1))
         names = identifiers(question) or (_tools_named_by_word(question, contexts.values()) if TITLE_TOOL_WORDS else [])
         if not names:
-            return []
+            return [], []
         pattern = word_pattern(tuple(dict.fromkeys(names)), hyphen=True)
-        return [cid for cid, context in contexts.items() if pattern.search(context)]
+        return [cid for cid, context in contexts.items() if pattern.search(context)], names
 
     def _with_items(self, ids: set[str]) -> dict[str, str]:
         """The chunks among ``ids`` that hold a manual's option items (a line opening with an option), with their text."""
         chunks = self.view.manifest.chunks(sorted(ids))
         return {cid: c.text for cid, c in chunks.items() if _ITEM_LINE.search(c.text)}
+
+    def _focused(self, question: str, names: list[str], items: dict[str, str]) -> dict[str, dict[int, float]]:
+        """The option items of ``items`` (chunk id -> text), chunk id -> {the item's start in the chunk: its score}, scored
+        against what the question asks the option to do (:func:`rag.answer.options.focus`): both sentence spaces'
+        cosines, z-normalised over the items, summed with ``FUSION_WEIGHTS``."""
+        from ..answer.options import focus, option_item
+        from ..chunk import sentences
+
+        asked = focus(question, names)
+        chunks = self.view.manifest.chunks(sorted(items)) if asked else {}
+        owner = {f"{cid}@{n}": (cid, s) for cid, c in chunks.items() for n, (s, e) in enumerate(sentences(c.text)) if option_item(c.text[s:e])}
+        if len(owner) < 2:
+            return {}
+        total = dict.fromkeys(owner, 0.0)
+        for key, embedder in (("s", self.dense.embedder), ("ms", self.muse)):
+            q = embedder.embed_queries([asked])[0]
+            got = self.view.spaces[key].vectors(sorted(owner))
+            if len(got) > 1:
+                z, floor = zscores({i: float(v @ q) for i, v in got.items()})
+                for i in total:
+                    total[i] += FUSION_WEIGHTS[key] * z.get(i, floor)
+        out: dict[str, dict[int, float]] = {}
+        for i, score in total.items():
+            cid, start = owner[i]
+            out.setdefault(cid, {})[start] = score
+        return out
 
     def _siblings(self, ids: set[str]) -> set[str]:
         """Every committed chunk of the files ``ids`` come from (at most ``SIBLING_FILES`` files)."""
@@ -232,7 +262,9 @@ class FusionRetriever:
                 normalised[key], floors[key] = zscores(scores)
         candidates = set().union(*[set(v) for v in normalised.values()]) if normalised else set()
         fused = {cid: sum(FUSION_WEIGHTS[key] * z.get(cid, floors[key]) for key, z in normalised.items()) for cid in candidates}
-        titled = set(self._titled(question, list(candidates)))
+        titled_ids, names = self._titled(question, list(candidates))
+        asked_items: dict[str, dict[int, float]] = {}
+        titled = set(titled_ids)
         for cid in titled:
             fused[cid] += self.title_weight
         given = _given_flags(question)  # "What does the -h flag of df do?": the item documenting -h answers
@@ -243,6 +275,10 @@ class FusionRetriever:
                 fused.update({cid: floor + self.title_weight for cid in sorted(siblings)})  # tied: in id order, not hash order
                 titled |= siblings
             items = self._with_items(titled)
+            if FOCUS_WEIGHT and not given:  # the item doing what the question asks, by its description
+                asked_items = self._focused(question, names, items)
+                for cid, scores in asked_items.items():
+                    fused[cid] += FOCUS_WEIGHT * max(0.0, *scores.values())
             for cid, text in items.items():
                 if given:  # the item of the very option asked about
                     fused[cid] += OPTION_ITEMS_LIFT + (GIVEN_FLAG_Z if _opens_with(text, given) else 0.0)
@@ -252,5 +288,6 @@ class FusionRetriever:
         passages = committed_passages(self.view, [(cid, fused[cid]) for cid in order], dense, qe)
         for p in passages:
             p.on_subject = p.passage_id in titled
+            p.asked_items = asked_items.get(p.passage_id, {})
         self._shift(passages, lang)
         return Retrieval(passages=passages, timings_ms={"embed": (t1 - t0) * 1000, "search": (time.perf_counter() - t1) * 1000})
