@@ -97,9 +97,9 @@ def _split_long(text: str, start: int, end: int, limit: int) -> list[Span]:
 
 
 _BLOCK_LINE = re.compile(r"(?:\||```|~~~|[-*+•]\s|\d+[.)]\s)")
+_OPTION = re.compile(r"[ \t]*--?[A-Za-z0-9?]")  # a unit opening with an option, of any shape
 # an option on a line of its own (no column of spaces before a description), its description indented below: a manual's
 # item ("-t number, --tries=number" / "      Set number of tries"); a help text's one-line items are not
-_OPTION = re.compile(r"[ \t]*--?[A-Za-z0-9?]")
 _ITEM = re.compile(r"[ \t]*--?[A-Za-z0-9?](?:(?! {2,}\S)[^\n])*\n[ \t]+\S")
 _LEAD = re.compile(r":$")
 _CAPTION = re.compile(r"^(?:Table|Tabelle|Tableau|Tabella|Tabla|Таблица|Figure|Abbildung|Figura)\s+\d+(?:\.\d+)*\.?(?:\s|$)")

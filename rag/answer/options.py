@@ -249,8 +249,8 @@ _OPTION_ONLY = re.compile(_OPTION_WORD + r"|опци\w*|ключ\w*|параме
 
 def focus(question: str, tools: Collection[str]) -> str:
     """What an option question asks the option to do, without the tool it names and the word "option": "Which grep option
-    prints line numbers?" -> "grep prints line numbers" minus "grep"; "Welche grep-Option ignoriert Groß- und
-    Kleinschreibung?" -> "ignoriert Groß- Kleinschreibung"; "" when nothing else is left. An item's description says what
+    prints line numbers?" -> "prints line numbers"; "Welche grep-Option ignoriert Groß- und Kleinschreibung?" ->
+    "ignoriert Groß Kleinschreibung" (its key terms); "" when nothing else is left. An item's description says what
     it does and never names its tool: the tool's name and "option" only pull every item of the manual alike. ``tools``:
     the names to leave out when the question names no tool the usual way ("which option of tar")."""
     from .signals import key_terms
