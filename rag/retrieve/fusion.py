@@ -207,8 +207,9 @@ class FusionRetriever:
         from ..chunk import sentences
 
         asked = focus(question, names)
-        chunks = self.view.manifest.chunks(sorted(items)) if asked else {}
-        owner = {f"{cid}@{n}": (cid, s) for cid, c in chunks.items() for n, (s, e) in enumerate(sentences(c.text)) if option_item(c.text[s:e])}
+        if not asked:
+            return {}
+        owner = {f"{cid}@{n}": (cid, s) for cid, text in items.items() for n, (s, e) in enumerate(sentences(text)) if option_item(text[s:e])}
         if len(owner) < 2:
             return {}
         total = dict.fromkeys(owner, 0.0)
