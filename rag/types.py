@@ -87,6 +87,9 @@ class Passage:
     # for an option question: the z-score of each option item (by its start in ``text``) against what the question asks the
     # option to do (fusion sets it; the quote selection lifts the best)
     asked_items: dict[int, float] = field(default_factory=dict)
+    # the question's words nearly every candidate held ("Microsoft", "OpenAI" in articles about the two; fusion sets them):
+    # the quote selection also scores sentences against the question without them
+    shared: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         # page (1-based), section path and line: null when the format has none

@@ -343,3 +343,40 @@ def test_an_option_item_is_found_by_what_the_question_asks_it_to_do(tmp_path, mo
     assert options.focus("Какая опция sed редактирует файлы на месте?", ["sed"]) == "редактирует файлы месте"
     # another tool the question names is part of what it asks: "with gzip"
     assert options.focus("Which tar option compresses the archive with gzip?", ["tar", "gzip"]) == "compresses archive gzip"
+
+
+def test_words_nearly_every_candidate_holds_are_taken_out_of_a_second_search(tmp_path, monkeypatch):
+    """"What happened to Zorblax's share price?" in a folder about Zorblax: "Zorblax" stands in every chunk and pulls the
+    chunks that repeat it; the question without it ("What happened to 's share price?") finds the chunk about the share
+    price, and the passages carry the word (the quote selection reads it)."""
+    from rag.retrieve import fusion, shared_terms
+
+    notes = [f"Zorblax Zorblax news: Zorblax opened office {i} and Zorblax hired staff." for i in range(12)]
+    notes.append("Thanks to the bet on Zorblax, the company saw its share price triple within five years of trading.")
+    for i, text in enumerate(notes):
+        (tmp_path / f"n{i:02d}.txt").write_text(text, encoding="utf-8")
+    question = "What happened to Zorblax's share price?"
+    first, shared = {}, {}
+    for weight in (0.0, 1.0):
+        monkeypatch.setattr(fusion, "SHARED_WEIGHT", weight)
+        pipe = Pipeline(corpus=tmp_path, home=tmp_path / "home", embedder="hash:64", rerank="none")
+        passages = pipe.retrieve(question, k=3)
+        first[weight], shared[weight] = passages[0].source, passages[0].shared
+        pipe.close()
+    assert first[0.0] != "n12.txt" and shared[0.0] == ()
+    assert first[1.0] == "n12.txt" and shared[1.0] == ("Zorblax",)
+    assert shared_terms.without(question, ("Zorblax",)) == "What happened to 's share price?"
+
+
+def test_a_word_is_shared_only_when_nearly_every_text_holds_it_and_enough_of_the_question_is_left():
+    from rag.answer.signals import key_terms
+    from rag.retrieve import shared_terms
+
+    texts = [f"Microsoft and OpenAI, part {i}." for i in range(9)] + ["Майкрософт без партнёра."]  # one in Cyrillic
+    assert [t.text for t in shared_terms.shared("How did Microsoft's share price move?", texts)] == ["Microsoft"]
+    assert shared_terms.shared("How did Microsoft's share price move?", texts[:4]) == []  # too few candidates to say
+    assert shared_terms.shared("Who is Microsoft?", texts) == []  # nothing would be left to search for
+    # "OpenAI" in 9 of 10 texts is shared (0.8 of them); in 7 of 10 it is not; "Microsoft" in every one, across scripts
+    assert [t.text for t in shared_terms.held(key_terms("Will OpenAI leave Microsoft?"), texts)] == ["OpenAI", "Microsoft"]
+    fewer = [t.replace("OpenAI", "Anthropic") if i < 3 else t for i, t in enumerate(texts)]
+    assert [t.text for t in shared_terms.held(key_terms("Will OpenAI leave Microsoft?"), fewer)] == ["Microsoft"]

@@ -42,6 +42,7 @@ class Evidence:
     end: int
     score: float
     second: float | None = None  # the sentence's cosine with the question in a second embedder's space (mUSE)
+    unshared: float | None = None  # its cosine with the question without the words every candidate held (Passage.unshared)
     # the passage's rank by the retriever's own score (0: its number ``n``); a reranker that follows the answer's choice
     # of quote (``rerank = "evidence"``) changes the order the passages come in, not what the selection model reads
     rank: int = 0
@@ -141,10 +142,13 @@ class Second(NamedTuple):
     vectors: SentenceVectors
 
 
-def evidence(question_vec: np.ndarray, passages: list[Passage], vectors: SentenceVectors, second: Second | None = None) -> list[Evidence]:
+def evidence(
+    question_vec: np.ndarray, passages: list[Passage], vectors: SentenceVectors, second: Second | None = None, unshared: np.ndarray | None = None
+) -> list[Evidence]:
     """Every usable sentence of the passages, best first. Score = 0.7 sentence cosine + 0.3 passage cosine;
     with ``second`` (a question vector and the sentence vectors of another embedder) each sentence also
-    gets its cosine there."""
+    gets its cosine there; with ``unshared`` (the vector of the question without the words every candidate held), its
+    cosine with that."""
     items: list[Evidence] = []
     ids: list[str] = []
     by_score = sorted(range(len(passages)), key=lambda i: (-passages[i].rank_score, i))
@@ -157,9 +161,23 @@ def evidence(question_vec: np.ndarray, passages: list[Passage], vectors: Sentenc
     if not items:
         return []
     texts = [it.text for it in items]
-    sims = vectors(texts, ids) @ question_vec
+    own = vectors(texts, ids)
+    sims = own @ question_vec
+    focused = own @ unshared if unshared is not None else [None] * len(items)
     seconds = second.vectors(texts, ids) @ second.query if second is not None else [None] * len(items)
-    for it, sim, other in zip(items, sims, seconds):
+    for it, sim, other, near in zip(items, sims, seconds, focused):
         it.score = float(0.7 * sim + 0.3 * it.passage.score)
         it.second = None if other is None else float(other)
+        it.unshared = None if near is None else float(near)
     return sorted(items, key=lambda it: -it.score)
+
+
+def unshared_z(items: list[Evidence]) -> dict[int, float]:
+    """id(item) -> the z-score (over ``items``, floored at 0) of its cosine with the question without the words nearly
+    every candidate held (``Evidence.unshared``); empty when the retriever found no such words."""
+    scores = {id(it): it.unshared for it in items if it.unshared is not None}
+    if len(scores) < 2:
+        return {}
+    values = np.fromiter(scores.values(), dtype=np.float64)
+    mean, std = float(values.mean()), float(values.std()) or 1.0
+    return {i: max(0.0, (v - mean) / std) for i, v in scores.items()}

@@ -18,7 +18,7 @@ from typing import Callable
 
 from . import attributes, binding, credentials, defines, howto, kinds, lexicon, lifts, signals
 from ..types import Passage
-from .evidence import Evidence
+from .evidence import Evidence, unshared_z
 from .asked import Question, priced
 from .persons import names_someone
 from .kinds import HOW_KINDS, phatic
@@ -40,6 +40,8 @@ OTHER_YEAR_DROP = 0.03
 # person), is not answered: "Who is the plumber coming on Thursday?" against "… le plombier passe jeudi entre 9h et 11h."
 # (measured on the notes, seeds, tech docs, help texts, manuals and XQuAD: evals/RESULTS.md)
 PERSON_NAMED = True
+# cosine per z of a sentence's cosine with the question without the words every candidate held (evidence.unshared_z)
+UNSHARED_LIFT = 0.01
 
 
 @dataclass(kw_only=True)
@@ -109,6 +111,7 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
     out = []
     # an option or how-to question: the chunks of one manual are cut arbitrarily, so its third chunk's item competes with the first's
     rank = _document_ranks(items) if DOCUMENT_RANK and question.kind in HOW_KINDS else {}
+    near = unshared_z(items) if UNSHARED_LIFT else {}
     for it in items:
         text = it.text
         vocab = signals.Vocabulary.of(text)
@@ -135,7 +138,7 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
         if term:  # "Das udev-System bietet …" says what udev is; "Siehe systemd.device(5)." only points elsewhere: no quote
             j.lift += DEFINITION_LIFT if defines.defines(text, term, apposition=person) else 0.0
             j.noise = j.noise or defines.only_points(text)
-        j.lift += wording.lift(it)
+        j.lift += wording.lift(it) + UNSHARED_LIFT * near.get(id(it), 0.0)
         if question.kind == "name" and signals.names_something(text):
             j.lift += signals.NAMING_LIFT  # "… son propre LLM appelé MAI-1"
         if how is not None:
@@ -197,10 +200,7 @@ def answerability(question: Question, judged: list[Judged]) -> float:
     """The logistic model's probability that the best sentence answers the question (0 when there is no
     evidence). :func:`assess` sets it to 0 when a rule of :func:`missing` already knows the answer is not there."""
     feats = answer_features(question, judged)
-    if not feats:
-        return 0.0
-    z = _model()["bias"] + _linear(_model(), feats)
-    return 1.0 / (1.0 + math.exp(-z))
+    return 1.0 / (1.0 + math.exp(-(_model()["bias"] + _linear(_model(), feats)))) if feats else 0.0
 
 
 @dataclass(kw_only=True)

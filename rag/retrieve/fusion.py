@@ -52,6 +52,8 @@ GIVEN_FLAG_Z = 10.0  # z added to the chunk holding that option's item: first (w
 # asks the option to do, without the tool's name and the word "option" (`options.focus`): "prints line numbers" finds
 # "-n, --line-number" where the whole question finds every grep item alike (evals/RESULTS.md)
 FOCUS_WEIGHT = 2.0
+# x the fused z of the question without the words nearly every candidate holds (:mod:`rag.retrieve.shared_terms`), added
+SHARED_WEIGHT = 1.0
 
 
 def _names_option(question: str, text: str) -> float:
@@ -234,18 +236,11 @@ class FusionRetriever:
         committed = self.view.committed
         return {cid for source in sources for cid in self.view.manifest.chunk_ids(source) if committed is None or cid in committed}
 
-    def retrieve(self, question: str, k: int) -> Retrieval:
-        t0 = time.perf_counter()
-        qe = self.dense.embedder.embed_queries([question])[0]
-        qm = self.muse.embed_queries([question])[0]
-        t1 = time.perf_counter()
-        lang = detect(question) if self.hubs or self.pairs else ""
-        depth_c = max(FUSION_DEPTH["chunks"], k)
-        depth_s = max(FUSION_DEPTH["sentences"], 2 * k)
+    def _lists(self, qe: np.ndarray, qm: np.ndarray, lang: str, depths: tuple[int, int], reason: bool):
+        """The four ranked lists of one question's two vectors, z-normalised over committed chunks: (the main embedder's
+        chunk hits as passages, key -> chunk id -> z, key -> the list's floor)."""
+        depth_c, depth_s = depths
         dense = {p.passage_id: p for p in self.dense.search(qe, depth_c)}
-        from ..answer.asked import kind_of
-
-        reason = kind_of(question)[0] == "reason"
         lists = {
             "": self._descaled("", {cid: p.score for cid, p in dense.items()}, lang),
             "s": self._sentence_hits("s", qe, depth_s, reason),
@@ -261,17 +256,59 @@ class FusionRetriever:
                 scores = {cid: v for cid, v in scores.items() if cid in committed}
             if scores:
                 normalised[key], floors[key] = zscores(scores)
+        return dense, normalised, floors
+
+    def _unshared(self, question: str, fused: dict[str, float], floor: float, lang: str, depths: tuple[int, int], reason: bool) -> tuple[tuple[str, ...], float]:
+        """Add ``SHARED_WEIGHT`` x the fused z of the question without the words nearly every candidate holds
+        (:mod:`rag.retrieve.shared_terms`) to ``fused``, in place (a chunk only these lists find starts at ``floor``);
+        nothing when no word is that common. Returns those words and what a chunk neither search found gains (their floor)."""
+        from . import shared_terms
+
+        texts = [c.text for c in self.view.manifest.chunks(sorted(fused)).values()]
+        common = shared_terms.shared(question, texts)
+        words = tuple(t.text for t in common)
+        focus = shared_terms.without(question, words)
+        if focus == question:
+            return (), 0.0
+        qe = self.dense.embedder.embed_queries([focus])[0]
+        qm = self.muse.embed_queries([focus])[0]
+        _, normalised, floors = self._lists(qe, qm, lang, depths, reason)
+        found = sorted(set().union(*[set(v) for v in normalised.values()]))
+        if len(shared_terms.held(common, [c.text for c in self.view.manifest.chunks(found).values()])) < len(common):
+            return (), 0.0  # the words are common near the question only: a curl question's chunks all name curl
+        for cid in set().union(*[set(v) for v in normalised.values()]):
+            fused.setdefault(cid, floor)
+        for cid in fused:
+            fused[cid] += SHARED_WEIGHT * sum(FUSION_WEIGHTS[key] * z.get(cid, floors[key]) for key, z in normalised.items())
+        return words, SHARED_WEIGHT * sum(FUSION_WEIGHTS[key] * floors[key] for key in normalised)
+
+    def retrieve(self, question: str, k: int) -> Retrieval:
+        t0 = time.perf_counter()
+        qe = self.dense.embedder.embed_queries([question])[0]
+        qm = self.muse.embed_queries([question])[0]
+        t1 = time.perf_counter()
+        lang = detect(question) if self.hubs or self.pairs else ""
+        depth_c = max(FUSION_DEPTH["chunks"], k)
+        depth_s = max(FUSION_DEPTH["sentences"], 2 * k)
+        from ..answer.asked import kind_of
+
+        reason = kind_of(question)[0] == "reason"
+        dense, normalised, floors = self._lists(qe, qm, lang, (depth_c, depth_s), reason)
         candidates = set().union(*[set(v) for v in normalised.values()]) if normalised else set()
         fused = {cid: sum(FUSION_WEIGHTS[key] * z.get(cid, floors[key]) for key, z in normalised.items()) for cid in candidates}
+        floor = sum(FUSION_WEIGHTS[key] * floors[key] for key in normalised)  # where a chunk these lists lack stands
         titled_ids, names = self._titled(question, list(candidates))
         asked_items: dict[str, dict[int, float]] = {}
         titled = set(titled_ids)
         for cid in titled:
             fused[cid] += self.title_weight
         given = _given_flags(question)  # "What does the -h flag of df do?": the item documenting -h answers
-        if OPTION_ITEMS_LIFT and titled and (kind_of(question)[0] in ITEM_KINDS or given):
+        option = bool(OPTION_ITEMS_LIFT and titled and (kind_of(question)[0] in ITEM_KINDS or given))
+        # an option question about a tool whose manual was found scores its items without the tool's name (_focused)
+        shared, gained = self._unshared(question, fused, floor, lang, (depth_c, depth_s), reason) if SHARED_WEIGHT and not option else ((), 0.0)
+        floor += gained
+        if option:
             if SIBLING_ITEMS:  # the other chunks of the tool's manual that hold items: the asked one may be far in cosine
-                floor = sum(FUSION_WEIGHTS[key] * floors[key] for key in normalised)
                 siblings = self._siblings(titled) - set(fused)
                 fused.update({cid: floor + self.title_weight for cid in sorted(siblings)})  # tied: in id order, not hash order
                 titled |= siblings
@@ -290,5 +327,6 @@ class FusionRetriever:
         for p in passages:
             p.on_subject = p.passage_id in titled
             p.asked_items = asked_items.get(p.passage_id, {})
+            p.shared = shared
         self._shift(passages, lang)
         return Retrieval(passages=passages, timings_ms={"embed": (t1 - t0) * 1000, "search": (time.perf_counter() - t1) * 1000})
