@@ -102,7 +102,9 @@ class FusionRetriever:
     mUSE adds a more language-neutral opinion. Before normalising, the two chunk lists lose
     ``hub_weight`` x each chunk's hub score for the question's language (:mod:`rag.index.hubs`),
     and the main embedder's two lists lose ``language_weight`` x the mean hub score of the chunk's
-    language, so that a German question does not prefer German text for being German.
+    language, so that a German question does not prefer German text for being German. When nearly
+    every candidate holds a word of the question ("Microsoft" in articles about Microsoft), the
+    question without it is searched too (``_unshared``).
     ``rank_score`` is the fused z-score. Measured on five corpora in evals/RESULTS.md.
     """
 
@@ -276,7 +278,7 @@ class FusionRetriever:
         found = sorted(set().union(*[set(v) for v in normalised.values()]))
         if len(shared_terms.held(common, [c.text for c in self.view.manifest.chunks(found).values()])) < len(common):
             return (), 0.0  # the words are common near the question only: a curl question's chunks all name curl
-        for cid in set().union(*[set(v) for v in normalised.values()]):
+        for cid in found:
             fused.setdefault(cid, floor)
         for cid in fused:
             fused[cid] += SHARED_WEIGHT * sum(FUSION_WEIGHTS[key] * z.get(cid, floors[key]) for key, z in normalised.items())
