@@ -52,8 +52,10 @@ GIVEN_FLAG_Z = 10.0  # z added to the chunk holding that option's item: first (w
 # asks the option to do, without the tool's name and the word "option" (`options.focus`): "prints line numbers" finds
 # "-n, --line-number" where the whole question finds every grep item alike (evals/RESULTS.md)
 FOCUS_WEIGHT = 2.0
-# x the fused z of the question without the words nearly every candidate holds (:mod:`rag.retrieve.shared_terms`), added
-SHARED_WEIGHT = 1.0
+# x the fused z of the question without the words nearly every candidate holds (:mod:`rag.retrieve.shared_terms`), added.
+# Off: 1.0 and 0.5 lift the seeds and one-subject XQuAD corpora but reorder the passages the CI's 1.5B model reads, which
+# then falls back more often than the [llm] gate allows (evals/RESULTS.md, twenty-fourth session)
+SHARED_WEIGHT = 0.0
 
 
 def _names_option(question: str, text: str) -> float:
@@ -102,9 +104,9 @@ class FusionRetriever:
     mUSE adds a more language-neutral opinion. Before normalising, the two chunk lists lose
     ``hub_weight`` x each chunk's hub score for the question's language (:mod:`rag.index.hubs`),
     and the main embedder's two lists lose ``language_weight`` x the mean hub score of the chunk's
-    language, so that a German question does not prefer German text for being German. When nearly
-    every candidate holds a word of the question ("Microsoft" in articles about Microsoft), the
-    question without it is searched too (``_unshared``).
+    language, so that a German question does not prefer German text for being German. With
+    ``SHARED_WEIGHT`` (off by default), when nearly every candidate holds a word of the question
+    ("Microsoft" in articles about Microsoft), the question without it is searched too (``_unshared``).
     ``rank_score`` is the fused z-score. Measured on five corpora in evals/RESULTS.md.
     """
 
