@@ -42,7 +42,7 @@ class Evidence:
     end: int
     score: float
     second: float | None = None  # the sentence's cosine with the question in a second embedder's space (mUSE)
-    unshared: float | None = None  # its cosine with the question without the words every candidate held (Passage.unshared)
+    unshared: float | None = None  # its cosine with the question without the words every candidate held (Passage.shared)
     # the passage's rank by the retriever's own score (0: its number ``n``); a reranker that follows the answer's choice
     # of quote (``rerank = "evidence"``) changes the order the passages come in, not what the selection model reads
     rank: int = 0
