@@ -531,6 +531,10 @@ def test_an_amount_or_date_question_without_one_in_the_evidence_is_not_answerabl
         ("What is the market capitalization of Nvidia?", "amount", ("valuation",)), ("Wie hoch ist der Börsenwert von Nvidia?", "amount", ("valuation",)),
         ("En quelle année Satya Nadella est-il devenu PDG ?", "date", ("office",)), ("Wann wurde Nadella zum CEO ernannt?", "date", ("office",)),
         ("When did the president visit France?", "date", ()),  # an office, but not its taking
+        # how much something rose: the change is asked, with what rose; the price question no longer needs a sum
+        ("Quanto è salito il prezzo delle azioni di Microsoft?", "amount", ("price", "change")), ("How much has my car insurance gone up?", "amount", ("change",)),
+        ("Di quanto sono aumentati gli utenti settimanali di ChatGPT?", "amount", ("users", "change")), ("Um wie viel ist meine Miete gestiegen?", "amount", ("change",)),
+        ("How long does it take for the effects to manifest as changes to economic growth?", "amount", ()),  # growth, but no verb of change
     ],
 )
 def test_the_attribute_an_amount_or_date_question_asks_about(question, kind, wanted):
@@ -605,6 +609,48 @@ def test_an_amount_about_another_attribute_does_not_answer(question, text, refus
     assessment = _assess(question, text)
     assert assessment.missing.startswith(("attribute:", "year:")) is refused
     assert (assessment.answerability == 0.0) is refused
+
+
+@pytest.mark.parametrize(
+    "question,unit,sentence,spans",
+    [
+        ("Quanto è salito il prezzo delle azioni di Microsoft?", "any", "Microsoft ha visto il suo triplo del prezzo delle azioni.", ["triplo"]),
+        ("Um wie viel ist der Beitrag gestiegen?", "any", "Versicherungsbeitrag: seit dem Wechsel fast verdoppelt", ["verdoppelt"]),
+        ("На сколько выросли акции?", "any", "Акции выросли вдвое.", ["вдвое"]),
+        ("Сколько людей пользуются ChatGPT?", "any", "Il suo triplo del prezzo delle azioni.", []),  # how many people: a factor is no answer
+        ("How many times has Polonia won the cup?", "count", "Polonia won the cup twice.", ["twice"]),
+        ("How much did Microsoft pay for Inflection?", "money", "Microsoft doubled its bid.", []),  # a sum paid, not a rise
+    ],
+)
+def test_a_factor_answers_how_much_something_rose(question, unit, sentence, spans):
+    q = asked.Question.of(question)
+    assert (q.kind, q.unit) == ("amount", unit)
+    assert q.candidates(sentence) == spans
+
+
+@pytest.mark.parametrize(
+    "question,text,refused",
+    [
+        # a level is no rise: the rent, the weekly users, with no word of change
+        ("Um wie viel ist meine Miete letztes Jahr gestiegen?", "Loyer 780 € + 95 € de charges, virement avant le 5 de chaque mois.", True),
+        ("Di quanto sono aumentati gli utenti settimanali di ChatGPT?", "ChatGPT ha accumulato oltre 500 milioni di utenti settimanali.", True),
+        ("Di quanto sono aumentati gli utenti settimanali di ChatGPT?", "Gli utenti settimanali di ChatGPT sono raddoppiati a 500 milioni.", False),
+        ("How much has my car insurance gone up?", "Versicherung: Teilkasko mit 150 € Selbstbeteiligung. Versicherungsbeitrag: seit dem Wechsel fast verdoppelt.", False),
+        ("Quanto è salito il prezzo delle azioni di Microsoft?", "L'investimento ha contribuito, con il suo triplo del prezzo delle azioni.", False),
+    ],
+)
+def test_a_rise_is_answered_by_a_figure_of_change_not_by_a_level(question, text, refused, monkeypatch):
+    from rag.answer import attributes
+
+    assert _assess(question, text).missing.startswith("attribute:") is refused
+    monkeypatch.setattr(attributes, "CHANGE", False)  # without the rule the level answers: the rule is what refuses
+    assert not _assess(question, text).missing.startswith("attribute:")
+
+
+def test_a_level_is_half_a_type_match_for_a_rise():
+    """"How much has my car insurance gone up?": «150 € Selbstbeteiligung» gives a level, «fast verdoppelt» the rise."""
+    judged = {j.item.text: j.type_ok for j in _assess("How much has my car insurance gone up?", "Teilkasko mit 150 € Selbstbeteiligung. Der Beitrag hat sich fast verdoppelt.").judged}
+    assert judged == {"Teilkasko mit 150 € Selbstbeteiligung.": 0.5, "Der Beitrag hat sich fast verdoppelt.": 1.0}
 
 
 @pytest.mark.parametrize(

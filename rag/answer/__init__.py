@@ -68,13 +68,12 @@ def assessed(
     from .evidence import Second, evidence
     from . import judge
     from ..retrieve.shared_terms import without
-    from .judge import assess
 
     qvec = embedder.embed_queries([question])[0]
     other = Second(second[0].embed_queries([question])[0], second[1]) if second is not None else None
     shared = passages[0].shared if passages else ()  # the question's words every candidate held
     focus = embedder.embed_queries([without(question, shared)])[0] if shared and judge.UNSHARED_LIFT else None
-    return assess(question, language, passages, evidence(qvec, passages, vectors, other, focus), mentioned)
+    return judge.assess(question, language, passages, evidence(qvec, passages, vectors, other, focus), mentioned)
 
 
 def first_quote(assessment: "Assessment", vectors: "SentenceVectors") -> Passage | None:

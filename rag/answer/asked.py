@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import credentials
-from .kinds import asks_duration, kind_of
+from .kinds import asks_change, asks_duration, kind_of
 from .options import _FLAG, _ORDINAL, _named_tools, _options, commands
 from .quantities import NOT_MONTHS, WEEKDAY, WEEKDAYS_WHEN, phones
 from .signals import MONEY_AFTER, _AMOUNT, _DATE, _NAME, _SCALE_OF, _WORD, _WORD_NUMBERS, _YEAR, Term, Vocabulary, _stop_words, causal, gives_duration, key_terms, labels_a_number, numbers, points_back, script
@@ -20,6 +20,12 @@ _CURRENCY = re.compile(r"[$€£¥₽]|\b(?:us-?)?dollar|\bdollari|\beuro|\busd\
 _PERCENT = re.compile(r"%|\bpercent|\bper cent|\bprozent|\bпроцент|\bpour ?cent|\bper ?cento|\bpor ?ciento", re.IGNORECASE)
 _FRACTION = re.compile(r"\b(?:half|third|quarter|majority|hälfte|drittel|viertel|mehrheit|половин\w*|трет\w*|четверт\w*|большинств\w*"
                        r"|moitié|tiers|quart|majorité|metà|terzo|quarto|maggioranza|mitad|tercio|cuarto|mayor[íi]a)\b", re.IGNORECASE)
+# how many times, or by what factor: "twice" answers "how many times"; "triplo", "verdoppelt", "вдвое", "tenfold" answer how
+# much something rose or fell, not how many people (evals/RESULTS.md: seeds and XQuAD)
+_TIMES = re.compile(r"\b(?:twice|thrice|zweimal|dreimal|дважды|трижды)\b", re.IGNORECASE)
+_FACTOR = re.compile(r"\b(?:doubl(?:e|ed|es|ing)|tripl(?:e|ed|es|ing|o|a|icat\w*|ic[óo])|quadrupl\w*|(?:two|three|four|five|ten|hundred)fold|doppelt\w*|(?:ver)?(?:dreifach|vierfach)\w*|verdoppel\w*"
+                     r"|вдвое|втрое|вчетверо|удво(?:ил|ен)\w*|утро(?:ил|ен)\w*|doublé\w*|triplé\w*|raddoppi\w*|doppi[oa]|duplic(?:ó|ad\w*|ar\w*)"
+                     r"|(?:dos|tres|deux|trois|due|tre|two|three|ten|zwei|drei|zehn) (?:veces|fois|volte|times|mal))\b", re.IGNORECASE)
 _LOCATION = re.compile(r"(?<![\w.])(?:~?/[\w.-]+)+/?|\b(?:https?|ftp)://\S+|\b[\w.-]+\.(?:conf|cfg|ini|toml|ya?ml|d)\b")  # a path, URL or config file
 _DIGIT_DATE = re.compile(r"(?<![\w./-])(?:(?:1[5-9]|20)\d\d-\d{1,2}(?:-\d{1,2})?|\d{1,2}([./])\d{1,2}\1(?:1[5-9]|20)\d\d)(?![\w/-]|\.\d)")  # 2024-03-12, 12.03.2024, 12/03/2024
 _GLUED = re.compile(r"[^\W\d_][-‐]?$")  # a digit right after letters: GPT-4, MAI-1, H100
@@ -68,6 +74,9 @@ PORT_RANGE = (10, 65535)  # a port is a plain number in this range (ports 7 and 
 _OTHER_VALUE = re.compile(r"--?(?![\w-]*port)[\w-]+=$", re.IGNORECASE)  # the value of an option not on a port: "--tries=10"
 
 
+FACTORS = True  # factor and "how many times" words are amounts
+
+
 def _amounts(sentence: str, unit: str, question: Vocabulary, asked: set[float]) -> list[str]:
     out = []
     for m in _AMOUNT.finditer(sentence):
@@ -100,6 +109,8 @@ def _amounts(sentence: str, unit: str, question: Vocabulary, asked: set[float]) 
         out.append(span)
     if unit in ("percent", "any"):
         out += [m.group(0) for m in _FRACTION.finditer(sentence)]
+    if unit == "count" and FACTORS:
+        out += [m.group(0) for m in _TIMES.finditer(sentence)]
     if unit in ("count", "any"):  # "sechs Gevierte", "three lineages" (not "one"/"ein": articles)
         out += [w for w in _WORD.findall(sentence) if _WORD_NUMBERS.get(w.lower(), 1) > 1 and float(_WORD_NUMBERS[w.lower()]) not in asked]
     return out
@@ -344,6 +355,8 @@ class Question:
         if self.kind == "option":
             named = set(_FLAG.findall(self.text))
             return [f for f in found if f not in named]
+        if FACTORS and self.kind == "amount" and self.unit in ("any", "percent") and asks_change(self.text):
+            found += [m.group(0) for m in _FACTOR.finditer(sentence)]  # how much it rose: "il suo triplo del prezzo"
         return found
 
     def lead(self, sentence: str, language: str = "") -> str:

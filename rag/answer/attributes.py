@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .kinds import asks_change
+
 _SUBSCRIBERS = ("subscriber", "subscription", "abonnent", "abonniert", "abonnement", "подписчик", "подписк", "абонент", "abonné", "abbonat", "abbonament", "suscriptor", "suscrip", "abonad")
 # attribute -> ("kind:unit" of the questions it applies to, its stems in six languages[, stems that count only in a sentence]).
 # A release date was tried and dropped: "launch" is asked of attacks, and a song's year often stands without "released".
@@ -80,6 +82,20 @@ ATTRIBUTES: dict[str, tuple[tuple[str, ...], ...]] = {
     ), (  # only in a sentence: "established" is asked of committees and treaties as often as of firms
         "establish", "errichte", "создан", "учрежд", "créé", "établi", "istitu", "establecid",
     )),
+    # how much something rose or fell: a figure without a word of change («Loyer 780 €», "£34.50 a month") is the level,
+    # not the rise; a factor is both («fast verdoppelt», «il suo triplo»). Asked only with a verb of change (kinds.asks_change)
+    "change": (("amount:any", "amount:percent"), (
+        "rise$", "rises$", "rose$", "risen", "rising", "grew$", "grown$", "growth", "increas", "gone up", "went up", "go up", "goes up", "fell$", "fallen", "drop", "decreas", "declin",
+        "gestiegen", "steig", "stieg", "gewachsen", "wuchs", "gesunken", "sank$", "gefallen", "fiel$", "erhöh", "zugelegt",
+        "вырос", "выросл", "увелич", "подорож", "упал", "подешев", "снизил", "сниж", "рост",
+        "augment", "hausse", "monté", "grimp", "baiss", "chut",
+        "salit", "aument", "cresc", "cresciut", "scesa", "sceso", "calat", "rincar",
+        "subi", "subió", "crec", "creci", "bajó", "cayó", "cayeron",
+    ), (  # only in a sentence: a factor says how much
+        "doubl", "tripl", "quadrupl", "verdoppel", "verdreifach", "vervierfach", "вдвое", "втрое", "вчетверо", "удвои", "утрои",
+        "doublé", "triplé", "raddopp", "triplic", "duplicó", "duplicad",
+        "additional", "further", "zusätzlich", "weitere", "дополнительн", "supplément", "ulterior", "aggiuntiv", "adicional",  # "increased by a further $10bn"
+    )),
     "office": (("date:", "date:day"), (  # asked only with a verb of taking the office (``_TAKES_OFFICE``): "When did Nadella become CEO?"
         "ceo", "cto", "cfo", "pdg", "chief exec", "geschäftsführ", "vorstandschef", "vorstandsvorsitz", "president", "präsident", "président",
         "президент", "директор", "гендиректор", "руководител", "председател", "amministratore delegato", "director ejecutivo",
@@ -92,10 +108,11 @@ _TAKES_OFFICE = re.compile(
     r"стал|стала|назначен\w*|избран\w*|diventat[oa]|nominat[oa]|elett[oa]|convirti[óo]|nombrad[oa]|elegid[oa])\b",
     re.IGNORECASE,
 )
+CHANGE = True  # "how much did it rise" asks for a change (evals/RESULTS.md)
 # how --json's abstain_reason names each ("no figure for the asked headcount in the evidence")
 LABELS = {"salary": "salary", "employees": "headcount", "users": "number of users", "subscribers": "number of subscribers", "valuation": "valuation", "parameters": "parameter count", "revenue": "revenue",
           "loss": "loss", "price": "price", "founded": "founding date", "temperature": "temperature",
-          "office": "date of taking the office"}
+          "office": "date of taking the office", "change": "change"}
 _OF_KIND: dict[str, list[str]] = {}
 for _name, _spec in ATTRIBUTES.items():
     for _kind in _spec[0]:
@@ -123,7 +140,7 @@ def _pattern(attribute: str, in_sentence: bool = False) -> re.Pattern:
 def asked(question: str, kind: str, unit: str = "") -> tuple[str, ...]:
     """The attributes a question of ``kind`` and ``unit`` names ("Wie hoch ist das Jahresgehalt …" -> ("salary",)), () for
     none. A money attribute is not asked by a count question ("how many square kilometres were lost" asks no loss)."""
-    return tuple(a for a in _OF_KIND.get(f"{kind}:{unit}", ()) if _pattern(a).search(question) and (a != "office" or _TAKES_OFFICE.search(question)))
+    return tuple(a for a in _OF_KIND.get(f"{kind}:{unit}", ()) if _pattern(a).search(question) and (a != "office" or _TAKES_OFFICE.search(question)) and (a != "change" or (CHANGE and asks_change(question))))
 
 
 # a founder is a person, not a founding: "DeepMind- und Inflection-Mitbegründer Mustafa Suleyman … Anfang 2024"
@@ -155,6 +172,13 @@ def names(sentence: str, attributes: tuple[str, ...], figures: tuple[str, ...] =
             if not figures or a in ("founded", "office") or any(_near(sentence, m, f) and not _counts_other(sentence, f, a) for f in figures):
                 return True
     return False
+
+
+def gives(sentence: str, wanted: tuple[str, ...], figures: tuple[str, ...]) -> bool:
+    """Whether ``sentence`` gives a figure for the ``wanted`` attributes: for one of them, and when a change is asked, for
+    the change too ("How much did the weekly users rise?": «500 milioni di utenti» gives the users, not their rise)."""
+    rest = tuple(a for a in wanted if a != "change")
+    return (not rest or names(sentence, rest, figures)) and ("change" not in wanted or names(sentence, ("change",), figures))
 
 
 # an article right before a number makes it the determiner of the noun after it: "des employés des deux entreprises"

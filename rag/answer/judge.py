@@ -37,8 +37,7 @@ EXACT_KINDS = ("amount", "date", "phone")
 # ("Zu dieser Zeit hatte Microsoft bereits 13 Milliarden …") to one giving a figure for 2019
 OTHER_YEAR_DROP = 0.03
 # a "who" question whose first quote names nobody the question does not name itself, nor does its line before it (a pronoun's
-# person), is not answered: "Who is the plumber coming on Thursday?" against "… le plombier passe jeudi entre 9h et 11h."
-# (measured on the notes, seeds, tech docs, help texts, manuals and XQuAD: evals/RESULTS.md)
+# person), is not answered: "Who is the plumber coming on Thursday?" against "… le plombier passe jeudi …" (evals/RESULTS.md)
 PERSON_NAMED = True
 # cosine per z of a sentence's cosine with the question without the words every candidate held (evidence.unshared_z)
 UNSHARED_LIFT = 0.01
@@ -105,6 +104,7 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
     asked_years = attributes.years(question.text) if question.kind == "amount" else set()
     passage_vocab: dict[str, signals.Vocabulary] = {}
     duration = DURATION_OTHER_TYPE < 1 and question.duration
+    change = "change" in attributes.asked(question.text, question.kind, question.unit)  # how much it rose: a level is half an answer
     how = howto.HowRules.of(question, items) if question.kind in HOW_KINDS else None
     term, person = defines.asked_term(question.text) if DEFINITION_LIFT and question.kind == "other" else ("", False)  # "Was ist udev?"
     wording = lifts.WordingLifts.of(question, items)  # a default asked for, a name written as code, the option asked about
@@ -135,6 +135,8 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
         if duration and j.type_ok == 1 and not signals.gives_duration(text):
             # "50 g de sucre" holds an amount, not the span of time "how long" asks for; a sum of money or a share never does
             j.type_ok = 0.0 if all(priced(span) for span in question.candidates(text, it.passage.language)) else DURATION_OTHER_TYPE
+        if change and j.type_ok == 1 and not attributes.names(text, ("change",), tuple(question.candidates(text, it.passage.language))):
+            j.type_ok = DURATION_OTHER_TYPE  # "150 € Selbstbeteiligung" gives a level, not how much it rose
         if term:  # "Das udev-System bietet …" says what udev is; "Siehe systemd.device(5)." only points elsewhere: no quote
             j.lift += DEFINITION_LIFT if defines.defines(text, term, apposition=person) else 0.0
             j.noise = j.noise or defines.only_points(text)
@@ -299,7 +301,7 @@ def kind_missing(question: Question, judged: list[Judged], language: str = "") -
     typed = [j for j in judged if not j.noise and j.type_ok == 1]  # sentences with a figure of the asked kind
     # … and with a word for the asked attribute, when one is asked
     wanted = attributes.asked(question.text, question.kind, question.unit)
-    figures = [j.item.text for j in typed if not wanted or attributes.names(j.item.text, wanted, tuple(question.candidates(j.item.text, j.item.passage.language)))]
+    figures = [j.item.text for j in typed if not wanted or attributes.gives(j.item.text, wanted, tuple(question.candidates(j.item.text, j.item.passage.language)))]
     if "office" in wanted:  # the office taken by the person asked about, not by another one
         people = [name for name in question.names if not attributes.names(" ".join(t.text for t in name), ("office",))]
         figures = [f for f in figures if not people or any(all(signals.Vocabulary.of(f).has(t) for t in name) for name in people)]

@@ -232,6 +232,18 @@ def asks_command(question: str) -> bool:
     return bool(_COMMAND_Q.search(question))
 
 
+# how much a price or a sum rose or fell: a factor or a share answers it as often as a sum ("il suo triplo del prezzo")
+_RISE_Q = _any(r"\b(?:rise|rose|risen|grow|grew|grown|(?:go|goes|gone|went) up|increas\w*|fall|fell|fallen|drop\w*|decreas\w*|declin\w*)\b", r"\b(?:gestiegen|stieg|gewachsen|wuchs|gesunken|sank|gefallen|fiel)\b",
+               r"\b(?:вырос\w*|увелич\w*|подорож\w*|упал\w*|подешев\w*|снизил\w*)", r"\b(?:augment\w*|mont[ée]e?s?|grimp\w*|baiss\w*|chut[ée]\w*)\b",
+               r"\b(?:salit[oaie]|aumentat\w*|cresciut\w*|sces[oaie]|calat[oaie])\b", r"\b(?:subi[óod]\w*|aument[óa]\w*|creci[óo]\w*|baj[óa]\w*|cay[óe]\w*)\b")
+RISE_ANY = True
+
+
+def asks_change(question: str) -> bool:
+    """The question asks how much something rose or fell ("Quanto è salito …?", "How much did the price rise?")."""
+    return bool(_RISE_Q.search(question))
+
+
 @lru_cache(maxsize=256)  # retrieval (the reason lift) and the answer stage both ask
 def kind_of(question: str) -> tuple[str, str]:
     """``(kind, unit)``: what the question asks for, and for amounts which kind of amount."""
@@ -256,7 +268,7 @@ def kind_of(question: str) -> tuple[str, str]:
         _, kind, unit = typed
         if kind == "amount" and unit == "any":
             unit = "money" if _MONEY_NOUN.search(q) else "percent" if _PERCENT_NOUN.search(q) else "any"
-        return kind, unit
+        return kind, "any" if unit == "money" and RISE_ANY and asks_change(q) else unit
     if opener:  # "what is the salary …", "quelle est la date …", "какая зарплата …"
         words = q[opener.start() :].split()
         reach = _NOUN_REACH + (3 if _NAME_OF.search(" ".join(words[: _NOUN_REACH + 1])) else 0)
