@@ -166,7 +166,8 @@ class Pipeline:
                 self.close()  # another process replaced the snapshot this view reads
             if self._retriever is None:
                 view = index_stage.open_view(self.settings, self.embedder.name)
-                ctx = Context(settings=self.settings, view=view, embedder=self.embedder, muse=lambda: self.muse, first_quote=self._first_quote)
+                generative = self._llm is not None or self.settings.llm.strip() != answering.EXTRACTIVE
+                ctx = Context(settings=self.settings, view=view, embedder=self.embedder, muse=lambda: self.muse, first_quote=self._first_quote, generative=generative)
                 self._retriever = make_retriever(ctx)
                 self._view = view
             return self._retriever

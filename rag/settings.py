@@ -96,6 +96,12 @@ class Settings(BaseSettings):
         le=10.0,
         description="fusion: add this (in z-score units) to chunks whose document title or section names a tool, command or acronym the question names; 0 turns it off (chosen in evals/RESULTS.md).",
     )
+    shared_weight: float | None = Field(
+        None,
+        ge=0.0,
+        le=5.0,
+        description="fusion: add this x the fused z-score of the question searched again without the words nearly every candidate holds ('Microsoft' in articles about Microsoft); unset: 1.0 for the extractive answerer, 0 when an LLM writes the answer (a small model's answers move with the passages it reads; evals/RESULTS.md).",
+    )
     max_file_mb: float = Field(10.0, gt=0, description="Files larger than this are skipped with a warning.")
     threads: int = Field(
         default_factory=lambda: min(2, cores()),

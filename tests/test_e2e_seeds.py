@@ -86,12 +86,12 @@ def test_json_output_schema(seeds_pipeline, monkeypatch):
 
 
 def test_evidence_reranker_agrees_with_the_answer_and_leaves_it_unchanged(seeds_pipeline):
-    """Only 002 gives the $13bn invested by November 2023; the chunk similarity ranks another article first, the answer's
-    sentence selection (an amount, for the asked date) quotes 002 first: with ``rerank = "evidence"`` (the default)
-    retrieval says so too, and the answer is the one the retriever's own order gives."""
+    """Only 002 says when Microsoft announced it would take on most of Inflection AI's staff (March 2024); the chunk
+    similarity ranks another article first, the answer's sentence selection (a date) quotes 002 first: with
+    ``rerank = "evidence"`` (the default) retrieval says so too, and the answer is the one the retriever's own order gives."""
     from rag.api import Pipeline
 
-    question = "How much money had Microsoft already put into OpenAI by November 2023?"
+    question = "Quando Microsoft ha annunciato di voler assumere gran parte del personale di Inflection AI?"
     assert seeds_pipeline.settings.rerank == "evidence"  # the default
     unranked = Pipeline(seeds_pipeline.settings.model_copy(update={"rerank": "none"}), embedder=seeds_pipeline.embedder)
     plain = unranked.ask(question)
@@ -110,8 +110,9 @@ def test_the_llm_reads_the_passages_in_the_retrievers_order(seeds_pipeline):
     from rag.api import Pipeline
 
     question = "How much money had Microsoft already put into OpenAI by November 2023?"
-    retrievers_first = Pipeline(seeds_pipeline.settings.model_copy(update={"rerank": "none"}), embedder=seeds_pipeline.embedder).retrieve(question, k=5)[0]
     fake = FakeLLM(replies=["Microsoft had already invested 13 billion dollars [2]."])
+    # the retriever an LLM's pipeline has (without the shared-words search), without the reranker
+    retrievers_first = Pipeline(seeds_pipeline.settings.model_copy(update={"rerank": "none"}), embedder=seeds_pipeline.embedder, llm=fake).retrieve(question, k=5)[0]
     pipe = Pipeline(seeds_pipeline.settings, embedder=seeds_pipeline.embedder, llm=fake)
     answer = pipe.ask(question)
     assert answer.passages[0].source == "002_878f3f8685ed7ceb.txt" != retrievers_first.source

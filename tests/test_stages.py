@@ -368,6 +368,22 @@ def test_words_nearly_every_candidate_holds_are_taken_out_of_a_second_search(tmp
     assert shared_terms.without(question, ("Zorblax",)) == "What happened to 's share price?"
 
 
+def test_the_shared_words_search_serves_the_extractive_answerer_unless_set(tmp_path):
+    """Unset, ``shared_weight`` is fusion.SHARED_WEIGHT for the extractive answerer and 0 when an LLM writes the answer (the
+    CI's small model reads the passages in the order the search would change); a set weight holds for both."""
+    from rag.retrieve import fusion
+
+    (tmp_path / "a.txt").write_text("Zorblax opened an office.", encoding="utf-8")
+    weights = {}
+    for name, options in {"extractive": {}, "llm": {"llm": "openai:gpt-4o-mini"}, "set": {"llm": "openai:gpt-4o-mini", "shared_weight": 0.5}}.items():
+        pipe = Pipeline(corpus=tmp_path, home=tmp_path / "home", embedder="hash:64", rerank="none", **options)
+        pipe.index()
+        retriever = pipe.retriever()
+        weights[name] = getattr(retriever, "inner", retriever).shared_weight  # rerank "none": the fusion retriever itself
+        pipe.close()
+    assert weights == {"extractive": fusion.SHARED_WEIGHT, "llm": 0.0, "set": 0.5} and fusion.SHARED_WEIGHT > 0
+
+
 def test_a_word_is_shared_only_when_nearly_every_text_holds_it_and_enough_of_the_question_is_left():
     from rag.answer.signals import key_terms
     from rag.retrieve import shared_terms

@@ -45,6 +45,7 @@ class Context:
     muse: Callable[[], Embedder]
     # the passage (of those given) whose sentence the answer would quote first, or None: for the ``evidence`` reranker
     first_quote: Callable[[str, list[Passage]], Passage | None] | None = None
+    generative: bool = False  # an LLM writes the answer (the extractive answerer quotes)
 
 
 def passage(chunk: Chunk, score: float, rank_score: float | None = None) -> Passage:

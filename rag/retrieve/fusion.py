@@ -52,10 +52,10 @@ GIVEN_FLAG_Z = 10.0  # z added to the chunk holding that option's item: first (w
 # asks the option to do, without the tool's name and the word "option" (`options.focus`): "prints line numbers" finds
 # "-n, --line-number" where the whole question finds every grep item alike (evals/RESULTS.md)
 FOCUS_WEIGHT = 2.0
-# x the fused z of the question without the words nearly every candidate holds (:mod:`rag.retrieve.shared_terms`), added.
-# Off: 1.0 and 0.5 lift the seeds and one-subject XQuAD corpora but reorder the passages the CI's 1.5B model reads, which
-# then falls back more often than the [llm] gate allows (evals/RESULTS.md, twenty-fourth session)
-SHARED_WEIGHT = 0.0
+# x the fused z of the question without the words nearly every candidate holds (:mod:`rag.retrieve.shared_terms`), added, for
+# the extractive answerer (`shared_weight` unset). It lifts the seeds and one-subject XQuAD corpora; an LLM's retrieval keeps 0:
+# it reorders the passages the CI's 1.5B model reads, which then falls back more often (evals/RESULTS.md, 24th-25th sessions)
+SHARED_WEIGHT = 1.0
 
 
 def _names_option(question: str, text: str) -> float:
@@ -105,7 +105,7 @@ class FusionRetriever:
     ``hub_weight`` x each chunk's hub score for the question's language (:mod:`rag.index.hubs`),
     and the main embedder's two lists lose ``language_weight`` x the mean hub score of the chunk's
     language, so that a German question does not prefer German text for being German. With
-    ``SHARED_WEIGHT`` (off by default), when nearly every candidate holds a word of the question
+    ``shared_weight`` (1 for the extractive answerer by default), when nearly every candidate holds a word of the question
     ("Microsoft" in articles about Microsoft), the question without it is searched too (``_unshared``).
     ``rank_score`` is the fused z-score. Measured on five corpora in evals/RESULTS.md.
     """
@@ -113,9 +113,11 @@ class FusionRetriever:
     name = "fusion"
 
     def __init__(
-        self, dense: DenseRetriever, view: IndexView, muse: Embedder, hub_weight: float = 0.0, title_weight: float = 0.0, language_weight: float = 0.0
+        self, dense: DenseRetriever, view: IndexView, muse: Embedder, hub_weight: float = 0.0, title_weight: float = 0.0, language_weight: float = 0.0,
+        shared_weight: float = 0.0,
     ):
         self.dense = dense
+        self.shared_weight = shared_weight
         self.title_weight = title_weight
         self.view = view
         self.muse = muse
@@ -263,7 +265,7 @@ class FusionRetriever:
         return dense, normalised, floors
 
     def _unshared(self, question: str, fused: dict[str, float], floor: float, lang: str, depths: tuple[int, int], reason: bool) -> tuple[tuple[str, ...], float]:
-        """Add ``SHARED_WEIGHT`` x the fused z of the question without the words nearly every candidate holds
+        """Add ``shared_weight`` x the fused z of the question without the words nearly every candidate holds
         (:mod:`rag.retrieve.shared_terms`) to ``fused``, in place (a chunk only these lists find starts at ``floor``);
         nothing when no word is that common. Returns those words and what a chunk neither search found gains (their floor)."""
         from . import shared_terms
@@ -283,8 +285,8 @@ class FusionRetriever:
         for cid in found:
             fused.setdefault(cid, floor)
         for cid in fused:
-            fused[cid] += SHARED_WEIGHT * sum(FUSION_WEIGHTS[key] * z.get(cid, floors[key]) for key, z in normalised.items())
-        return words, SHARED_WEIGHT * sum(FUSION_WEIGHTS[key] * floors[key] for key in normalised)
+            fused[cid] += self.shared_weight * sum(FUSION_WEIGHTS[key] * z.get(cid, floors[key]) for key, z in normalised.items())
+        return words, self.shared_weight * sum(FUSION_WEIGHTS[key] * floors[key] for key in normalised)
 
     def retrieve(self, question: str, k: int) -> Retrieval:
         t0 = time.perf_counter()
@@ -309,7 +311,7 @@ class FusionRetriever:
         given = _given_flags(question)  # "What does the -h flag of df do?": the item documenting -h answers
         option = bool(OPTION_ITEMS_LIFT and titled and (kind_of(question)[0] in ITEM_KINDS or given))
         # an option question about a tool whose manual was found scores its items without the tool's name (_focused)
-        shared, gained = self._unshared(question, fused, floor, lang, (depth_c, depth_s), reason) if SHARED_WEIGHT and not option else ((), 0.0)
+        shared, gained = self._unshared(question, fused, floor, lang, (depth_c, depth_s), reason) if self.shared_weight and not option else ((), 0.0)
         floor += gained
         if option:
             if SIBLING_ITEMS:  # the other chunks of the tool's manual that hold items: the asked one may be far in cosine
