@@ -31,15 +31,13 @@ def _hybrid(arg, ctx: Context) -> Retriever:
 
 
 def _fusion(arg, ctx: Context) -> Retriever:
-    from .dense import DenseRetriever
-    from .fusion import FusionRetriever
-
     from . import fusion
+    from .dense import DenseRetriever
 
     s = ctx.settings
     # unset: the search without the words every candidate holds serves the extractive answerer, not an LLM (evals/RESULTS.md)
     shared = s.shared_weight if s.shared_weight is not None else 0.0 if ctx.generative else fusion.SHARED_WEIGHT
-    return FusionRetriever(DenseRetriever(ctx.view, ctx.embedder), ctx.view, ctx.muse(), s.hub_weight, s.title_weight, s.language_weight, shared)
+    return fusion.FusionRetriever(DenseRetriever(ctx.view, ctx.embedder), ctx.view, ctx.muse(), s.hub_weight, s.title_weight, s.language_weight, shared)
 
 
 RETRIEVERS: Registry[Retriever] = Registry("retrieval", "rag.retrievers", examples="fusion, dense, hybrid")
