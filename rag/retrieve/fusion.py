@@ -24,6 +24,15 @@ PAIR_SHIFT = 0.75
 LANGUAGE_KEYS = ("", "s")  # the main embedder's lists get the language-pair correction (mUSE's: no measured effect)
 
 
+def _fuse(normalised: dict[str, dict[str, float]], floors: dict[str, float], ids) -> tuple[dict[str, float], float]:
+    """The weighted sum of the lists' z-scores for each of ``ids`` (a list's floor where it lacks the chunk), and the
+    same sum of the floors: where a chunk no list found stands."""
+    return (
+        {cid: sum(FUSION_WEIGHTS[key] * z.get(cid, floors[key]) for key, z in normalised.items()) for cid in ids},
+        sum(FUSION_WEIGHTS[key] * floors[key] for key in normalised),
+    )
+
+
 def zscores(scores: dict[str, float]) -> tuple[dict[str, float], float]:
     """z-normalise one ranked list; the floor (its lowest z) stands in for chunks the list did not return."""
     values = np.fromiter(scores.values(), dtype=np.float64)
@@ -284,9 +293,10 @@ class FusionRetriever:
             return (), 0.0  # the words are common near the question only: a curl question's chunks all name curl
         for cid in found:
             fused.setdefault(cid, floor)
+        second, gained = _fuse(normalised, floors, fused)
         for cid in fused:
-            fused[cid] += self.shared_weight * sum(FUSION_WEIGHTS[key] * z.get(cid, floors[key]) for key, z in normalised.items())
-        return words, self.shared_weight * sum(FUSION_WEIGHTS[key] * floors[key] for key in normalised)
+            fused[cid] += self.shared_weight * second[cid]
+        return words, self.shared_weight * gained
 
     def retrieve(self, question: str, k: int) -> Retrieval:
         t0 = time.perf_counter()
@@ -301,8 +311,7 @@ class FusionRetriever:
         reason = kind_of(question)[0] == "reason"
         dense, normalised, floors = self._lists(qe, qm, lang, (depth_c, depth_s), reason)
         candidates = set().union(*[set(v) for v in normalised.values()]) if normalised else set()
-        fused = {cid: sum(FUSION_WEIGHTS[key] * z.get(cid, floors[key]) for key, z in normalised.items()) for cid in candidates}
-        floor = sum(FUSION_WEIGHTS[key] * floors[key] for key in normalised)  # where a chunk these lists lack stands
+        fused, floor = _fuse(normalised, floors, candidates)  # floor: where a chunk these lists lack stands
         titled_ids, names = self._titled(question, list(candidates))
         asked_items: dict[str, dict[int, float]] = {}
         titled = set(titled_ids)
