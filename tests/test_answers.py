@@ -1071,6 +1071,7 @@ def test_a_name_elsewhere_in_the_corpus_is_not_called_missing(tmp_path):
     manifest = pipe._view.manifest
     # "_" and "%" are literal (unescaped, LIKE would let "wg_quick" and "wg%" match "wg-quick")
     assert manifest.mentions(["wireguard", "WG0.CONF", "wg_quick", "wg%", "Btrfs"]) == {"wireguard", "WG0.CONF"}
+    assert manifest.mentions(["wgquick", "WG-Quick", "wg-quic-k", "wg quick"]) == {"wgquick", "WG-Quick", "wg-quic-k"}  # hyphens aside, not spaces
 
 
 
@@ -1398,6 +1399,14 @@ def test_a_command_is_looked_for_in_any_script_a_brand_only_in_latin_text():
     assert asked.Question.of("Какой ключ rsync сохраняет права доступа?").absent(russian_manual) == ["rsync"]  # commands are never transliterated
     assert asked.Question.of("Какой ключ cp сохраняет права?").absent(["Ключ cp -p сохраняет права."]) == []
     assert asked.Question.of("Сколько Microsoft вложила в OpenAI?").absent(russian_manual) == []  # a brand may be written Майкрософт
+
+
+def test_a_name_written_with_or_without_a_hyphen_is_not_absent():
+    note = ['Wi-Fi "Larkspur-5G", password maple-otter-4417. Send it by e-mail.']
+    assert asked.Question.of("Какой пароль от wifi?").absent(note) == []  # a Latin word in a Russian question: an identifier
+    assert asked.Question.of("Какой пароль от WiFi или WLAN?").absent(note) == ["WLAN"]
+    assert asked.Question.of("Как отправить его по email?").absent(note) == []
+    assert asked.Question.of("Какой пароль от Wi-Fi?").absent(["wifi password maple-otter-4417"]) == []
 
 
 def test_a_sentence_that_points_back_to_its_reason_holds_a_reason():

@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from . import credentials
 from .kinds import asks_change, asks_duration, kind_of
+from .lexicon import unhyphened
 from .options import _FLAG, _ORDINAL, _named_tools, _options, commands
 from .quantities import NOT_MONTHS, WEEKDAY, WEEKDAYS_WHEN, phones
 from .signals import MONEY_AFTER, _AMOUNT, _DATE, _NAME, _SCALE_OF, _WORD, _WORD_NUMBERS, _YEAR, Term, Vocabulary, _stop_words, causal, gives_duration, key_terms, labels_a_number, numbers, points_back, script
@@ -344,10 +345,9 @@ class Question:
         manual, "Microsoft" may not)."""
         if not self.identifiers and not self.unfamiliar:
             return []
-        text = "\n".join(passages)
+        text = unhyphened("\n".join(passages))  # "wifi" stands in "Wi-Fi"
         names = (self.identifiers if script(text) == "latin" else self.commands) + self.unfamiliar
-        low = text.lower()
-        return [name for name in names if name.lower() not in low]
+        return [name for name in names if unhyphened(name) not in text]
 
     def candidates(self, sentence: str, language: str = "") -> list[str]:
         """Spans of the asked kind in ``sentence`` (written in ``language``) that this question does not give."""

@@ -27,6 +27,15 @@ FREQUENCY_FLOOR = 50
 PREFIX_MAX = 3  # a known word of 7+ letters behind a prefix of up to 3 letters is a derived word ("ri|controllare", "re|check")
 
 
+def unhyphened(text: str) -> str:
+    """``text`` in lower case without the hyphens inside its words: a name written with or without one ("wifi",
+    "Wi-Fi"; "e-mail", "email") reads the same."""
+    return _INNER_HYPHEN.sub("", text.lower())
+
+
+_INNER_HYPHEN = re.compile(r"(?<=[^\W_])[-\u2010\u2011](?=[^\W_])")
+
+
 @lru_cache(maxsize=4096)
 def ordinary(word: str, language: str = "") -> bool:
     """``word`` is a word of English or of ``language`` (in any case, any inflection the dictionary lists).

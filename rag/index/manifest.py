@@ -149,11 +149,12 @@ class Manifest:
         return self.db.execute("SELECT id, source, language, text FROM chunks ORDER BY source, start")
 
     def mentions(self, names: list[str]) -> set[str]:
-        """The ``names`` that some committed chunk contains (ASCII case ignored; a scan, so only for a few names)."""
+        """The ``names`` that some committed chunk contains (ASCII case and hyphens ignored: "wifi" is in "Wi-Fi"; a scan,
+        so only for a few names)."""
         found = set()
         for name in names:
-            pattern = "%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            if self.db.execute("SELECT 1 FROM chunks WHERE text LIKE ? ESCAPE '\\' LIMIT 1", (pattern,)).fetchone():
+            pattern = "%" + name.replace("-", "").replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            if self.db.execute("SELECT 1 FROM chunks WHERE replace(text, '-', '') LIKE ? ESCAPE '\\' LIMIT 1", (pattern,)).fetchone():
                 found.add(name)
         return found
 
