@@ -2157,6 +2157,11 @@ def test_a_question_asking_for_a_default_lifts_the_sentence_stating_one_in_anoth
         ("Welchen Port verwendet wget standardmäßig für implizites FTPS?", ("amount", "port")), ("Какой порт слушает sshd?", ("amount", "port")),
         ("¿Qué puerto usa el servidor SSH por defecto?", ("amount", "port")), ("Which port did the fleet sail from?", ("other", "")),
         ("What does port forwarding do?", ("other", "")),
+        # "what is the default port …" in six languages asks for a port too; a harbour's "port" without "default" does not
+        ("What is the default port of ssh?", ("amount", "port")), ("Quel est le port par défaut de wget pour HTTPS ?", ("amount", "port")),
+        ("Qual è la porta predefinita di ssh?", ("amount", "port")), ("¿Cuál es el puerto por defecto de FTPS implícito?", ("amount", "port")),
+        ("Was ist der Standardport von SSH?", ("amount", "port")), ("Какой порт по умолчанию у ssh?", ("amount", "port")),
+        ("What is the largest port in Poland?", ("other", "")),
     ],
 )
 def test_a_default_value_is_no_sum_and_a_port_is_a_number(question, kind):

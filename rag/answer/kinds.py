@@ -123,6 +123,7 @@ _DATE_NOUN = _any(_DATE_WORD, r"\b(?:year|day|birthday|anniversary)\b", r"\b(?:d
 _PLACE_NOUN = _any(r"\b(?:city|town|country|place|location|headquarters)\b", r"\b(?:stadt|sitz|hauptsitz)\b",
                    r"\b(?:город|страна|место|штаб-квартира)\b", r"\b(?:ville|pays|lieu|siège)\b", r"\b(?:città|paese|luogo|sede)\b",
                    r"\b(?:ciudad|pa[íi]s|lugar|sede)\b")
+_PORT_NOUN = _any(r"\b(?:default|standard) (?:tcp |udp )?port\b", r"\bstandard-?port\b", r"\bport par d[ée]faut\b", r"\bporta predefinita\b", r"\bpuerto (?:por defecto|predeterminado)\b", r"\bпорт по умолчанию\b")
 _PERSON_NOUN = _any(
     r"\b(?:ceo|cto|cfo|chief \w+|director|founder|co-founder|president|chairman|head|leader|name of the (?:person|man|woman))\b",
     r"\b(?:chef|chefin|gründer|mitgründer|vorsitzende[rn]?|direktor|leiter|geschäftsführer|präsident)\b",
@@ -210,7 +211,7 @@ _HARBOUR = _any(
 )
 _TYPED = ((_OPTION_Q, "option", ""), (_PORT_Q, "amount", "port"), (_TIME_Q, "date", "time"), (_WEEKDAY_Q, "date", "weekday"), (_DAY_Q, "date", "day"), (_DATE_Q, "date", ""), (_PERCENT_Q, "amount", "percent"), (_MONEY_Q, "amount", "money"), (_COUNT_Q, "amount", "count"),
           (_AMOUNT_Q, "amount", "any"), (_PERSON_Q, "person", ""), (_PLACE_Q, "place", ""))
-_NOUNS = ((_PERCENT_NOUN, "amount", "percent"), (_MONEY_NOUN, "amount", "money"), (_COUNT_NOUN, "amount", "count"), (_DATE_NOUN, "date", ""),
+_NOUNS = ((_PORT_NOUN, "amount", "port"), (_PERCENT_NOUN, "amount", "percent"), (_MONEY_NOUN, "amount", "money"), (_COUNT_NOUN, "amount", "count"), (_DATE_NOUN, "date", ""),
           (_PLACE_NOUN, "place", ""), (_PERSON_NOUN, "person", "")) + (((_ORG_NOUN, "name", ""),) if ORG_NAMES else ())
 
 
