@@ -37,27 +37,44 @@ _SCRIPTS = (
     ("ja", re.compile(r"[\u3040-\u30FF]")),
     ("zh", re.compile(r"[\u4E00-\u9FFF]")),
 )
-_RU_STOP = set("кто что как почему зачем где когда сколько какой какая какие который это был была были его её их спасибо привет здравствуйте".split())
+_RU_STOP = set(
+    "кто что как почему зачем где когда сколько какой какая какие какого какому каким каком какую каких какое который чего чему чем кем кому"
+    " это был была были его её их нет есть ещё уже тоже спасибо привет здравствуйте".split()
+)
+KEYWORDS, KEYWORDS_SURE = 6, 0.5  # a Latin-script query of this many words at most, and how sure py3langid must be of another language
+CYRILLIC_SURE = 0.5  # a Cyrillic text without Russian function words is another language only when py3langid is this sure
 _CYRILLIC_OTHER = {"uk": set("іїєґ"), "sr": set("ђћџљњ"), "ru": set("ыэё")}
 
 _lock = threading.Lock()
 _identifier = None
 
 
+def _model():
+    """py3langid's identifier, loaded once (call with ``_lock`` held)."""
+    global _identifier
+    if _identifier is None:
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+        _identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    return _identifier
+
+
 def _langid(text: str, among: set[str] | None = None) -> str:
     """py3langid's best guess, restricted to ``among`` when the heuristic narrowed it down."""
-    global _identifier
     with _lock:
-        if _identifier is None:
-            from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-            _identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
         if among:
-            ranked = [lang for lang, _ in _identifier.rank(text) if lang in among]
+            ranked = [lang for lang, _ in _model().rank(text) if lang in among]
             if ranked:
                 return str(ranked[0])
-        lang, _ = _identifier.classify(text)
+        lang, _ = _model().classify(text)
     return str(lang)
+
+
+def _langid_sure(text: str) -> tuple[str, float]:
+    """py3langid's best guess and its probability."""
+    with _lock:
+        lang, prob = _model().classify(text)
+    return str(lang), float(prob)
 
 
 def _heuristic(text: str) -> str | set[str] | None:
@@ -76,7 +93,9 @@ def _heuristic(text: str) -> str | set[str] | None:
                         return other
                 if {w.lower() for w in _WORD.findall(text)} & _RU_STOP:
                     return "ru"
-                return None  # Bulgarian, Macedonian, ...: let the model decide
+                # Bulgarian, Macedonian …, when the model is sure; a name alone ("Сулейман" reads as Bashkir) or a phrase is Russian
+                guess, sure = _langid_sure(text)
+                return guess if sure >= CYRILLIC_SURE else "ru"
             if lang == "zh" and re.search(r"[\u3040-\u30FF]", sample):
                 return "ja"
             return lang
@@ -101,4 +120,9 @@ def detect(text: str) -> str:
     guess = _heuristic(text)
     if isinstance(guess, str):
         return guess
+    if guess is None and len(_WORD.findall(text)) <= KEYWORDS:
+        # no function word in a few words ("Stargate Kosten", "mot de passe wifi"): one of the languages listed here
+        # unless py3langid is sure of another (it reads "Stargate Kosten" as Indonesian, "Wi-Fi Passwort" as Luxembourgish)
+        best, sure = _langid_sure(text)
+        return best if sure >= KEYWORDS_SURE else _langid(text, set(_STOP) | {"ru"})
     return _langid(text, guess)

@@ -2464,3 +2464,57 @@ def test_a_password_sentence_naming_which_one_the_question_asks_for_is_lifted():
     assert [wording.lift(it) for it in items] == [0.0, pytest.approx(lifts.CREDENTIAL_LIFT)] and lifts.CREDENTIAL_LIFT > 0
     plain = lifts.WordingLifts.of(asked.Question.of("Wie lautet das WLAN-Passwort?"), items)  # no word says which
     assert [plain.lift(it) for it in items] == [0.0, 0.0]
+
+
+@pytest.mark.parametrize(
+    "question,kind",
+    [
+        ("What colour is my car?", "colour"), ("Welche Farbe hat unser Auto?", "colour"), ("De quelle couleur est le badge du garage ?", "colour"),
+        ("Di che colore è il foulard per la mamma?", "colour"), ("¿De qué color es el badge del garaje?", "colour"),
+        ("Какого цвета мой велосипед?", "colour"), ("What colors was the 2001 ABC logo?", "colour"),
+        ("Which color option does grep have?", "option"),  # asks for an option
+        ("In what decade did ABC finish transitioning to color?", "other"), ("Wie teuer war die Farbe?", "other"),
+    ],
+)
+def test_a_colour_question_in_six_languages(question, kind):
+    assert kinds.kind_of(question)[0] == kind
+
+
+@pytest.mark.parametrize(
+    "sentence,named",
+    [
+        ("Auto: grauer Octavia Kombi, Kennzeichen HB-KL 482", ["grauer"]), ("Bici da città grigia, telaio 54", ["grigia"]),
+        ("foulard di seta verde salvia", ["verde"]), ("Pour le garage, c'est le badge gris.", ["gris"]), ("the blue folder", ["blue"]),
+        ("логотип был черно-желтое", ["черно", "желтое"]), ("Это серый велосипед и белая машина", ["серый", "белая"]),
+        ("la red ABC y el logotipo negro y amarillo", ["negro", "amarillo"]),  # "la red": the network
+        ("Ich weiß es nicht.", []), ("Die Tür ist weiß.", ["weiß"]),  # "ich weiß": I know
+        ("серия, сериал, Router: Netvia AX3000", []), ("#ff8800 on #abc", ["#ff8800", "#abc"]),
+    ],
+)
+def test_the_colours_a_sentence_names(sentence, named):
+    from rag.answer import colours
+
+    assert colours.named(sentence) == named
+
+
+def test_a_colour_question_is_refused_when_no_close_sentence_names_a_colour_and_led_by_the_colour_otherwise():
+    from rag.answer import prompts
+
+    router = "Router: Netvia AX3000 in the hall cupboard. Admin password is on the sticker underneath."
+    assert _assess("What colour is the router?", router).missing == "kind:colour"
+    assert prompts.explain("kind:colour", "it") == "Nessuno dei passaggi trovati indica un colore."
+    assert prompts.reason("kind:colour") == "no colour in the evidence"
+    car = "Auto: grauer Octavia Kombi, Kennzeichen HB-KL 482\nNächster TÜV: Oktober 2025\n"
+    assessment = _assess("Welche Farbe hat unser Auto?", car)
+    assert assessment.missing == ""
+    first = next(j for j in assessment.judged if not j.noise)  # a note's first line names the colour: quotable, not a title
+    assert first.item.text.startswith("Auto: grauer") and first.type_ok == 1.0
+    assert assessment.question.lead(first.item.text, "de") == "grauer"
+    kinds.COLOUR_KIND = False
+    kinds.kind_of.cache_clear()
+    try:  # without the kind, the same first line is a title and the router question is not refused
+        assert _assess("What colour is the router?", router).missing == ""
+        assert all(j.noise for j in _assess("Welche Farbe hat unser Auto?", car).judged if j.item.text.startswith("Auto:"))
+    finally:
+        kinds.COLOUR_KIND = True
+        kinds.kind_of.cache_clear()

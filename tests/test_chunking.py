@@ -346,6 +346,20 @@ def test_detect_languages():
     assert [lang.detect(g) for g in ("Merci !", "¡Hola!", "спасибо", "Grazie mille!", "Danke schön", "hi there")] == ["fr", "es", "ru", "it", "de", "en"]
 
 
+@pytest.mark.parametrize(
+    "text,language",
+    [
+        # py3langid alone: Macedonian, Bashkir; a Cyrillic text without Russian function words is another language only when sure
+        ("Какого цвета логотип Microsoft?", "ru"), ("Сулейман", "ru"), ("Колко струва абонаментът?", "bg"), ("Яка ціна?", "uk"),
+        # a few words without a function word: py3langid alone read Indonesian, Luxembourgish, Walloon
+        ("Stargate Kosten", "de"), ("Wi-Fi Passwort", "de"), ("Stargate coût", "fr"), ("inversión Microsoft OpenAI", "es"),
+        ("Что такое Netfilter?", "ru"), ("Ile kosztuje subskrypcja ChatGPT Plus?", "pl"),  # a sure guess of another language stays
+    ],
+)
+def test_short_questions_get_a_language_a_reader_would_give_them(text, language):
+    assert lang.detect(text) == language
+
+
 # --- headings -----------------------------------------------------------------------------
 def test_markdown_heading_starts_a_new_chunk():
     body = " ".join(ENGLISH_SENTENCES[:7])

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from . import credentials
+from . import colours, credentials
 from .kinds import asks_change, asks_duration, kind_of
 from .lexicon import unhyphened
 from .options import _FLAG, _ORDINAL, _named_tools, _options, commands
@@ -218,13 +218,8 @@ def candidates(kind: str, unit: str, sentence: str, question: Vocabulary, asked:
         return ([m.group(0) for m in _LOCATION.finditer(sentence)] if kind == "place" else []) + found
     if kind == "option":
         return _options(sentence)
-    if kind == "command":
-        return commands(sentence)
-    if kind == "phone":
-        return phones(sentence)
-    if kind == "secret":
-        return credentials.given(sentence)
-    return []
+    spans = {"command": commands, "phone": phones, "secret": credentials.given, "colour": colours.named}.get(kind)
+    return spans(sentence) if spans else []
 
 
 def priced(span: str) -> bool:

@@ -97,7 +97,7 @@ def with_additions(quotes: list[Judged], judged: list[Judged], limit: int = MAX_
 
 # a further quote from another file than the first's must give the short answer the first gives (evals/RESULTS.md)
 CORROBORATE = True
-CORROBORATE_KINDS = ("amount", "date", "option", "phone", "person", "secret")  # not name: its spans are right too seldom
+CORROBORATE_KINDS = ("amount", "date", "option", "phone", "person", "secret", "colour")  # not name: its spans are right too seldom
 NAMED_CORROBORATE = True  # a name question's first quote that introduces a name ("called MAI-1") is judged by that name
 OUTRANK = True  # an LLM's person answer taken from a sentence judged far below the best gives way (evals/RESULTS.md)
 CORROBORATE_MONTH = True  # a date's month must be repeated too, in any language

@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from . import attributes, binding, credentials, defines, howto, kinds, lexicon, lifts, signals
+from . import attributes, binding, colours, credentials, defines, howto, kinds, lexicon, lifts, signals
 from ..types import Passage
 from .evidence import Evidence, unshared_z
 from .asked import Question, priced
@@ -31,7 +31,7 @@ SUPPORT_REACH = 5  # sentences (best selection score first) searched for an answ
 KIND_REACH = 4
 # Questions whose answer is recognisable in any language: with none of the asked kind in the leading evidence
 # the documents do not answer (measured: false refusal 0.00-0.02 on XQuAD, seeds and tech docs; evals/RESULTS.md)
-EXACT_KINDS = ("amount", "date", "phone")
+EXACT_KINDS = ("amount", "date", "phone", "colour")
 # cosine taken from a sentence that names years, none of them the one an amount question asks about (measured at 0.03 with
 # fusion.PAIR_SHIFT; evals/RESULTS.md): the selection prefers a sentence whose year may stand in the sentence before
 # ("Zu dieser Zeit hatte Microsoft bereits 13 Milliarden …") to one giving a figure for 2019
@@ -127,8 +127,8 @@ def judge(question: Question, items: list[Evidence]) -> list[Judged]:
             entity_cov_passage=_coverage(entities, passage_vocab[pid]),
             entity_cov_window=_coverage(entities, signals.Vocabulary.of(_window(it))),
             term_cov=_coverage(question.terms, vocab),
-            noise=signals.is_boilerplate(text) or (signals.is_heading(text) and not signals.in_block(it.passage.text, it.start)) or signals.table_header(it.passage.text, it.start, it.end)
-            or signals.names_heading(text, _headings(it.passage)),
+            noise=(signals.is_boilerplate(text) or (signals.is_heading(text) and not signals.in_block(it.passage.text, it.start)) or signals.table_header(it.passage.text, it.start, it.end)
+                   or signals.names_heading(text, _headings(it.passage))) and not (question.kind == "colour" and colours.named(text)),  # «Auto: grauer Octavia …»
             passage_vocab=passage_vocab[pid],
         )
         j.lift = signals.REASON_LIFT if reason and signals.points_back(text) else 0.0  # "Вот почему они наняли …", as in retrieval

@@ -1,7 +1,7 @@
 """What a question asks for: its kind, and for amounts its unit.
 
 ``kind`` is reason, date, amount, person, place, name (what something is called), option (a command-line option),
-command, phone (a phone number), secret (a password, PIN, code or combination) or other; an amount also has a ``unit``: money, percent, count, port (a network port) or any, and a date the
+command, phone (a phone number), secret (a password, PIN, code or combination), colour or other; an amount also has a ``unit``: money, percent, count, port (a network port) or any, and a date the
 unit "time" when a time of day is asked ("what time", "à quelle heure"), "weekday" for a day of the week, "day" for a day (a date, or a weekday where no date is given). Both come from the question's wording in
 English, German, Russian, French, Italian and Spanish: its question word ("how much", "сколько", "combien") or, for
 "what is the …" questions, the noun it asks about ("the salary", "das Gehalt", "la date", "la città").
@@ -11,21 +11,21 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from . import credentials
+from . import colours, credentials
 from .signals import any_of as _any
 
 # the kinds of a question about using a tool: which option does something, how to do something (its command); their
 # answers are a manual's items and commands, and the tool they name must be documented
 HOW_KINDS = ("option", "command")
 SECRET_KIND = True  # "What's the admin password …?" asks for a password, which a sentence gives or not (evals/RESULTS.md)
+COLOUR_KIND = True  # "What colour is …?" asks for a colour (evals/RESULTS.md)
 
 
 # --- question words, checked in this order --------------------------------------------------------
 _REASON = _any(
     r"\bwhy\b", r"\bwhat (?:was|is|were) the (?:reason|motive)", r"\bfor what reason", r"\bwarum\b", r"\bwieso\b", r"\bweshalb\b",
     r"\baus welchem grund", r"\bпочему\b", r"\bзачем\b", r"\bпо какой причине", r"\bpourquoi\b", r"\bpour quelle raison", r"\bperch[ée]\b",
-    r"\bper quale (?:motivo|ragione)", r"\bpor qu[ée]\b",
-)
+    r"\bper quale (?:motivo|ragione)", r"\bpor qu[ée]\b")
 _DATE_Q = _any(
     r"\bwhen\b", r"\bbis wann\b", r"\bab wann\b", r"\b(?:in |on )?(?:what|which) (?:exact )?(?:year|date|month)\b", r"\bwann\b", r"\bin welchem jahr", r"\bseit wann",
     r"\ban welchem datum", r"\bin welchem monat", r"\bкогда\b", r"\bв каком году", r"\bкакого числа", r"\bquand\b",
@@ -68,8 +68,7 @@ _PORT_Q = _any(
     r"\b(?:which|what) (?:tcp |udp |default )?port\b", r"\bwelche[nrms]? (?:tcp-|udp-)?port\b", r"\bquel port\b", r"\bquale porta\b", r"\bqu[ée] puerto\b",
     r"\bкакой (?:tcp-|udp-)?порт\b", r"\bport number\b", r"\bportnummer\b", r"\bnum[ée]ro de port\b", r"\bnumero di porta\b", r"\bn[úu]mero de puerto\b",
     r"\bномер порта\b", r"\bon (?:which|what) port\b", r"\bauf welchem port\b", r"\bsur quel port\b", r"\bsu quale porta\b", r"\ben qu[ée] puerto\b",
-    r"\bна каком порту\b",
-)
+    r"\bна каком порту\b")
 _MONEY_Q = _any(
     r"\bhow much money\b", r"\bhow much\b.*\b(?:pay|paid|cost|invest|spend|spent|raise|earn|charge|worth|price)",
     r"\bvalued at\b", r"\bwie viel (?:geld|kostet|hat|haben|hatte|zahlt|zahlte|investiert|verdient|bezahlt)", r"\bwas kostet",
@@ -277,6 +276,8 @@ def kind_of(question: str) -> tuple[str, str]:
         noun = _first(_NOUNS, rest)
         if noun and noun[0] < len(" ".join(words[: reach + 1])):
             return noun[1], noun[2]
+    if COLOUR_KIND and colours.asks(q):
+        return "colour", ""  # "Welche Farbe hat …", "Di che colore …": a colour word answers
     if NAME_KIND and _NAME_Q.search(q):
         return "name", ""
     if COMMAND_KIND and (_COMMAND_Q.search(q) or _HOWTO_Q.search(q.lstrip("¿¡ "))):

@@ -86,6 +86,11 @@ NO_KIND = {
         "fr": "Aucun des passages trouvés ne donne le mot de passe ou le code demandé.", "it": "Nessuno dei passaggi trovati indica la password o il codice richiesto.",
         "ru": "Ни в одном из найденных фрагментов нет запрошенного пароля или кода.", "es": "Ninguno de los pasajes encontrados da la contraseña o el código pedido.",
     },
+    "colour": {
+        "en": "None of the passages found names a colour.", "de": "Keine der gefundenen Passagen nennt eine Farbe.",
+        "fr": "Aucun des passages trouvés ne nomme une couleur.", "it": "Nessuno dei passaggi trovati indica un colore.",
+        "ru": "Ни в одном из найденных фрагментов не назван цвет.", "es": "Ninguno de los pasajes encontrados nombra un color.",
+    },
     "person": {
         "en": "None of the passages found names the person asked for.", "de": "Keine der gefundenen Passagen nennt die gefragte Person.",
         "fr": "Aucun des passages trouvés ne nomme la personne demandée.", "it": "Nessuno dei passaggi trovati nomina la persona richiesta.",
