@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 from rag import load
 from rag.api import Pipeline
 from rag.chunk import chunk_units
-from rag.load.pdflayout import HYPHEN, Line, compounds, dehyphenate, join_lines, place_outline, strip_furniture
+from rag.load.pdflayout import HYPHEN, Line, compounds, dehyphenate, drop_leader_lines, join_lines, place_outline, strip_furniture
 from rag.types import Locator, Passage
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "formats"
@@ -49,6 +49,14 @@ def docs(tmp_path) -> Path:
 
 
 # --- PDF -------------------------------------------------------------------------------------------
+def test_a_pdfs_table_of_contents_and_index_lines_are_dropped():
+    page = ("Contents\n\n1 Introduction . . . . . . . . . 1\n\nA.1 GNU Free Documentation License . . . . . . . . . . 24\n\nF\n"
+            "FDL, GNU Free Documentation License . . . . . . . . 24 Future developments . . . . . . . . 4\n\nH\n"
+            "Header file libtasn1.h. . . . . . . . . . . 4\n\nThe default weight is 50. Wait for it... 3 times.\nSee page 4 . . and so on.\n")
+    # the entries go (split at their dots they were quoted: «FDL, GNU Free Documentation License .»); prose with dots stays
+    assert drop_leader_lines(page) == "Contents\n\n\n\nF\n\nH\n\nThe default weight is 50. Wait for it... 3 times.\nSee page 4 . . and so on.\n"
+
+
 def test_pdf_units_are_pages_without_running_headers_and_footers():
     units = units_of("handbook.pdf")
     assert [u.locator.page for u in units] == [1, 2, 3, 4]

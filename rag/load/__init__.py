@@ -14,9 +14,9 @@ from ..registry import Registry
 from .base import Loader, TextUnit
 from .files import FileEntry, Skipped, Unreadable, read_bytes, sha256
 
-# Bumped when a built-in loader's text changes (2: mojibake repaired, roff "\{\" blocks; 3: po4a string comparisons; 4: groff accented letters; 5: preamble strings such as \*(Aq, escaped spaces in arguments; 6: texinfo's link bar without rel; 7: a PDF chapter's running head; 8: a man page item with two tags, "-N" then "--timestamping", on one line; 9: an HTML definition term joined to its description): an index made before is
+# Bumped when a built-in loader's text changes (2: mojibake repaired, roff "\{\" blocks; 3: po4a string comparisons; 4: groff accented letters; 5: preamble strings such as \*(Aq, escaped spaces in arguments; 6: texinfo's link bar without rel; 7: a PDF chapter's running head; 8: a man page item with two tags, "-N" then "--timestamping", on one line; 9: an HTML definition term joined to its description; 10: a PDF's table-of-contents and index lines dropped): an index made before is
 # re-read and re-chunked on its next run, keeping the vectors of every chunk whose text is unchanged.
-VERSION = 9
+VERSION = 10
 
 # suffix -> (module, class). A loader's module is imported when a file of its type is first loaded, so
 # `ask --help` and corpora without PDFs or Word files never import pypdfium2, python-docx or lxml.

@@ -12,7 +12,7 @@ import re
 from ..types import Locator
 from .base import TextUnit
 from .files import Unreadable, require
-from .pdflayout import Line, compounds, dehyphenate, join_lines, place_outline, strip_furniture
+from .pdflayout import Line, compounds, dehyphenate, drop_leader_lines, join_lines, place_outline, strip_furniture
 
 NO_TEXT = "no text layer; OCR is not enabled"
 _NO_PAGES = re.compile(rb"/Count\s*0\b")
@@ -119,7 +119,7 @@ class Pdf:
             raise Unreadable(f"corrupt PDF ({str(exc).rstrip('.')})") from None
         finally:
             pdf.close()
-        texts = [_ligatures(join_lines(lines)) for lines in strip_furniture(pages)]
+        texts = [drop_leader_lines(_ligatures(join_lines(lines))) for lines in strip_furniture(pages)]
         known = compounds(texts)
         texts = [dehyphenate(t, known) for t in texts]
         if not any(any(ch.isalnum() for ch in t) for t in texts):

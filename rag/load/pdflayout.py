@@ -142,6 +142,17 @@ def join_lines(lines: list[Line]) -> str:
     return "".join(parts)
 
 
+# a table of contents' or an index's line: entries, each a title, a dot leader and a page number
+# ("A.1 GNU Free Documentation License . . . . 24", "Header file libtasn1.h. . . . 4 Main type asn1 node. . . 4")
+_LEADER_LINE = re.compile(r"^[ \t]*(?:\S[^\n]*?(?:[ \t]?\.){3,}[ \t]*\d{1,4}[ \t]*)+$\n?", re.MULTILINE)
+
+
+def drop_leader_lines(text: str) -> str:
+    """The page's text without its table-of-contents and index lines: they answer nothing, and split at their dots they
+    were quoted as sentences («FDL, GNU Free Documentation License .»)."""
+    return _LEADER_LINE.sub("", text)
+
+
 def compounds(texts: list[str]) -> set[str]:
     """Hyphenated words written on one line somewhere in the document ('well-known', 'Нью-Йорк')."""
     return {m.group(0).lower() for text in texts for m in _COMPOUND.finditer(text)}
