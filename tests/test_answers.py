@@ -2518,3 +2518,21 @@ def test_a_colour_question_is_refused_when_no_close_sentence_names_a_colour_and_
     finally:
         kinds.COLOUR_KIND = True
         kinds.kind_of.cache_clear()
+
+
+@pytest.mark.parametrize(
+    "sentence,amounts,without",
+    [
+        ("OpenAI CEO Sam Altman äußerte sich in einem Statement am 17. Oktober gegenüber der Times.", [], ["17"]),  # a day, no age
+        ("On October 17, 300 people came.", ["300 people"], ["17", "300 people"]), ("17 октября пришли 300 человек.", ["300"], ["17", "300"]),
+        ("Luca (compie 9 anni il 3 ottobre)", ["9"], ["9", "3"]), ("In May 2024, 500 people came.", ["500 people"], ["500 people"]),
+    ],
+)
+def test_the_day_of_a_date_that_names_its_month_is_no_amount(sentence, amounts, without):
+    q = asked.Question.of("How many were there?")
+    assert q.candidates(sentence, "en") == amounts
+    asked.DAYS_OF_DATES = False
+    try:
+        assert q.candidates(sentence, "en") == without
+    finally:
+        asked.DAYS_OF_DATES = True

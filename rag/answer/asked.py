@@ -37,6 +37,7 @@ _MAN_SECTION = re.compile(r"[\w+-]\(\d\w{0,3}\)")  # "systemd(1)", "passwd(1ssl)
 # right for 22 of 58 (de) and 21 of 58 (es) against 37 of 44 / 36 of 47 for dates (evals/RESULTS.md)
 NO_LEAD_KINDS = ("name", "command", "person")
 DIGIT_DATES = True  # a date written in digits is one date, not a year (evals/RESULTS.md)
+DAYS_OF_DATES = True  # the day of "am 17. Oktober" is no amount (evals/RESULTS.md)
 PERSON_SHAPED = True  # a person's span: a name of two words before one word, any before an acronym (evals/RESULTS.md)
 LEAD_BY_NEARNESS = True  # of several spans, lead with the one nearest the question's words (measured: evals/RESULTS.md)
 
@@ -78,6 +79,12 @@ _OTHER_VALUE = re.compile(r"--?(?![\w-]*port)[\w-]+=$", re.IGNORECASE)  # the va
 FACTORS = True  # factor and "how many times" words are amounts
 
 
+def _day_of_date(sentence: str, m: re.Match) -> bool:
+    """The number at ``m`` is the day of a date that names its month ("am 17. Oktober", "October 17", "17 октября")."""
+    return DAYS_OF_DATES and any(d.start() <= m.start() and m.end() <= d.end() and re.search(r"[^\W\d_]", d.group(0)) and not _MONTH_AS_NAME.match(d.group(0))
+                                 for d in _DATE.finditer(sentence))
+
+
 def _amounts(sentence: str, unit: str, question: Vocabulary, asked: set[float]) -> list[str]:
     out = []
     for m in _AMOUNT.finditer(sentence):
@@ -86,8 +93,8 @@ def _amounts(sentence: str, unit: str, question: Vocabulary, asked: set[float]) 
             continue
         if _GLUED.search(sentence[max(0, m.start() - 2) : m.start()]) and not span.startswith(("$", "€", "£")):
             continue  # a model or product name: GPT-4, MAI-1
-        if any(d.start() <= m.start() and m.end() <= d.end() for d in _DIGIT_DATE.finditer(sentence)):
-            continue  # a part of a date written in digits: the "10" of "date 2024-10", of "17.10.2024"
+        if any(d.start() <= m.start() and m.end() <= d.end() for d in _DIGIT_DATE.finditer(sentence)) or _day_of_date(sentence, m):
+            continue  # a part of a date: the "10" of "date 2024-10", of "17.10.2024", the "17" of "am 17. Oktober"
         if _MAN_SECTION.match(sentence, max(0, m.start() - 2)) and span.isdigit():
             continue  # a manual's section: systemd(1), crypt(3)
         values = numbers(span)
@@ -97,11 +104,7 @@ def _amounts(sentence: str, unit: str, question: Vocabulary, asked: set[float]) 
         scaled = any(w.lower().rstrip(".") in _SCALE_OF for w in re.findall(r"[^\W\d_]+\.?", span))
         money = bool(_CURRENCY.search(span) or MONEY_AFTER.match(sentence, m.end())) or (scaled and unit == "money")
         percent = bool(_PERCENT.search(span))
-        if unit == "money" and not money:
-            continue
-        if unit == "percent" and not percent:
-            continue
-        if unit == "count" and (bare_year or money or percent):
+        if (unit == "money" and not money) or (unit == "percent" and not percent) or (unit == "count" and (bare_year or money or percent)):
             continue
         if unit in ("any", "") and bare_year:
             continue
