@@ -948,6 +948,9 @@ def test_a_low_confidence_answer_says_the_documents_may_not_answer(answerability
         ("Quelle option de la commande tar extrait une archive ?", ["tar"]), ("Which ffmpeg option sets the bitrate?", ["ffmpeg"]),
         ("How do I use the tar command to extract an archive?", ["tar"]), ("Welche ffmpeg-Option setzt die Bitrate?", ["ffmpeg"]),
         ("What is the option for the printer?", []),  # "for" a purpose: a word the documents may translate
+        # the last word after an article: a word of the article's language is no tool ("dentista"), a foreign term is ("bonding")
+        ("¿A qué hora es la cita con el dentista?", []), ("When is my appointment with the dentist?", []),
+        ("Comment agréger deux cartes réseau avec le bonding ?", ["bonding"]),
         ("Which command-line option sets the seed?", []), ("What are the options of the command?", []),
         ("Which dircolors option prints the shell code?", ["dircolors"]),  # a tool ending in "s", named as one
     ],

@@ -98,7 +98,7 @@ def names_an_option(names: str, terms) -> bool:
 
 
 _TOOL_AT_END = re.compile(  # "… with xrandr?", "… avec rsync ?", "… через timedatectl?"
-    r"\b(?:with|using|via|mit|mittels|avec|con|tramite|usando|через|с помощью)\s+(?:(?:the|le|la|les|l'|il|lo|el|der|die|das|den)\s+)?"
+    r"\b(?:with|using|via|mit|mittels|avec|con|tramite|usando|через|с помощью)\s+(?:(?P<article>the|le|la|les|l'|il|lo|el|der|die|das|den)\s+)?"
     r"([a-z][\w.-]*)\s*[?.!]?\s*$",
     re.IGNORECASE,
 )
@@ -146,6 +146,18 @@ def _names_a_tool(m: re.Match) -> bool:
     return not (languages and len(word) >= ROMANCE_WORD_MIN and lexicon.known_in(word, languages))
 
 
+# the languages an article before the last word is of: "… con el dentista?" ends on a word of Spanish, not a tool
+_ARTICLE_LANGUAGES = {"the": ("en",), "le": ("fr",), "la": ("fr", "it", "es"), "les": ("fr",), "l'": ("fr", "it"), "il": ("it",), "lo": ("it", "es"),
+                      "el": ("es",), "der": ("de",), "die": ("de",), "das": ("de",), "den": ("de",)}
+
+
+def _word_after_article(m: re.Match) -> bool:
+    """The question ends on an article and a common word of the article's language ("with the dentist?", "con el dentista?"),
+    not on a tool ("avec le bonding ?"); short names stay tools ("with the tar?")."""
+    article, word = m.group("article"), m.group(m.re.groups)
+    return bool(article) and len(word) >= ROMANCE_WORD_MIN and lexicon.known_in(word, _ARTICLE_LANGUAGES[article.lower()])
+
+
 def _named_tools(question: str, at_end: bool = True) -> list[str]:
     """Lower-case tools the question names as tools; ``at_end`` adds the one it ends on ("… with xrandr?")."""
     found = [(m.group(m.re.groups), False) for pattern in _TOOL_NAMED for m in pattern.finditer(question) if _names_a_tool(m)]
@@ -155,7 +167,7 @@ def _named_tools(question: str, at_end: bool = True) -> list[str]:
     if before and {name for name, _ in found} - before:  # the dictionary is read only then (up to 2 s in a new process)
         modifiers = {word for word in before if lexicon.ordinary(word, "en")}
         found = [(name, end) for name, end in found if name not in modifiers]
-    found += [(m.group(1), True) for m in _TOOL_AT_END.finditer(question)] if at_end else []
+    found += [(m.group(m.re.groups), True) for m in _TOOL_AT_END.finditer(question) if not _word_after_article(m)] if at_end else []
     # not a stop word, an ordinal or, at the end, a plural noun ("… with patients?"; "which dircolors option" names a tool)
     return [
         name.rstrip(".") for name, end in found
