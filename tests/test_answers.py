@@ -2539,3 +2539,18 @@ def test_the_day_of_a_date_that_names_its_month_is_no_amount(sentence, amounts, 
         assert q.candidates(sentence, "en") == without
     finally:
         asked.DAYS_OF_DATES = True
+
+
+def test_a_short_record_line_with_a_figure_is_quotable_and_a_numbered_section_title_is_a_heading():
+    from rag.answer import evidence
+
+    evidence._usable.cache_clear()
+    assert evidence._usable("Week 29: Priya") and not evidence._usable("Weeks: Priya")  # 9 letters and a figure; no figure
+    assert not evidence._usable("| 1 | 2 | ab |")
+    assert signals.is_heading("2.1 ASN.1 syntax") and signals.is_heading("3.2. Systemd-Init")  # a dotted name is no code there
+    assert not signals.is_heading("10.5 GB free") and not signals.is_heading("1. Run make install") and not signals.is_heading("2.1 was released.")
+    signals.NUMBERED_HEADINGS = False
+    try:
+        assert not signals.is_heading("2.1 ASN.1 syntax")
+    finally:
+        signals.NUMBERED_HEADINGS = True

@@ -22,14 +22,17 @@ from . import signals
 MIN_SENTENCE_CHARS = 25
 # a shorter sentence still counts when it holds a figure: a note's "Cuire 40 minutes." (evals/RESULTS.md)
 MIN_FIGURE_SENTENCE_CHARS = 12
+MIN_LETTERS, MIN_FIGURE_LETTERS = 10, 8  # and this many letters ("Week 29: Priya": 9; evals/RESULTS.md)
 MAX_QUOTES = 3
 
 
 @lru_cache(maxsize=1 << 16)
 def _usable(sentence: str) -> bool:
-    """Long enough to quote: ``MIN_SENTENCE_CHARS``, or ``MIN_FIGURE_SENTENCE_CHARS`` with a digit; ten letters either way."""
-    size = MIN_SENTENCE_CHARS if not any(c.isdigit() for c in sentence) else min(MIN_SENTENCE_CHARS, MIN_FIGURE_SENTENCE_CHARS)
-    return len(sentence) >= size and sum(ch.isalpha() for ch in sentence) >= 10
+    """Long enough to quote: ``MIN_SENTENCE_CHARS`` and ``MIN_LETTERS``, or with a digit ``MIN_FIGURE_SENTENCE_CHARS`` and
+    ``MIN_FIGURE_LETTERS``."""
+    figure = any(c.isdigit() for c in sentence)
+    size = MIN_SENTENCE_CHARS if not figure else min(MIN_SENTENCE_CHARS, MIN_FIGURE_SENTENCE_CHARS)
+    return len(sentence) >= size and sum(ch.isalpha() for ch in sentence) >= (MIN_FIGURE_LETTERS if figure else MIN_LETTERS)
 
 
 @dataclass(kw_only=True)

@@ -318,7 +318,7 @@ def table_header(text: str, start: int, end: int) -> bool:
 
 
 _USAGE = re.compile(r"[\[\]<>|$=]|--|\.\.\.|…")  # what a usage line holds and a heading does not ("[OPTION]...", "<file>")
-HEADINGS_OF_CONTEXT = True  # measured on HTML and PDF manuals, the tech docs, help texts, notes and the seeds (evals/RESULTS.md)
+HEADINGS_OF_CONTEXT = NUMBERED_HEADINGS = True  # measured on HTML and PDF manuals, the tech docs, help texts, notes and the seeds (evals/RESULTS.md)
 
 
 def names_heading(sentence: str, context: str) -> bool:
@@ -360,16 +360,15 @@ def is_heading(sentence: str) -> bool:
     if text.startswith("#"):  # a Markdown heading, unless it is a root prompt's command ("# ssh -L 4025:host:25 …")
         rest = text.lstrip("#")
         return not (_CODE.search(rest) or re.search(r"\s--?[A-Za-z]", rest))
-    if re.fullmatch(r".+\n[=-]{3,}", text):
-        return True
+    if re.fullmatch(r".+\n[=-]{3,}", text) or (NUMBERED_HEADINGS and re.fullmatch(r"(?:\d{1,2}\.)+\d{1,2}\.?\s+(?=[A-Z]\S*[a-z0-9])[^\n]{1,60}", text) and not re.search(r"[.!?:;]$", text)):
+        return True  # underlined, or numbered as a section "2.1 ASN.1 syntax" (its dotted name is no code)
     if not text or _CODE.search(text) or not text[0].isupper():
         return False
     words = _WORD.findall(text)
     return len(words) <= 12 and not re.search(r"[.!?…:;。！？»\"”)]$", text)
 
 
-# words that give a reason in one language and mean something else in another: German "da" (Italian, Spanish "from"),
-# French "car" (English "car")
+# words that give a reason in one language and mean something else in another: German "da" (It., Sp. "from"), French "car"
 _CAUSAL_IN = {"de": re.compile(r"\bda\b", re.IGNORECASE), "fr": re.compile(r"\bcar\b", re.IGNORECASE)}
 
 
