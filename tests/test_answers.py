@@ -449,7 +449,9 @@ def test_a_short_sentence_is_evidence_only_with_a_figure():
     from rag.answer.evidence import _usable
 
     assert _usable("Cuire 40 minutes.") and _usable("The printer (Brother HL-L2350DW) has a fixed address.")
-    assert not _usable("Cuire lentement.") and not _usable("Seite 3 von 9")
+    assert not _usable("Cuire lentement.") and not _usable("Seite: 9")
+    assert signals.is_boilerplate("Seite 3 von 9") and signals.is_boilerplate("Page 3 of 9") and signals.is_boilerplate("Стр. 3 из 9")  # page furniture
+    assert not signals.is_boilerplate("Siehe Seite 3 von Kapitel 9 für Details.")
 
 
 def test_a_name_that_spells_a_month_is_no_date():

@@ -205,7 +205,7 @@ _BOILERPLATE = re.compile(
     r"|подпишитесь|подписывайтесь|подписаться на (?:наш|нашу|рассылку|канал)|рассылк|читайте также|нажмите (?:здесь|сюда)|^реклама$"
     r"|inscrivez-vous|abonnez-vous|lire aussi|cliquez ici|^publicité$"
     r"|\biscriviti\b|\babbonati (?:ora|subito|a)\b|leggi anche|clicca qui|^pubblicità$"
-    r"|suscríbete|haz clic aquí|lee también|^publicidad$",
+    r"|suscríbete|haz clic aquí|lee también|^publicidad$|^(?:page|seite|p[áa]gina|страница|стр\.)\s*\d+\s*(?:of|von|de|di|из|/)\s*\d+\.?$",  # page furniture
     re.IGNORECASE,
 )
 
