@@ -2556,3 +2556,16 @@ def test_a_short_record_line_with_a_figure_is_quotable_and_a_numbered_section_ti
         assert not signals.is_heading("2.1 ASN.1 syntax")
     finally:
         signals.NUMBERED_HEADINGS = True
+
+
+def test_how_many_of_a_group_is_answered_by_a_share():
+    q = asked.Question.of("How many of the Scottish electorate would need to vote for it?")
+    sentence = "Der Scotland Act 1978 sah vor, dass die Mehrheit der schottischen Wählerschaft am 1. März 1979 dafür stimmte."
+    assert q.candidates(sentence, "de") == ["Mehrheit"]  # not the day of «1. März», not the Act's year
+    assert asked.Question.of("Wie viele der Mitarbeiter hat Microsoft übernommen?").candidates("den Großteil der Belegschaft", "de") == ["Großteil"]
+    assert asked.Question.of("How many employees does OpenAI have?").candidates("The majority of employees signed.", "en") == []  # no "of"
+    asked.PARTITIVE = False
+    try:
+        assert q.candidates(sentence, "de") == []
+    finally:
+        asked.PARTITIVE = True

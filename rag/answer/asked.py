@@ -23,6 +23,8 @@ _FRACTION = re.compile(r"\b(?:half|third|quarter|majority|hälfte|drittel|vierte
                        r"|moitié|tiers|quart|majorité|metà|terzo|quarto|maggioranza|mitad|tercio|cuarto|mayor[íi]a)\b", re.IGNORECASE)
 # how many times, or by what factor: "twice" answers "how many times"; "triplo", "verdoppelt", "вдвое", "tenfold" answer how
 # much something rose or fell, not how many people (evals/RESULTS.md: seeds and XQuAD)
+_PARTITIVE, PARTITIVE = re.compile(r"\bhow many of\b|\bwie viele (?:der|von)\b|\bcombien (?:des|d'entre)\b|\bquant[ie] (?:dei|degli|delle|di)\b|\bcu[áa]nt[oa]s de\b|\bсколько из\b", re.I), True
+_MOST = re.compile(r"\b(?:most|gro(?:ß|ss)teils?|la plupart|la maggior parte|la mayor parte|больш(?:ую|ая|ей) част\w*)\b", re.I)
 _TIMES = re.compile(r"\b(?:twice|thrice|zweimal|dreimal|дважды|трижды)\b", re.IGNORECASE)
 _FACTOR = re.compile(r"\b(?:doubl(?:e|ed|es|ing)|tripl(?:e|ed|es|ing|o|a|icat\w*|ic[óo])|quadrupl\w*|(?:two|three|four|five|ten|hundred)fold|doppelt\w*|(?:ver)?(?:dreifach|vierfach)\w*|verdoppel\w*"
                      r"|вдвое|втрое|вчетверо|удво(?:ил|ен)\w*|утро(?:ил|ен)\w*|doublé\w*|triplé\w*|raddoppi\w*|doppi[oa]|duplic(?:ó|ad\w*|ar\w*)"
@@ -36,8 +38,7 @@ _MAN_SECTION = re.compile(r"[\w+-]\(\d\w{0,3}\)")  # "systemd(1)", "passwd(1ssl)
 # kinds whose chosen candidate is too often not the answer to show as one: on XQuAD's questions 400-1189 a person lead was
 # right for 22 of 58 (de) and 21 of 58 (es) against 37 of 44 / 36 of 47 for dates (evals/RESULTS.md)
 NO_LEAD_KINDS = ("name", "command", "person")
-DIGIT_DATES = True  # a date written in digits is one date, not a year (evals/RESULTS.md)
-DAYS_OF_DATES = True  # the day of "am 17. Oktober" is no amount (evals/RESULTS.md)
+DIGIT_DATES = DAYS_OF_DATES = True  # a date written in digits is one date, not a year; the day of "am 17. Oktober" no amount (evals/RESULTS.md)
 PERSON_SHAPED = True  # a person's span: a name of two words before one word, any before an acronym (evals/RESULTS.md)
 LEAD_BY_NEARNESS = True  # of several spans, lead with the one nearest the question's words (measured: evals/RESULTS.md)
 
@@ -156,9 +157,8 @@ NAME_AT_START = True  # a name of 2+ words opening a sentence counts ("Craig Sma
 
 
 def _name_at_start(span: str) -> str:
-    """The name in capitalised words that open a sentence: "" for one word ("Microsoft said", "In March"), else the words
-    after a function word ("The Debian QA Group" -> "Debian QA Group", "Craig Small" stays). :func:`_names` drops it when
-    it shares a word with the question."""
+    """The name in capitalised words opening a sentence: "" for one word ("Microsoft said"), else the words after a function
+    word ("The Debian QA Group" -> "Debian QA Group", "Craig Small" stays); :func:`_names` drops it if the question has one."""
     first, _, rest = span.partition(" ")
     if NAME_AT_START and first.lower() in _stop_words():
         first, _, rest = rest.partition(" ")
@@ -355,6 +355,8 @@ class Question:
             return [f for f in found if f not in named]
         if FACTORS and self.kind == "amount" and self.unit in ("any", "percent") and asks_change(self.text):
             found += [m.group(0) for m in _FACTOR.finditer(sentence)]  # how much it rose: "il suo triplo del prezzo"
+        if PARTITIVE and self.kind == "amount" and self.unit == "count" and _PARTITIVE.search(self.text):
+            found += [m.group(0) for m in (*_FRACTION.finditer(sentence), *_MOST.finditer(sentence))]  # "How many of …?": "the majority", a share
         return found
 
     def lead(self, sentence: str, language: str = "") -> str:
